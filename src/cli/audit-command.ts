@@ -1,0 +1,99 @@
+/**
+ * `wfo-audit audit`: offline analysis of capture files or stdin.
+ */
+import { Subject } from 'rxjs';
+import { UsageError } from '../errors.js';
+import { runAudit } from '../pipeline/audit.js';
+import type { DashboardSnapshot } from '../pipeline/types.js';
+import type { ClassifiedFlow } from '../classify/types.js';
+import { REPORTERS, type ReportFormat } from '../report/index.js';
+import { ProgressBar } from '../report/progress.js';
+import { ndjsonFlowLine } from '../report/ndjson.js';
+import { toReportFlow } from '../report/build.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
+import { loadDesign, Output, reportOptions } from './common.js';
+
+/** Flags of the audit command (as commander gives them). */
+export interface AuditFlags {
+  site?: string;
+  format: ReportFormat;
+  out?: string;
+  failOn: string;
+  all?: boolean;
+  dashboard?: boolean;
+  progress: boolean;
+  maxFlows?: string;
+  tcpTimeout?: string;
+  udpTimeout?: string;
+  synGrace?: string;
+}
+
+/** Runs the audit command and returns its exit code. */
+export async function auditCommand(captures: string[], flags: AuditFlags): Promise<number> {
+  const failOn = parseFailOn(flags.failOn);
+  const flow = flowOptions(flags);
+  if (captures.filter((c) => c === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  const { design, site } = loadDesign(flags.site);
+  const out = new Output(flags.out);
+  const opts = reportOptions(out, !!flags.all);
+  const format = flags.format;
+
+  const fromStdin = captures.includes('-');
+  const progress = flags.progress && !flags.dashboard && !fromStdin && process.stderr.isTTY
+    ? new ProgressBar(process.stderr) : null;
+  const started = Date.now();
+
+  let onFlows: ((b: ClassifiedFlow[]) => void) | undefined;
+  if (format === 'ndjson') {
+    onFlows = (batch) => {
+      let s = '';
+      for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
+      out.write(s);
+    };
+  }
+
+  let snapshots: Subject<DashboardSnapshot> | null = null;
+  let dashboardDone: Promise<void> | null = null;
+  const abort = new AbortController();
+  if (flags.dashboard) {
+    const { runDashboard } = await import('../ui/dashboard.js');
+    snapshots = new Subject<DashboardSnapshot>();
+    dashboardDone = runDashboard(snapshots, { onQuit: () => abort.abort() });
+  }
+
+  let report;
+  try {
+    report = await runAudit({
+      paths: captures,
+      design,
+      site,
+      flow,
+      keepFlows: format === 'json' || !!flags.all,
+      onFlows,
+      onProgress: progress
+        ? (p) => progress.update({ ...p, elapsedSec: (Date.now() - started) / 1000 })
+        : undefined,
+      onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
+      signal: abort.signal,
+    });
+  } finally {
+    progress?.done();
+    snapshots?.complete();
+    if (dashboardDone) await dashboardDone;
+  }
+
+  if (format === 'ndjson') out.write(REPORTERS.ndjson({ ...report, flows: [] }, opts));
+  else out.write(REPORTERS[format](report, opts));
+  out.close();
+
+  let failed = false;
+  for (const input of report.inputs) {
+    if (input.error) {
+      process.stderr.write(`wfo-audit: ${input.error}\n`);
+      failed = true;
+    }
+  }
+  if (failed) return EXIT_CODES.error;
+  return findingsExitCode(report, failOn);
+}

@@ -1,0 +1,48 @@
+/**
+ * Pieces every command shares: loading the design, where output goes, and how reports are rendered.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { loadSite } from '../design/site.js';
+import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
+import type { AuditReport } from '../report/types.js';
+import type { ReportOptions } from '../report/index.js';
+
+/** Loads the site file (if any) and resolves the design. */
+export function loadDesign(sitePath: string | undefined): { design: ResolvedDesign; site: AuditReport['site'] } {
+  const site = sitePath ? loadSite(sitePath) : null;
+  const design = resolveDesign(site);
+  return { design, site: { path: sitePath ?? null, mode: design.mode, modules: [...design.modules] } };
+}
+
+/** Report destination: stdout, or a file given with --out (written synchronously). */
+export class Output {
+  private readonly fd: number | null;
+  constructor(readonly path: string | undefined) {
+    if (!path) { this.fd = null; return; }
+    try {
+      this.fd = openSync(path, 'w');
+    } catch (e) {
+      throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    }
+  }
+  /** true when output goes to a terminal (colours, width). */
+  get isTTY(): boolean {
+    return this.fd === null && !!process.stdout.isTTY;
+  }
+  write(s: string): void {
+    if (s.length === 0) return;
+    if (this.fd === null) process.stdout.write(s);
+    else writeSync(this.fd, s);
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+  }
+}
+
+/** Rendering options for a destination. */
+export function reportOptions(out: Output, all: boolean): ReportOptions {
+  const color = out.isTTY && !process.env.NO_COLOR;
+  const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
+  return { color, all, width };
+}

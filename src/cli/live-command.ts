@@ -1,0 +1,83 @@
+/**
+ * `wfo-audit live`: capture on an interface; dashboard on a terminal, NDJSON
+ * verdict events otherwise; the same final report as `audit` at the end.
+ */
+import { Subject } from 'rxjs';
+import { runLive } from '../pipeline/live.js';
+import type { DashboardSnapshot } from '../pipeline/types.js';
+import type { ClassifiedFlow } from '../classify/types.js';
+import { REPORTERS, type ReportFormat } from '../report/index.js';
+import { ndjsonFlowLine } from '../report/ndjson.js';
+import { toReportFlow } from '../report/build.js';
+import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
+import { loadDesign, Output, reportOptions } from './common.js';
+
+/** Flags of the live command. */
+export interface LiveFlags {
+  interface: string;
+  filter?: string;
+  site?: string;
+  ndjson?: string;
+  duration?: string;
+  format?: ReportFormat;
+  failOn: string;
+  bufferSize: string;
+  dashboard: boolean;
+}
+
+/** Runs the live command and returns its exit code. */
+export async function liveCommand(flags: LiveFlags): Promise<number> {
+  const failOn = parseFailOn(flags.failOn);
+  const duration = parseNumber('--duration', flags.duration);
+  const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
+  const { design, site } = loadDesign(flags.site);
+  const stdout = new Output(undefined);
+  const events = flags.ndjson ? new Output(flags.ndjson) : null;
+  const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
+  const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
+
+  const onFlows = (batch: ClassifiedFlow[]): void => {
+    let s = '';
+    for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
+    events?.write(s);
+    if (!useDashboard && format === 'ndjson') stdout.write(s);
+  };
+
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  let snapshots: Subject<DashboardSnapshot> | null = null;
+  let dashboardDone: Promise<void> | null = null;
+  if (useDashboard) {
+    const { runDashboard } = await import('../ui/dashboard.js');
+    snapshots = new Subject<DashboardSnapshot>();
+    dashboardDone = runDashboard(snapshots, { onQuit: () => abort.abort() });
+  }
+  let report;
+  try {
+    report = await runLive({
+      iface: flags.interface,
+      filter: flags.filter,
+      bufferSize: bufferMiB * 1024 * 1024,
+      design,
+      site,
+      keepFlows: format === 'json',
+      durationSec: duration,
+      onFlows,
+      onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    snapshots?.complete();
+    if (dashboardDone) await dashboardDone;
+    events?.close();
+  }
+  const opts = reportOptions(stdout, false);
+  if (format === 'ndjson') stdout.write(REPORTERS.ndjson({ ...report, flows: [] }, opts));
+  else stdout.write(REPORTERS[format](report, opts));
+  return findingsExitCode(report, failOn);
+}

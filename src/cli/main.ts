@@ -1,0 +1,158 @@
+/**
+ * The command line: parsing (commander), the one error boundary, exit codes.
+ * Ink and React are loaded only for the dashboard (importing them costs ~2 s).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { AuditError } from '../errors.js';
+import { EXIT_CODES, EXIT_CODE_HELP } from './exit-codes.js';
+import { VERSION } from '../pipeline/finish.js';
+import { auditCommand, type AuditFlags } from './audit-command.js';
+import { liveCommand, type LiveFlags } from './live-command.js';
+import { designCommand, checkSiteCommand } from './design-command.js';
+
+const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
+
+const exitHelp = `\nExit codes:\n${EXIT_CODE_HELP.map(([c, t]) => `  ${c}  ${t}`).join('\n')}\n`;
+
+/** Builds the commander program; actions store their exit code in `result`. */
+function buildProgram(result: { code: number }): Command {
+  const program = new Command();
+  program
+    .name('wfo-audit')
+    .description('Does the traffic on this network match the inContact WFO design?')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      // commander's own error lines are turned into our one-line errors below
+      writeErr: () => {},
+    })
+    .addHelpText('after', `
+Examples:
+  wfo-audit audit --site site.yaml capture.pcapng
+  tcpdump -i eth1 -w - | wfo-audit audit --site site.yaml -
+  wfo-audit live -i eth1 --site site.yaml
+  wfo-audit design --site site.yaml --format markdown
+  wfo-audit check-site site.yaml
+${exitHelp}`);
+
+  const audit = program.command('audit')
+    .description('audit capture files (pcap, pcapng, gzip) or stdin (-) against the design')
+    .argument('<capture...>', 'capture files, or - for stdin')
+    .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
+    .option('-o, --out <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
+    .option('-a, --all', 'list every flow, ignored ones included (the JSON always lists every flow)')
+    .option('--dashboard', 'show the live dashboard while reading the files')
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--max-flows <n>', 'maximum live flows before the oldest idle ones are evicted', '1000000')
+    .option('--tcp-timeout <s>', 'TCP idle timeout in seconds of capture time', '300')
+    .option('--udp-timeout <s>', 'UDP idle timeout in seconds of capture time', '60')
+    .option('--syn-grace <s>', 'an unanswered SYN this close to the end of the capture is "no reply yet"', '3')
+    .addHelpText('after', `
+Examples:
+  wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
+  wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
+  wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
+  tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
+${exitHelp}`)
+    .action(async (captures: string[], flags: AuditFlags) => {
+      result.code = await auditCommand(captures, flags);
+    });
+  void audit;
+
+  program.command('live')
+    .description('capture live on an interface (libpcap) and audit as traffic flows')
+    .requiredOption('-i, --interface <iface>', 'interface to capture on (e.g. eth1, a span/mirror port)')
+    .option('--filter <bpf>', 'BPF capture filter, e.g. "tcp port 1433 or udp port 162"')
+    .option('-s, --site <file>', 'site file (YAML)')
+    .option('--ndjson <file>', 'also write every verdict event to this file (one JSON object per line)')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
+    .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
+    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
+    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .addHelpText('after', `
+On a terminal the dashboard shows; otherwise verdict events are written to stdout
+as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
+capture cleanly and prints the same final report "audit" would.
+
+Live capture needs root or capabilities:
+  sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(which node)")"
+
+Examples:
+  wfo-audit live -i eth1 --site site.yaml
+  wfo-audit live -i eth1 --filter 'not port 22' --duration 600 --ndjson events.ndjson
+${exitHelp}`)
+    .action(async (flags: LiveFlags) => {
+      result.code = await liveCommand(flags);
+    });
+
+  program.command('design')
+    .description('print the WFO port matrix (with a site: resolved to concrete hosts) for the firewall team')
+    .option('-s, --site <file>', 'site file (YAML)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DESIGN_FORMATS).default('table'))
+    .addHelpText('after', `
+Examples:
+  wfo-audit design
+  wfo-audit design --site site.yaml --format csv > firewall-request.csv
+`)
+    .action((flags: { site?: string; format: (typeof DESIGN_FORMATS)[number] }) => {
+      result.code = designCommand(flags);
+    });
+
+  program.command('check-site')
+    .description('validate a site file and print the resolved roles')
+    .argument('<file>', 'site file (YAML)')
+    .addHelpText('after', `
+Examples:
+  wfo-audit check-site site.yaml
+`)
+    .action((file: string) => {
+      result.code = checkSiteCommand(file);
+    });
+
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: () => {} });
+  }
+  return program;
+}
+
+/** Prints one error line. */
+function fail(message: string): number {
+  process.stderr.write(`wfo-audit: ${message}\n`);
+  return EXIT_CODES.error;
+}
+
+/**
+ * The single error boundary: runs the CLI and returns the exit code. Typed
+ * errors become one line; nothing reaches the user as a stack trace.
+ */
+export async function main(argv: string[]): Promise<number> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // a closed pipe (`| head`) is not an error of ours
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  const result = { code: EXIT_CODES.ok as number };
+  const program = buildProgram(result);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_CODES.error;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_CODES.ok;
+      return fail(`${e.message.replace(/^error: /, '')} (see wfo-audit --help)`);
+    }
+    if (e instanceof AuditError) return fail(e.message);
+    if (process.env.WFO_AUDIT_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return fail(`internal error: ${(e as Error).message ?? String(e)} (set WFO_AUDIT_DEBUG=1 for details)`);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Builds dashboard snapshots from the engine and the accumulator. Called at a
+ * fixed rate (a few times a second), never per packet.
+ */
+import type { ResolvedDesign } from '../design/resolve.js';
+import type { ReportAccumulator } from './accumulator.js';
+import { classifyOne } from './classify-operator.js';
+import type { PacketEngine } from './packet-engine.js';
+import type { DashboardSnapshot } from './types.js';
+
+/** Remembers the previous frame so that rates can be computed. */
+export class SnapshotMaker {
+  private prevPackets = 0;
+  private prevBytes = 0;
+  private prevWall = 0;
+
+  constructor(private readonly source: string, private readonly live: boolean,
+    private readonly engine: PacketEngine, private readonly acc: ReportAccumulator,
+    private readonly design: ResolvedDesign) {}
+
+  /**
+   * One frame. `wallMs` is only used for rates on screen (packets/s as the user
+   * experiences them); everything reported comes from capture time.
+   */
+  make(wallMs: number, bytesRead: number, totalBytes: number, done: boolean): DashboardSnapshot {
+    const e = this.engine;
+    const dt = this.prevWall === 0 ? 0 : (wallMs - this.prevWall) / 1000;
+    const pps = dt > 0 ? (e.packets - this.prevPackets) / dt : 0;
+    const bps = dt > 0 ? ((e.bytes - this.prevBytes) * 8) / dt : 0;
+    this.prevWall = wallMs;
+    this.prevPackets = e.packets;
+    this.prevBytes = e.bytes;
+    const stats = e.table.stats();
+    let problems = 0;
+    for (const v of Object.values(e.problems.toRecord())) problems += v;
+    const elapsed = Number.isNaN(e.first) ? 0 : e.last - e.first;
+    return {
+      source: this.source,
+      live: this.live,
+      elapsed,
+      packets: e.packets,
+      bytes: e.bytes,
+      packetsPerSec: pps,
+      bitsPerSec: bps,
+      liveFlows: e.table.liveCount,
+      decodeProblems: problems,
+      lossEstimate: stats.lossEstimate,
+      coverage: this.acc.coverage.rows(elapsed),
+      findings: [...this.acc.findings.values()],
+      topFlows: e.table.top(12).map((f) => classifyOne(f, this.design)),
+      bytesRead,
+      totalBytes,
+      done,
+    };
+  }
+}

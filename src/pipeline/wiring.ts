@@ -1,0 +1,43 @@
+/**
+ * One pipeline, shared by every consumer: engine -> flow batches -> classify
+ * (RxJS) -> share() -> accumulator, NDJSON stream, dashboard.
+ */
+import { Subject, share, type Observable } from 'rxjs';
+import type { ClassifiedFlow } from '../classify/types.js';
+import type { ResolvedDesign } from '../design/resolve.js';
+import type { FlowTableOptions } from '../flow/flow-table.js';
+import type { FlowRecord } from '../flow/types.js';
+import { ReportAccumulator } from './accumulator.js';
+import { classifyFlows } from './classify-operator.js';
+import { PacketEngine } from './packet-engine.js';
+
+/** The wired stages. */
+export interface Pipeline {
+  engine: PacketEngine;
+  acc: ReportAccumulator;
+  /** The shared verdict stream (batches of final classified flows). */
+  verdicts$: Observable<ClassifiedFlow[]>;
+  /** Pushes the flows ended since the last call into the stream. */
+  drain(): void;
+  /** Ends every live flow, drains, and completes the stream. */
+  finish(): void;
+}
+
+/** Wires the stages for one run. */
+export function createPipeline(design: ResolvedDesign, flow: FlowTableOptions | undefined, keepFlows: boolean,
+  onFlows?: (batch: ClassifiedFlow[]) => void): Pipeline {
+  const engine = new PacketEngine({ ...flow, serverPortHint: design.serverPortHint });
+  const acc = new ReportAccumulator(design, keepFlows);
+  const batches = new Subject<FlowRecord[]>();
+  const verdicts$ = batches.pipe(classifyFlows(design), share());
+  verdicts$.subscribe((b) => acc.add(b));
+  if (onFlows) verdicts$.subscribe(onFlows);
+  const drain = (): void => {
+    const b = engine.drain();
+    if (b.length > 0) batches.next(b);
+  };
+  return {
+    engine, acc, verdicts$, drain,
+    finish: () => { engine.flush(); drain(); batches.complete(); },
+  };
+}
