@@ -1,0 +1,112 @@
+/**
+ * The plain-words content shared by the table and markdown reporters: what each
+ * verdict means, and the input facts (duration, decode problems, capture quality)
+ * phrased for an admin who has not read the docs.
+ */
+import type { Verdict } from '../classify/types.js';
+import type { FindingVerdict } from './build.js';
+import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
+import type { AuditReport, CoverageStatus } from './types.js';
+
+/** One-line meaning of each verdict, as the summary shows it (the legend). */
+export const VERDICT_MEANING: Record<Verdict, string> = {
+  expected: 'in the design, between the right hosts, and it worked',
+  blocked: 'in the design, but the connection attempt failed',
+  'wrong-direction': 'a designed port, but opened from the other side',
+  unexpected: 'WFO traffic that the design does not allow',
+  ignored: 'not WFO traffic: neither end is a WFO host or the cloud',
+};
+
+/** Meaning of the protocol-mismatch count. */
+export const MISMATCH_MEANING = 'the port carried a protocol other than its rule expects';
+
+/** Meaning of each coverage status. */
+export const STATUS_MEANING: Record<CoverageStatus, string> = {
+  seen: 'working traffic seen',
+  blocked: 'only failed attempts seen',
+  unseen: 'no traffic seen in this capture',
+};
+
+/** Section heading of each finding verdict. */
+export const FINDING_TITLE: Record<FindingVerdict, string> = {
+  blocked: 'Blocked: designed traffic that failed',
+  'wrong-direction': 'Wrong direction: designed ports opened from the other side',
+  unexpected: 'Unexpected: WFO traffic outside the design',
+};
+
+/** "1 flow" / "3 flows". */
+export function plural(n: number, one: string, many = one + 's'): string {
+  return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
+/** Capture duration from first to last packet, with the UTC span; "no packets" when empty. */
+export function durationText(r: AuditReport): string {
+  const { first, last } = r.stats;
+  if (first === null || last === null) return 'no packets';
+  return `${fmtDuration(last - first)} (${fmtTime(first)} to ${fmtTime(last)} UTC)`;
+}
+
+/** Decode problems as "3: truncated 2, bad-ip-header 1", most frequent first; "none" when clean. */
+export function decodeText(r: AuditReport): string {
+  const entries = Object.entries(r.stats.decodeErrors).filter(([, n]) => n > 0);
+  if (entries.length === 0) return 'none';
+  entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const total = entries.reduce((s, [, n]) => s + n, 0);
+  return `${fmtInt(total)} packets: ${entries.map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ')}`;
+}
+
+/** Evictions in words, saying why they matter. */
+export function evictionText(r: AuditReport): string {
+  const n = r.stats.evicted;
+  if (n === 0) return 'none (the flow table never filled up)';
+  return `${plural(n, 'flow')} pushed out of a full flow table (their verdicts may be incomplete)`;
+}
+
+/**
+ * How complete the capture looks, in plain words: the share of TCP flows seen both
+ * ways, the one-sided share and the loss estimate, with a warning when a span port
+ * evidently misses a direction (then "blocked" cannot be told from "not seen").
+ */
+export function captureText(r: AuditReport): string {
+  const { bothWaysShare, oneSidedShare, lossEstimate } = r.stats;
+  const parts: string[] = [];
+  if (bothWaysShare === null) {
+    parts.push('no TCP flows, so completeness cannot be judged');
+  } else {
+    parts.push(`capture saw both directions of ${fmtPercent(bothWaysShare)} of TCP flows`);
+  }
+  if (oneSidedShare !== null && oneSidedShare > 0) {
+    parts.push(`${fmtPercent(oneSidedShare)} were seen one way only`);
+  }
+  if (lossEstimate === null) {
+    parts.push('no acknowledged data to estimate loss');
+  } else if (lossEstimate === 0) {
+    parts.push('no sign of lost packets');
+  } else {
+    parts.push(`about ${fmtPercent(lossEstimate)} of acknowledged bytes were never captured`);
+  }
+  let text = parts.join('; ');
+  if ((oneSidedShare !== null && oneSidedShare >= 0.1) || (lossEstimate !== null && lossEstimate >= 0.01)) {
+    text += '. The capture point misses traffic: check the span/mirror port before trusting "blocked"';
+  }
+  return text;
+}
+
+/** Packets, bytes and flows in one phrase. */
+export function volumeText(r: AuditReport, bytes: (n: number) => string): string {
+  return `${plural(r.stats.packets, 'packet')} (${bytes(r.stats.bytes)}) in ${plural(r.stats.flows, 'flow')}`;
+}
+
+/** The site the report was judged against. */
+export function siteText(r: AuditReport): string {
+  const modules = r.site.modules.length > 0 ? r.site.modules.join(', ') : 'none';
+  const path = r.site.path ?? 'built-in design, no site file';
+  return `${path} (mode ${r.site.mode}; modules: ${modules})`;
+}
+
+/** Coverage counts ("24 rules: 20 seen, 2 blocked, 2 unseen"). */
+export function coverageCounts(r: AuditReport): string {
+  const n = { seen: 0, blocked: 0, unseen: 0 };
+  for (const c of r.coverage) n[c.status]++;
+  return `${plural(r.coverage.length, 'rule')}: ${n.seen} seen, ${n.blocked} blocked, ${n.unseen} unseen`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The JSON reporter: the whole AuditReport (contract in docs/report-schema.md).
+ * Keys are written in one documented order whatever order the report object was
+ * built in, and flows in report order, so the same report is always the same bytes.
+ */
+import { VERDICTS } from '../classify/types.js';
+import { compareFlows } from './build.js';
+import type { ReportOptions } from './options.js';
+import type { AuditReport, CoverageRow, ReportFlow } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+/** Copy `obj` with `keys` first, in that order, then any other keys sorted (fields added later stay deterministic). */
+function ordered(obj: object, keys: readonly string[], nested: Record<string, (v: unknown) => unknown> = {}): Obj {
+  const src = obj as Obj;
+  const out: Obj = {};
+  const put = (k: string) => {
+    const v = src[k];
+    if (v === undefined) return;
+    const fix = nested[k];
+    out[k] = fix ? fix(v) : v;
+  };
+  for (const k of keys) if (k in src) put(k);
+  for (const k of Object.keys(src).sort()) if (!keys.includes(k)) put(k);
+  return out;
+}
+
+/** Key order of a flow object (issue 4 order, with the extra fields where they read best). */
+export const FLOW_KEYS = [
+  'id', 'proto', 'client', 'server', 'state', 'end', 'guessed', 'packets', 'bytes', 'first', 'last',
+  'history', 'vlans', 'icmp', 'service', 'rule', 'verdict', 'reason', 'reasonCode', 'app', 'protocolMismatch',
+] as const;
+
+const DIR_KEYS = ['client', 'server'] as const;
+const ICMP_KEYS = ['type', 'code', 'from', 'count'] as const;
+const INPUT_KEYS = ['path', 'format', 'gzip', 'linkTypes', 'packets', 'bytes', 'error'] as const;
+const STATS_KEYS = [
+  'packets', 'bytes', 'flows', 'first', 'last', 'decodeErrors', 'evicted', 'oneSidedShare',
+  'bothWaysShare', 'lossEstimate', 'icmpUnmatched',
+] as const;
+const SITE_KEYS = ['path', 'mode', 'modules'] as const;
+const COVERAGE_KEYS = [
+  'rule', 'service', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'first', 'last', 'apps', 'note',
+] as const;
+const CONFLICT_KEYS = ['kind', 'message'] as const;
+const SUMMARY_KEYS = [...VERDICTS, 'protocol-mismatch'] as const;
+/** Top-level key order of the report. */
+export const REPORT_KEYS = ['version', 'inputs', 'site', 'stats', 'flows', 'coverage', 'conflicts', 'summary'] as const;
+
+const arr = (fn: (v: object) => Obj) => (v: unknown) => (v as object[]).map(fn);
+const sortedKeys = (v: unknown) => ordered(v as object, []);
+
+/** A flow with its keys in documented order. */
+export function canonicalFlow(f: ReportFlow): Obj {
+  return ordered(f, FLOW_KEYS, {
+    packets: (v) => ordered(v as object, DIR_KEYS),
+    bytes: (v) => ordered(v as object, DIR_KEYS),
+    icmp: arr((e) => ordered(e, ICMP_KEYS)),
+  });
+}
+
+/** A coverage row with its keys in documented order. */
+export function canonicalCoverage(c: CoverageRow): Obj {
+  return ordered(c, COVERAGE_KEYS);
+}
+
+/** The parts of the report besides `flows`, each in documented key order (shared with ndjson). */
+export function canonicalParts(r: AuditReport): Obj {
+  return ordered(r, REPORT_KEYS, {
+    inputs: arr((i) => ordered(i, INPUT_KEYS)),
+    site: (v) => ordered(v as object, SITE_KEYS),
+    stats: (v) => ordered(v as object, STATS_KEYS, { decodeErrors: sortedKeys }),
+    flows: (v) => (v as ReportFlow[]).slice().sort(compareFlows).map(canonicalFlow),
+    coverage: arr((c) => canonicalCoverage(c as CoverageRow)),
+    conflicts: arr((c) => ordered(c, CONFLICT_KEYS)),
+    summary: (v) => ordered(v as object, SUMMARY_KEYS),
+  });
+}
+
+/** The whole report as JSON: 2-space indent, documented key order, flows in report order, trailing newline. */
+export function json(r: AuditReport, _o: ReportOptions): string {
+  return JSON.stringify(canonicalParts(r), null, 2) + '\n';
+}

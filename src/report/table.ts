@@ -1,0 +1,210 @@
+/**
+ * The table reporter: what a person reads first. Input facts, the summary by
+ * verdict (which doubles as the legend), the coverage matrix and the findings
+ * grouped by service, port and host pair; never one line per flow unless asked
+ * (`all`). Fits the terminal width (at least 80 columns); ANSI colour only when
+ * `color` is set.
+ */
+import type { Verdict } from '../classify/types.js';
+import { VERDICTS } from '../classify/types.js';
+import {
+  compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal, groupFindings, groupMismatches, type FindingGroup, type MismatchGroup,
+} from './build.js';
+import {
+  captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING,
+  plural, siteText, VERDICT_MEANING, volumeText,
+} from './facts.js';
+import {
+  ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout,
+} from './format.js';
+import type { ReportOptions } from './options.js';
+import type { AuditReport, CoverageRow, CoverageStatus, ReportFlow } from './types.js';
+
+/** The narrowest layout the table reporter produces. */
+export const MIN_WIDTH = 80;
+
+const VERDICT_COLOR: Record<Verdict, string> = {
+  expected: ANSI.green,
+  blocked: ANSI.red,
+  'wrong-direction': ANSI.yellow,
+  unexpected: ANSI.yellow,
+  ignored: ANSI.grey,
+};
+
+const STATUS_COLOR: Record<CoverageStatus, string> = {
+  seen: ANSI.green,
+  blocked: ANSI.red,
+  unseen: ANSI.grey,
+};
+
+/** The report as terminal text. */
+export function table(r: AuditReport, o: ReportOptions): string {
+  const width = Math.max(MIN_WIDTH, Math.floor(o.width) || MIN_WIDTH);
+  const color = o.color;
+  const at = timeFormatter(r.stats.first, r.stats.last);
+  const out: string[] = [];
+  const heading = (s: string) => {
+    out.push('');
+    out.push(paint(s, ANSI.bold, color));
+  };
+  const fact = (label: string, text: string) => {
+    const pad = 18;
+    const lines = wrap(text, width, ' '.repeat(2 + pad));
+    lines[0] = '  ' + label.padEnd(pad) + lines[0]!.slice(2 + pad);
+    out.push(...lines);
+  };
+
+  out.push(paint(`WFO traffic audit (wfo-audit ${r.version})`, ANSI.bold, color));
+  out.push(...wrap(`Site: ${siteText(r)}`, width));
+
+  heading('INPUT');
+  if (r.inputs.length > 0) {
+    out.push(...renderTable(r.inputs, [
+      { header: 'FILE', get: (i) => i.path, min: 12 },
+      { header: 'FORMAT', get: (i) => i.format + (i.gzip ? '+gz' : '') },
+      { header: 'PACKETS', get: (i) => fmtInt(i.packets), align: 'right' },
+      { header: 'BYTES', get: (i) => fmtBytes(i.bytes), align: 'right' },
+      {
+        header: 'STATUS', get: (i) => i.error === null ? 'read to the end' : `stopped: ${i.error}`, min: 16,
+        color: (i) => i.error === null ? null : ANSI.red,
+      },
+    ], width, { indent: '  ', color }));
+  }
+  fact('Traffic', volumeText(r, fmtBytes));
+  fact('Duration', durationText(r));
+  fact('Decode problems', decodeText(r));
+  fact('Evictions', evictionText(r));
+  fact('Capture quality', captureText(r));
+  if (r.stats.icmpUnmatched > 0) {
+    fact('ICMP errors', `${plural(r.stats.icmpUnmatched, 'error')} quoted a packet of no known flow`);
+  }
+
+  heading(`SUMMARY BY VERDICT (${plural(summaryTotal(r.summary), 'flow')})`);
+  const summaryRows: { label: string; n: number; meaning: string; color: string | null }[] = VERDICTS.map((v) => ({
+    label: v, n: r.summary[v] ?? 0, meaning: VERDICT_MEANING[v], color: VERDICT_COLOR[v],
+  }));
+  summaryRows.push({ label: 'protocol mismatch', n: r.summary['protocol-mismatch'] ?? 0, meaning: MISMATCH_MEANING, color: null });
+  out.push(...renderTable(summaryRows, [
+    { header: 'VERDICT', get: (s) => s.label, color: (s) => s.n > 0 ? s.color : null },
+    { header: 'FLOWS', get: (s) => fmtInt(s.n), align: 'right' },
+    { header: 'MEANING', get: (s) => s.meaning, min: 20 },
+  ], width, { indent: '  ', color }));
+
+  heading(`COVERAGE OF THE DESIGN (${coverageCounts(r)})`);
+  if (r.coverage.length === 0) {
+    out.push('  No active rules.');
+  } else {
+    out.push(...renderTable<CoverageRow>(r.coverage, [
+      { header: 'SERVICE', get: (c) => c.service, min: 10 },
+      { header: 'RULE', get: (c) => c.rule, min: 8, drop: 1 },
+      { header: 'PORT', get: (c) => `${c.port}/${c.proto}`, min: 8 },
+      { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
+      { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
+      { header: 'FIRST', get: (c) => c.first === null ? '-' : at(c.first), drop: 2 },
+      { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 2 },
+      { header: 'APPS', get: (c) => c.apps.join(','), min: 4, drop: 3 },
+      { header: 'NOTE', get: (c) => c.note ?? '', min: 10 },
+    ], width, { indent: '  ', color }));
+  }
+
+  const groups = groupFindings(r.flows);
+  const mismatches = groupMismatches(r.flows);
+  const findingFlows = groups.reduce((s, g) => s + g.count, 0);
+  heading(`FINDINGS (${plural(groups.length, 'group')}, ${plural(findingFlows, 'flow')})`);
+  const missing = findingsMissing(r, findingFlows);
+  if (missing > 0) {
+    out.push(...wrap(`${plural(missing, 'finding flow')} counted in the summary ${missing === 1 ? 'is' : 'are'} not in the flow list given to this report, so ${missing === 1 ? 'it is' : 'they are'} not grouped here.`, width, '  '));
+  } else if (groups.length === 0) {
+    out.push('  None: every in-scope flow matched the design.');
+  }
+  for (const v of FINDING_VERDICTS) {
+    const gs = groups.filter((g) => g.verdict === v);
+    if (gs.length === 0) continue;
+    const n = gs.reduce((s, g) => s + g.count, 0);
+    out.push(paint(`  ${FINDING_TITLE[v]} (${plural(n, 'flow')})`, VERDICT_COLOR[v], color));
+    out.push(...findingLines(gs, width, color, at));
+  }
+  if (mismatches.length > 0) {
+    const n = mismatches.reduce((s, g) => s + g.count, 0);
+    out.push(`  Protocol mismatch: ${MISMATCH_MEANING} (${plural(n, 'flow')})`);
+    out.push(...mismatchLines(mismatches, width, color));
+  }
+
+  if (r.conflicts.length > 0) {
+    heading(`CONFLICTS IN THE DESIGN (${r.conflicts.length})`);
+    for (const c of r.conflicts) out.push(...wrapBullet(`${c.kind}: ${c.message}`, width));
+  }
+
+  if (o.all) {
+    heading(`ALL FLOWS (${r.flows.length})`);
+    out.push(...flowLines(r.flows.slice().sort(compareFlows), width, color, at));
+  } else if (r.flows.length > 0) {
+    out.push('');
+    out.push(paint(`(Individual flows are not listed; --all lists all ${fmtInt(r.flows.length)}.)`, ANSI.dim, color));
+  }
+  return out.join('\n') + '\n';
+}
+
+function wrapBullet(text: string, width: number): string[] {
+  const lines = wrap(text, width, '    ');
+  lines[0] = '  - ' + lines[0]!.slice(4);
+  return lines;
+}
+
+/** One table row per group; under it the reason, and the full hosts when a column cut them. */
+function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t: number) => string): string[] {
+  const layout: TableLayout<FindingGroup> = { columns: [], widths: [] };
+  const cols: Column<FindingGroup>[] = [
+    { header: 'SERVICE', get: (g) => g.service ?? '(none)', min: 10 },
+    { header: 'PORT', get: (g) => portText(g.proto, g.port), min: 8 },
+    { header: 'FROM', get: (g) => g.clientIp, min: 15 },
+    { header: 'TO', get: (g) => g.serverIp, min: 15 },
+    { header: 'FLOWS', get: (g) => fmtInt(g.count), align: 'right' },
+    { header: 'FIRST', get: (g) => at(g.first), drop: 2 },
+    { header: 'LAST', get: (g) => at(g.last), drop: 1 },
+    { header: 'RULE', get: (g) => g.rule ?? '-', drop: 0 },
+  ];
+  const lines = renderTable(gs, cols, width, { indent: '    ', color, layout });
+  const out = [lines[0]!];
+  const hostWidth = (h: string) => layout.widths[layout.columns.findIndex((c) => c.header === h)] ?? 0;
+  gs.forEach((g, i) => {
+    out.push(lines[i + 1]!);
+    if (g.clientIp.length > hostWidth('FROM') || g.serverIp.length > hostWidth('TO')) {
+      out.push(...wrap(`${g.clientIp} -> ${g.serverIp}`, width, '      '));
+    }
+    const extra = g.reasons.length > 1 ? ` (+${g.reasons.length - 1} other reason${g.reasons.length > 2 ? 's' : ''})` : '';
+    out.push(...wrap(g.reason + extra, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+  });
+  return out;
+}
+
+function mismatchLines(gs: MismatchGroup[], width: number, color: boolean): string[] {
+  return renderTable(gs, [
+    { header: 'SERVICE', get: (g) => g.service ?? '(none)', min: 10 },
+    { header: 'PORT', get: (g) => portText(g.proto, g.port), min: 8 },
+    { header: 'FROM', get: (g) => g.clientIp, min: 11 },
+    { header: 'TO', get: (g) => g.serverIp, min: 11 },
+    { header: 'CARRIED', get: (g) => g.app },
+    { header: 'FLOWS', get: (g) => fmtInt(g.count), align: 'right' },
+    { header: 'VERDICT', get: (g) => g.verdict, drop: 1 },
+  ], width, { indent: '    ', color });
+}
+
+function flowLines(flows: ReportFlow[], width: number, color: boolean, at: (t: number) => string): string[] {
+  return renderTable(flows, [
+    { header: 'ID', get: (f) => String(f.id), align: 'right' },
+    { header: 'START', get: (f) => at(f.first), drop: 2 },
+    { header: 'PROTO', get: (f) => f.proto },
+    { header: 'CLIENT', get: (f) => f.client, min: 15 },
+    { header: 'SERVER', get: (f) => f.server, min: 15 },
+    { header: 'STATE', get: (f) => f.state, min: 7 },
+    { header: 'VERDICT', get: (f) => f.verdict, min: 7, color: (f) => VERDICT_COLOR[f.verdict] },
+    { header: 'SERVICE', get: (f) => f.service ?? '-', min: 7, drop: 3 },
+    { header: 'APP', get: (f) => f.app, drop: 1 },
+  ], width, { indent: '  ', color });
+}
+
+/** "443/tcp", or just the protocol for ICMP (no ports). */
+export function portText(proto: string, port: number): string {
+  return proto === 'icmp' || proto === 'icmp6' ? proto : `${port}/${proto}`;
+}
