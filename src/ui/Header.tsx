@@ -1,0 +1,88 @@
+/**
+ * The dashboard header: where the packets come from and how fast, in three
+ * lines whose height never changes (so the panel below does not jump).
+ */
+import { Box } from 'ink';
+import type { DashboardSnapshot } from '../pipeline/types.js';
+import {
+  formatElapsed, formatShare, humanBits, humanBytes, humanCount, progressBar,
+} from './format.js';
+import { Line, type Part } from './Line.js';
+import { THEME } from './theme.js';
+
+/** Lines the header always takes. */
+export const HEADER_HEIGHT = 3;
+
+/** Screens at least this wide get the extra header fields (totals). */
+const WIDE = 100;
+
+const SEP: Part = { text: ' · ', color: THEME.dim };
+
+/** A label in the dim colour followed by its value. */
+function field(label: string, value: string, color?: string): Part[] {
+  return [{ text: `${label} `, color: THEME.dim }, { text: value, color }];
+}
+
+/** Joins groups of parts with the separator. */
+function joined(groups: Part[][]): Part[] {
+  const out: Part[] = [];
+  groups.forEach((g, i) => {
+    if (i > 0) out.push(SEP);
+    out.push(...g);
+  });
+  return out;
+}
+
+/** The first line: product, source and run state. */
+function sourceLine(s: DashboardSnapshot | null): Part[] {
+  const title: Part = { text: 'wfo-audit', color: THEME.title, bold: true };
+  if (!s) return [title, SEP, { text: 'waiting for the first packets…', color: THEME.dim }];
+  const groups: Part[][] = [[title], field(s.live ? 'live' : 'files', s.source)];
+  if (s.done) groups.push([{ text: s.live ? 'capture stopped' : 'input ended', color: THEME.warn }]);
+  return joined(groups);
+}
+
+/** The second line: time and rates. */
+function rateLine(s: DashboardSnapshot, width: number): Part[] {
+  const groups: Part[][] = [
+    field('elapsed', formatElapsed(s.elapsed)),
+    [{ text: `${humanCount(s.packetsPerSec)} pkt/s` }],
+    [{ text: humanBits(s.bitsPerSec) }],
+    field('live flows', String(s.liveFlows)),
+  ];
+  if (width >= WIDE) groups.push(field('total', `${humanCount(s.packets)} pkts / ${humanBytes(s.bytes)}`));
+  return joined(groups);
+}
+
+/** The third line: what the numbers may be missing, and file progress. */
+function healthLine(s: DashboardSnapshot, width: number): Part[] {
+  const groups: Part[][] = [
+    field('decode problems', String(s.decodeProblems), s.decodeProblems > 0 ? THEME.warn : undefined),
+    field('loss est.', formatShare(s.lossEstimate)),
+  ];
+  if (s.live) {
+    // libpcap's drop counter is not exposed by the cap binding, so no drop figure would be honest.
+    groups.push([{ text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn }]);
+  } else if (s.totalBytes > 0) {
+    const pct = Math.min(100, Math.floor((s.bytesRead / s.totalBytes) * 100));
+    const bar = progressBar(s.bytesRead, s.totalBytes, width >= WIDE ? 22 : 12);
+    groups.push([
+      { text: 'read ', color: THEME.dim },
+      { text: `${bar} ${pct}% of ${humanBytes(s.totalBytes)}` },
+    ]);
+  } else if (s.bytesRead > 0) {
+    groups.push(field('read', humanBytes(s.bytesRead)));
+  }
+  return joined(groups);
+}
+
+/** Source, elapsed, packets/s, bits/s, live flows, decode problems, loss estimate, and the live-drop caveat or file progress. */
+export function Header({ snapshot, width }: { snapshot: DashboardSnapshot | null; width: number }) {
+  return (
+    <Box flexDirection="column" width={width}>
+      <Line parts={sourceLine(snapshot)} width={width} />
+      <Line parts={snapshot ? rateLine(snapshot, width) : []} width={width} />
+      <Line parts={snapshot ? healthLine(snapshot, width) : []} width={width} />
+    </Box>
+  );
+}
