@@ -127,4 +127,6 @@ export interface FlowStats {
   lossEstimate: number | null;
   /** ICMP errors whose quoted packet matched no flow. */
   icmpUnmatched: number;
+  /** Later IP fragments whose first fragment was not seen (or is too old), so no flow got them. */
+  fragmentsUnmatched?: number;
 }
