@@ -161,10 +161,15 @@ export class PcapngWriter {
     const n = r.data.length;
     const padded = (n + 3) & ~3;
     const len = 32 + padded;
-    // 64-bit timestamp in interface units; exact while it stays below 2^53
-    const ticks = r.tsSec * unitsPerSec + Math.floor((r.tsNsec * unitsPerSec) / 1e9);
-    const hi = Math.floor(ticks / 4294967296);
-    const lo = ticks - hi * 4294967296;
+    // 64-bit timestamp in interface units. Nanosecond units put today's ticks past
+    // 2^53, so the product is split on 16 bits to stay exact in doubles.
+    const frac = Math.floor((r.tsNsec * unitsPerSec) / 1e9);
+    const a = Math.floor(r.tsSec / 65536) * unitsPerSec;
+    const aHi = Math.floor(a / 65536);
+    const low = (r.tsSec % 65536) * unitsPerSec + frac + (a - aHi * 65536) * 65536;
+    const carry = Math.floor(low / 4294967296);
+    const hi = aHi + carry;
+    const lo = low - carry * 4294967296;
     const [b, o] = this.sink.reserve(len);
     this.u32(b, o, 6); this.u32(b, o + 4, len); this.u32(b, o + 8, iface);
     this.u32(b, o + 12, hi); this.u32(b, o + 16, lo);
