@@ -1,0 +1,41 @@
+/**
+ * TCP header (RFC 9293 §3.1): ports, sequence and acknowledgment numbers, data
+ * offset, flags, window. A header cut by the capture or with an impossible data
+ * offset leaves `l4` at L4_NONE, because tshark does not count such segments in
+ * its conversations either.
+ */
+import { L4_TCP, type DecodedPacket } from './packet.js';
+import { BAD_TCP_DATA_OFFSET, TRUNCATED_TCP_HEADER, stopProblem } from './problems.js';
+
+/**
+ * Decodes the TCP header at `o`. `capEnd` is the end of the captured bytes, `ipEnd`
+ * the end of the segment per the IP length (may lie beyond `capEnd`).
+ */
+export function decodeTcp(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: number, ipEnd: number): void {
+  if (capEnd - o < 20) {
+    stopProblem(p, TRUNCATED_TCP_HEADER, -1);
+    return;
+  }
+  const hl = (buf[o + 12]! >> 4) * 4;
+  // A data offset past the IP length is a bogus header, not a short capture.
+  if (hl < 20 || hl > ipEnd - o) {
+    stopProblem(p, BAD_TCP_DATA_OFFSET, -1);
+    return;
+  }
+  if (hl > capEnd - o) {
+    stopProblem(p, TRUNCATED_TCP_HEADER, -1);
+    return;
+  }
+  p.l4 = L4_TCP;
+  p.srcPort = (buf[o]! << 8) | buf[o + 1]!;
+  p.dstPort = (buf[o + 2]! << 8) | buf[o + 3]!;
+  p.tcpSeq = ((buf[o + 4]! << 24) | (buf[o + 5]! << 16) | (buf[o + 6]! << 8) | buf[o + 7]!) >>> 0;
+  p.tcpAck = ((buf[o + 8]! << 24) | (buf[o + 9]! << 16) | (buf[o + 10]! << 8) | buf[o + 11]!) >>> 0;
+  p.tcpFlags = buf[o + 13]!;
+  p.tcpWindow = (buf[o + 14]! << 8) | buf[o + 15]!;
+  const start = o + hl;
+  p.payloadOffset = start;
+  p.payloadLength = ipEnd - start;
+  const end = ipEnd < capEnd ? ipEnd : capEnd;
+  p.payloadCaptured = end > start ? end - start : 0;
+}
