@@ -8,23 +8,27 @@ import { columnWidths, fit, formatClock, type ColumnSpec } from './format.js';
 import { Line, type Part } from './Line.js';
 import { STATUS_COLOR, THEME } from './theme.js';
 
-/** Screens at least this wide get the flows, apps and last-seen columns. */
+/** Screens at least this wide get the flows, apps, last-seen and note columns. */
 const WIDE = 100;
 
 /** Problems first on a small screen: blocked rules, then seen, then unseen. */
 const STATUS_RANK: Readonly<Record<CoverageStatus, number>> = { blocked: 0, seen: 1, unseen: 2 };
 
-const NARROW: readonly ColumnSpec[] = [
-  { width: 12, flex: true }, // service
-  { width: 15 }, // port/proto
-  { width: 7 }, // status
-];
-const WIDE_COLS: readonly ColumnSpec[] = [
-  ...NARROW,
-  { width: 6, align: 'right' }, // flows
-  { width: 18 }, // apps
-  { width: 9 }, // last seen
-];
+/** The columns; the service column takes the room left, up to its longest name. */
+function columnSpecs(wide: boolean, longestService: number): ColumnSpec[] {
+  const narrow: ColumnSpec[] = [
+    { width: 12, flex: true, max: longestService }, // service
+    { width: 15 }, // port/proto
+    { width: 7 }, // status
+  ];
+  if (!wide) return narrow;
+  return [
+    ...narrow,
+    { width: 6, align: 'right' }, // flows
+    { width: 18 }, // apps
+    { width: 9 }, // last seen; the note follows, cut by the line
+  ];
+}
 
 /** Rows in display order: by status rank, design order within a status. */
 export function orderCoverage(rows: readonly CoverageRow[]): CoverageRow[] {
@@ -37,7 +41,8 @@ export function orderCoverage(rows: readonly CoverageRow[]): CoverageRow[] {
 /** Lays out one table line from cell texts. */
 function cells(texts: readonly string[], specs: readonly ColumnSpec[], width: number): string {
   const widths = columnWidths(specs, width);
-  return texts.map((t, i) => fit(t, widths[i]!, specs[i]!.align)).join(' ').trimEnd();
+  // Cells past the specs (the note) take their own length; the line cuts them at the screen edge.
+  return texts.map((t, i) => (i < specs.length ? fit(t, widths[i]!, specs[i]!.align) : t)).join(' ').trimEnd();
 }
 
 /** The panel title with counts by status. */
@@ -53,13 +58,13 @@ function title(rows: readonly CoverageRow[]): Part[] {
 }
 
 /**
- * Each active rule as a row (service, port/proto, status; plus flows, apps and
- * last seen on wide screens), within `height` lines including the title.
+ * Each active rule as a row (service, port/proto, status; plus flows, apps,
+ * last seen and note on wide screens), within `height` lines including the title.
  */
 export function CoveragePanel({ rows, width, height }: { rows: readonly CoverageRow[]; width: number; height: number }) {
   const wide = width >= WIDE;
-  const specs = wide ? WIDE_COLS : NARROW;
-  const head = ['service', 'port/proto', 'status', ...(wide ? ['flows', 'apps', 'last seen'] : [])];
+  const specs = columnSpecs(wide, rows.reduce((n, r) => Math.max(n, r.service.length), 'service'.length));
+  const head = ['service', 'port/proto', 'status', ...(wide ? ['flows', 'apps', 'last seen', 'note'] : [])];
   const ordered = orderCoverage(rows);
   const room = Math.max(0, height - 2);
   // When the rules do not fit, the last line says how many are hidden instead of showing one more rule.
@@ -72,7 +77,7 @@ export function CoveragePanel({ rows, width, height }: { rows: readonly Coverage
       {rows.length === 0 ? <Line parts={[{ text: 'no active rules', color: THEME.dim }]} width={width} /> : null}
       {shown.map((r) => {
         const text = [r.service, `${r.port}/${r.proto}`, r.status];
-        if (wide) text.push(String(r.flows), r.apps.join(',') || '-', formatClock(r.last));
+        if (wide) text.push(String(r.flows), r.apps.join(',') || '-', formatClock(r.last), r.note ?? '');
         return <Line key={r.rule} parts={[{ text: cells(text, specs, width), color: STATUS_COLOR[r.status] }]} width={width} />;
       })}
       {hidden > 0 && room > 0 ? (

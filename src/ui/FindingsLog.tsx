@@ -3,28 +3,43 @@
  * new blocked / wrong-direction / unexpected finding is written once per key
  * and then scrolls up with the terminal like tcpdump output.
  */
-import { Static } from 'ink';
+import { Box, Static } from 'ink';
 import type { Finding } from '../pipeline/types.js';
 import { formatClock } from './format.js';
 import { Line, type Part } from './Line.js';
 import { THEME, VERDICT_COLOR } from './theme.js';
 
-/** The parts of one log line: time, verdict, service, proto/port, host pair, count and reason. */
+/** Indent of the reason when it goes on its own line (under the verdict, past the time). */
+const INDENT = '         ';
+
+/** What was found: time, verdict, service, proto/port, host pair and count. */
 export function findingParts(f: Finding): Part[] {
+  const flows = f.count === 1 ? '1 flow' : `${f.count} flows`;
   return [
     { text: `${formatClock(f.first)} `, color: THEME.dim },
     { text: f.verdict, color: VERDICT_COLOR[f.verdict], bold: true },
     { text: ` ${f.service ?? 'no rule'} ${f.proto}/${f.port} ${f.clientIp} -> ${f.serverIp}` },
-    { text: ` x${f.count}: `, color: THEME.dim },
-    { text: f.reason },
+    { text: ` (${flows})`, color: THEME.dim },
   ];
 }
 
-/** Every logged finding, one line each, written once (the count is the one at the time it was logged). */
+/** The log lines of one finding: one line when the reason fits beside it, else the reason indented below. */
+export function findingLines(f: Finding, width: number): Part[][] {
+  const head = findingParts(f);
+  const used = head.reduce((n, p) => n + p.text.length, 0);
+  if (used + 2 + f.reason.length <= width) return [[...head, { text: `: ${f.reason}` }]];
+  return [head, [{ text: INDENT + f.reason }]];
+}
+
+/** Every logged finding, written once (the count is the one at the time it was logged). */
 export function FindingsLog({ entries, width }: { entries: readonly Finding[]; width: number }) {
   return (
     <Static items={entries as Finding[]}>
-      {(f) => <Line key={f.key} parts={findingParts(f)} width={width} />}
+      {(f) => (
+        <Box key={f.key} flexDirection="column" width={width}>
+          {findingLines(f, width).map((parts, i) => <Line key={i} parts={parts} width={width} />)}
+        </Box>
+      )}
     </Static>
   );
 }

@@ -33,12 +33,14 @@ function joined(groups: Part[][]): Part[] {
   return out;
 }
 
-/** The first line: product, source and run state. */
+/** The first line: product, source, run state, and for live capture the kernel-drop caveat. */
 function sourceLine(s: DashboardSnapshot | null): Part[] {
   const title: Part = { text: 'wfo-audit', color: THEME.title, bold: true };
   if (!s) return [title, SEP, { text: 'waiting for the first packets…', color: THEME.dim }];
   const groups: Part[][] = [[title], field(s.live ? 'live' : 'files', s.source)];
   if (s.done) groups.push([{ text: s.live ? 'capture stopped' : 'input ended', color: THEME.warn }]);
+  // libpcap's drop counter is not exposed by the cap binding, so no drop figure would be honest; said up front.
+  if (s.live) groups.push([{ text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn }]);
   return joined(groups);
 }
 
@@ -54,23 +56,20 @@ function rateLine(s: DashboardSnapshot, width: number): Part[] {
   return joined(groups);
 }
 
-/** The third line: what the numbers may be missing, and file progress. */
+/** The third line: what the numbers may be missing, and progress through files. */
 function healthLine(s: DashboardSnapshot, width: number): Part[] {
   const groups: Part[][] = [
     field('decode problems', String(s.decodeProblems), s.decodeProblems > 0 ? THEME.warn : undefined),
     field('loss est.', formatShare(s.lossEstimate)),
   ];
-  if (s.live) {
-    // libpcap's drop counter is not exposed by the cap binding, so no drop figure would be honest.
-    groups.push([{ text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn }]);
-  } else if (s.totalBytes > 0) {
+  if (!s.live && s.totalBytes > 0) {
     const pct = Math.min(100, Math.floor((s.bytesRead / s.totalBytes) * 100));
     const bar = progressBar(s.bytesRead, s.totalBytes, width >= WIDE ? 22 : 12);
     groups.push([
       { text: 'read ', color: THEME.dim },
       { text: `${bar} ${pct}% of ${humanBytes(s.totalBytes)}` },
     ]);
-  } else if (s.bytesRead > 0) {
+  } else if (!s.live && s.bytesRead > 0) {
     groups.push(field('read', humanBytes(s.bytesRead)));
   }
   return joined(groups);

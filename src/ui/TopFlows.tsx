@@ -12,21 +12,25 @@ import { THEME, VERDICT_COLOR } from './theme.js';
 /** Screens at least this wide get the packets, state and app columns. */
 const WIDE = 100;
 
-const NARROW: readonly ColumnSpec[] = [
-  { width: 15 }, // client
-  { width: 2 }, // ->
-  { width: 15 }, // server
-  { width: 9 }, // proto/port
-  { width: 8, flex: true }, // service
-  { width: 15 }, // verdict
-  { width: 8, align: 'right' }, // bytes
-];
-const WIDE_COLS: readonly ColumnSpec[] = [
-  ...NARROW,
-  { width: 7, align: 'right' }, // packets
-  { width: 12 }, // state
-  { width: 8 }, // app
-];
+/** The columns; the service column takes the room left, up to its longest name. */
+function columnSpecs(wide: boolean, longestService: number): ColumnSpec[] {
+  const narrow: ColumnSpec[] = [
+    { width: 15 }, // client
+    { width: 2 }, // ->
+    { width: 15 }, // server
+    { width: 9 }, // proto/port
+    { width: 8, flex: true, max: longestService }, // service
+    { width: 15 }, // verdict
+    { width: 6, align: 'right' }, // bytes: humanBytes is at most 6 wide
+  ];
+  if (!wide) return narrow;
+  return [
+    ...narrow,
+    { width: 7, align: 'right' }, // packets
+    { width: 12 }, // state
+    { width: 8 }, // app
+  ];
+}
 
 /** Total bytes of a flow, both directions. */
 function flowBytes(c: ClassifiedFlow): number {
@@ -71,10 +75,10 @@ export function TopFlows({ flows, filter, width, height }: {
   height: number;
 }) {
   const wide = width >= WIDE;
-  const specs = wide ? WIDE_COLS : NARROW;
   const selected = selectTopFlows(flows, filter);
   const room = Math.max(0, height - 2);
   const shown = selected.slice(0, room);
+  const specs = columnSpecs(wide, shown.reduce((n, c) => Math.max(n, (c.service ?? '-').length), 'service'.length));
   const head = ['client', '', 'server', 'port', 'service', 'verdict', 'bytes', ...(wide ? ['packets', 'state', 'app'] : [])];
   const title: Part[] = [
     { text: 'Top flows', color: THEME.title, bold: true },

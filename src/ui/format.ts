@@ -31,22 +31,25 @@ export function clip(text: string, width: number): string {
 export interface ColumnSpec {
   /** Fixed width in columns; ignored when `flex` is set. */
   width: number;
-  /** Takes the width left over by the fixed columns (at least `width`). */
+  /** Takes the width left over by the fixed columns (at least `width`, at most `max`). */
   flex?: boolean;
+  /** Upper bound of a flex column (e.g. its longest cell), so a wide screen does not push the next columns far right. */
+  max?: number;
   align?: 'left' | 'right';
 }
 
 /**
  * Resolves a table's column widths for a line of `total` columns: the fixed
  * columns keep their width, the flex column gets the rest (never below its own
- * `width`, so a too-narrow screen truncates the line instead of the column).
+ * `width`, so a too-narrow screen truncates the line instead of the column;
+ * never above its `max`).
  */
 export function columnWidths(specs: readonly ColumnSpec[], total: number): number[] {
   let fixed = 0;
   for (const s of specs) if (!s.flex) fixed += s.width;
   const gaps = Math.max(0, specs.length - 1) * GAP.length;
   const rest = total - fixed - gaps;
-  return specs.map((s) => (s.flex ? Math.max(s.width, rest) : s.width));
+  return specs.map((s) => (s.flex ? Math.max(s.width, Math.min(rest, s.max ?? rest)) : s.width));
 }
 
 const SI = ['', 'k', 'M', 'G', 'T'];

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+import { CoveragePanel } from '../../src/ui/CoveragePanel.js';
+import { FindingsLog } from '../../src/ui/FindingsLog.js';
+import { Footer } from '../../src/ui/Footer.js';
+import { Header } from '../../src/ui/Header.js';
+import { TopFlows } from '../../src/ui/TopFlows.js';
+import { COVERAGE, FINDINGS, TOP_FLOWS, expectFits, expectGolden, fileSnapshot, liveSnapshot, plain } from './fixtures.js';
+
+const WIDTHS = [80, 120] as const;
+
+describe('Header', () => {
+  for (const width of WIDTHS) {
+    it(`live capture at ${width} columns`, () => {
+      const text = plain(render(<Header snapshot={liveSnapshot()} width={width} />).lastFrame());
+      expectFits(text, width);
+      expectGolden(`header-live-${width}`, text);
+    });
+    it(`file input at ${width} columns`, () => {
+      const text = plain(render(<Header snapshot={fileSnapshot()} width={width} />).lastFrame());
+      expectFits(text, width);
+      expectGolden(`header-file-${width}`, text);
+    });
+  }
+  it('marks that kernel drops are unknown only when live', () => {
+    expect(plain(render(<Header snapshot={liveSnapshot()} width={80} />).lastFrame())).toContain('cap cannot report');
+    expect(plain(render(<Header snapshot={fileSnapshot()} width={80} />).lastFrame())).not.toContain('kernel drops');
+  });
+  it('says it is waiting before the first snapshot, still three lines high', () => {
+    const text = plain(render(<Header snapshot={null} width={80} />).lastFrame());
+    expect(text.split('\n')).toHaveLength(3);
+    expect(text.split('\n')[0]).toBe('wfo-audit · waiting for the first packets…');
+  });
+  it('shows the read size for stdin input, whose total is unknown', () => {
+    const text = plain(render(<Header snapshot={fileSnapshot({ source: '-', totalBytes: 0, bytesRead: 5_500_000 })} width={80} />).lastFrame());
+    expect(text.split('\n')[2]).toBe('decode problems 0 · loss est. n/a · read 5.5 MB');
+  });
+  it('says the input ended on the final snapshot', () => {
+    const text = plain(render(<Header snapshot={fileSnapshot({ done: true })} width={120} />).lastFrame());
+    expect(text.split('\n')[0]).toBe('wfo-audit · files site-a-monday.pcapng, site-a-tuesday.pcapng · input ended');
+  });
+});
+
+describe('CoveragePanel', () => {
+  for (const width of WIDTHS) {
+    it(`lists every rule at ${width} columns, blocked first`, () => {
+      const text = plain(render(<CoveragePanel rows={COVERAGE} width={width} height={20} />).lastFrame());
+      expectFits(text, width);
+      expectGolden(`coverage-${width}`, text);
+    });
+  }
+  it('says how many rules it had to leave out on a short screen', () => {
+    const text = plain(render(<CoveragePanel rows={COVERAGE} width={80} height={6} />).lastFrame());
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[2]).toMatch(/^html5-player +2020\/tcp +blocked$/);
+    expect(lines[5]).toBe('… 8 more rules');
+  });
+  it('says so when the design has no active rule', () => {
+    const text = plain(render(<CoveragePanel rows={[]} width={80} height={6} />).lastFrame());
+    expect(text.split('\n')[2]).toBe('no active rules');
+  });
+});
+
+describe('TopFlows', () => {
+  for (const width of WIDTHS) {
+    it(`lists the busiest flows at ${width} columns`, () => {
+      const text = plain(render(<TopFlows flows={TOP_FLOWS} filter="all" width={width} height={12} />).lastFrame());
+      expectFits(text, width);
+      expectGolden(`top-flows-${width}`, text);
+    });
+  }
+  it('shows only the filtered verdict', () => {
+    const text = plain(render(<TopFlows flows={TOP_FLOWS} filter="blocked" width={80} height={12} />).lastFrame());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Top flows · verdict: blocked · 1 of 1');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('html5-player');
+  });
+  it('says when no flow has the filtered verdict', () => {
+    const text = plain(render(<TopFlows flows={TOP_FLOWS.slice(0, 2)} filter="unexpected" width={80} height={12} />).lastFrame());
+    expect(text.split('\n')[2]).toBe('no unexpected flows');
+  });
+  it('keeps to its height', () => {
+    const text = plain(render(<TopFlows flows={TOP_FLOWS} filter="all" width={80} height={4} />).lastFrame());
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('Top flows · verdict: all · 2 of 7');
+  });
+});
+
+describe('FindingsLog', () => {
+  for (const width of WIDTHS) {
+    it(`writes one line per finding at ${width} columns`, () => {
+      const text = plain(render(<FindingsLog entries={FINDINGS} width={width} />).lastFrame());
+      expectFits(text, width);
+      expectGolden(`findings-${width}`, text);
+    });
+  }
+});
+
+describe('Footer', () => {
+  const base = { paused: false, filter: 'all', panel: 'coverage', quitting: false, ended: false } as const;
+  it('shows the keys with the current filter and panel', () => {
+    expect(plain(render(<Footer state={base} width={80} />).lastFrame()))
+      .toBe('q quit  p pause  v verdict: all  tab panel: coverage');
+  });
+  it('marks a paused display', () => {
+    expect(plain(render(<Footer state={{ ...base, paused: true, filter: 'wrong-direction', panel: 'flows' }} width={80} />).lastFrame()))
+      .toBe('PAUSED  q quit  p resume  v verdict: wrong-direction  tab panel: top flows');
+  });
+  it('truncates with an ellipsis instead of wrapping', () => {
+    expect(plain(render(<Footer state={base} width={20} />).lastFrame())).toBe('q quit  p pause  v …');
+  });
+  it('says the capture is stopping after q, and that the report follows at the end', () => {
+    expect(plain(render(<Footer state={{ ...base, quitting: true }} width={80} />).lastFrame())).toBe('stopping the capture…');
+    expect(plain(render(<Footer state={{ ...base, ended: true }} width={80} />).lastFrame())).toBe('done: the final report follows');
+  });
+});
