@@ -10,15 +10,18 @@ import type { AuditReport, CoverageStatus } from './types.js';
 
 /** One-line meaning of each verdict, as the summary shows it (the legend). */
 export const VERDICT_MEANING: Record<Verdict, string> = {
-  expected: 'in the design, between the right hosts, and it worked',
+  expected: 'in the design, right hosts and side, and it worked',
   blocked: 'in the design, but the connection attempt failed',
   'wrong-direction': 'a designed port, but opened from the other side',
   unexpected: 'WFO traffic that the design does not allow',
-  ignored: 'not WFO traffic: neither end is a WFO host or the cloud',
+  ignored: 'not WFO traffic (no WFO host or cloud address)',
 };
 
 /** Meaning of the protocol-mismatch count. */
-export const MISMATCH_MEANING = 'the port carried a protocol other than its rule expects';
+export const MISMATCH_MEANING = 'the port carried a protocol its rule does not expect';
+
+/** Section heading of the protocol mismatches. */
+export const MISMATCH_TITLE = "Protocol mismatch: a protocol the rule's port should not carry";
 
 /** Meaning of each coverage status. */
 export const STATUS_MEANING: Record<CoverageStatus, string> = {
@@ -43,7 +46,11 @@ export function plural(n: number, one: string, many = one + 's'): string {
 export function durationText(r: AuditReport): string {
   const { first, last } = r.stats;
   if (first === null || last === null) return 'no packets';
-  return `${fmtDuration(last - first)} (${fmtTime(first)} to ${fmtTime(last)} UTC)`;
+  const a = fmtTime(first);
+  const b = fmtTime(last);
+  // The date once when the capture stays within one UTC day: keeps the line short.
+  const to = a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b;
+  return `${fmtDuration(last - first)}, ${a} to ${to} UTC`;
 }
 
 /** Decode problems as "3: truncated 2, bad-ip-header 1", most frequent first; "none" when clean. */

@@ -177,7 +177,11 @@ export interface Column<T> {
   min?: number;
   /** Widest the column may grow to. */
   max?: number;
-  /** Lower numbers are dropped first when even the minimum widths do not fit; undefined never drops. */
+  /** Free text that may be cut before any column is dropped (notes, paths, messages). */
+  flex?: boolean;
+  /** Cut long cells at the start ("…/dir/file.pcap") instead of the end: for paths. */
+  cutStart?: boolean;
+  /** Optional columns: lower numbers are dropped first when cutting flex columns is not enough. */
   drop?: number;
   /** Optional colour of the cell (SGR code), applied after padding so widths stay exact. */
   color?: (row: T) => string | null;
@@ -190,55 +194,63 @@ export interface TableLayout<T> {
 }
 
 /**
- * Lay out rows as a fixed-width text table no wider than `width`: columns take their
- * natural width, the widest shrink first, optional columns go when nothing else helps,
- * and cut cells end in an ellipsis. Returns lines without trailing spaces.
+ * Lay out rows as a fixed-width text table no wider than `width`. Columns take their
+ * natural width; free-text (flex) columns are cut first, then optional columns are
+ * dropped (lowest `drop` first), and only then are other columns cut, widest first.
+ * Cut cells end (or start) with an ellipsis. Returns lines without trailing spaces.
  */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width: number,
   opts: { indent?: string; color?: boolean; gap?: number; layout?: TableLayout<T> } = {}): string[] {
   const indent = opts.indent ?? '';
   const gap = opts.gap ?? 2;
-  let cols = columns.slice();
-  const cells = (cs: readonly Column<T>[]) => rows.map((r) => cs.map((c) => c.get(r)));
-  let data = cells(cols);
-  const natural = (cs: readonly Column<T>[], d: string[][]) => cs.map((c, i) => {
+  const room = width - indent.length;
+  const all = rows.map((r) => columns.map((c) => c.get(r)));
+  const natural = columns.map((c, i) => {
     let w = c.header.length;
-    for (const row of d) w = Math.max(w, row[i]!.length);
+    for (const row of all) w = Math.max(w, row[i]!.length);
     return Math.min(w, c.max ?? Infinity);
   });
-  const minOf = (c: Column<T>) => c.min ?? c.header.length;
-  const room = width - indent.length;
-  const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + gap * Math.max(0, ws.length - 1);
-  // Drop optional columns (lowest `drop` first) while even their minimum widths overflow.
-  while (total(cols.map(minOf)) > room) {
+  const minOf = (i: number) => Math.min(natural[i]!, Math.max(columns[i]!.min ?? 0, columns[i]!.header.length));
+  let keep = columns.map((_, i) => i);
+  let widths: number[] = [];
+  const total = () => widths.reduce((a, b) => a + b, 0) + gap * Math.max(0, widths.length - 1);
+  // Shrink the widest eligible column one character at a time: fair and deterministic.
+  const shrink = (eligible: (i: number) => boolean) => {
+    while (total() > room) {
+      let best = -1;
+      keep.forEach((ci, k) => {
+        if (eligible(ci) && widths[k]! > minOf(ci) && (best < 0 || widths[k]! > widths[best]!)) best = k;
+      });
+      if (best < 0) return;
+      widths[best]!--;
+    }
+  };
+  for (;;) {
+    widths = keep.map((ci) => natural[ci]!);
+    shrink((ci) => !!columns[ci]!.flex);
+    if (total() <= room) break;
     let victim = -1;
-    for (let i = 0; i < cols.length; i++) {
-      const d = cols[i]!.drop;
-      if (d !== undefined && (victim < 0 || d < cols[victim]!.drop!)) victim = i;
+    for (const ci of keep) {
+      const d = columns[ci]!.drop;
+      if (d !== undefined && (victim < 0 || d < columns[victim]!.drop!)) victim = ci;
     }
     if (victim < 0) break;
-    cols = cols.filter((_, i) => i !== victim);
+    keep = keep.filter((ci) => ci !== victim);
   }
-  data = cells(cols);
-  const widths = natural(cols, data);
-  // Shrink the widest shrinkable column one character at a time: fair and deterministic.
-  while (total(widths) > room) {
-    let best = -1;
-    for (let i = 0; i < cols.length; i++) {
-      if (widths[i]! > minOf(cols[i]!) && (best < 0 || widths[i]! > widths[best]!)) best = i;
-    }
-    if (best < 0) break;
-    widths[best]!--;
-  }
+  shrink(() => true);
+  const cols = keep.map((ci) => columns[ci]!);
   if (opts.layout) {
     opts.layout.columns = cols;
     opts.layout.widths = widths;
   }
   const sep = ' '.repeat(gap);
   const line = (texts: string[], colors: (string | null)[]) => {
-    const parts = texts.map((t, i) => {
-      const cell = fit(t, widths[i]!, cols[i]!.align ?? 'left');
-      const code = colors[i];
+    const parts = texts.map((t, k) => {
+      const c = cols[k]!;
+      const w = widths[k]!;
+      const cut = c.cutStart && t.length > w ? '…' + t.slice(t.length - w + 1) : t;
+      const cell = fit(cut, w, c.align ?? 'left');
+      const code = colors[k];
       if (code && opts.color) {
         const visible = cell.trimEnd();
         return paint(visible, code, true) + cell.slice(visible.length);
@@ -249,7 +261,7 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   };
   const out = [line(cols.map((c) => c.header), cols.map(() => opts.color ? ANSI.bold : null))];
   rows.forEach((r, ri) => {
-    out.push(line(data[ri]!, cols.map((c) => c.color?.(r) ?? null)));
+    out.push(line(keep.map((ci) => all[ri]![ci]!), cols.map((c) => c.color?.(r) ?? null)));
   });
   return out;
 }

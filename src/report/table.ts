@@ -11,7 +11,7 @@ import {
   compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal, groupFindings, groupMismatches, type FindingGroup, type MismatchGroup,
 } from './build.js';
 import {
-  captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING,
+  captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
   plural, siteText, VERDICT_MEANING, volumeText,
 } from './facts.js';
 import {
@@ -45,7 +45,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
   const out: string[] = [];
   const heading = (s: string) => {
     out.push('');
-    out.push(paint(s, ANSI.bold, color));
+    out.push(...wrap(s, width).map((l) => paint(l, ANSI.bold, color)));
   };
   const fact = (label: string, text: string) => {
     const pad = 18;
@@ -60,15 +60,19 @@ export function table(r: AuditReport, o: ReportOptions): string {
   heading('INPUT');
   if (r.inputs.length > 0) {
     out.push(...renderTable(r.inputs, [
-      { header: 'FILE', get: (i) => i.path, min: 12 },
-      { header: 'FORMAT', get: (i) => i.format + (i.gzip ? '+gz' : '') },
+      { header: 'FILE', get: (i) => i.path, min: 16, flex: true, cutStart: true },
+      { header: 'FORMAT', get: (i) => i.format + (i.gzip ? '+gzip' : '') },
       { header: 'PACKETS', get: (i) => fmtInt(i.packets), align: 'right' },
       { header: 'BYTES', get: (i) => fmtBytes(i.bytes), align: 'right' },
       {
-        header: 'STATUS', get: (i) => i.error === null ? 'read to the end' : `stopped: ${i.error}`, min: 16,
+        header: 'STATUS', get: (i) => i.error === null ? 'read to the end' : 'stopped early',
         color: (i) => i.error === null ? null : ANSI.red,
       },
     ], width, { indent: '  ', color }));
+    // The reason reading stopped matters more than any column: give it whole lines.
+    for (const i of r.inputs) {
+      if (i.error !== null) out.push(...wrap(`${i.path} stopped early: ${i.error}`, width, '    ').map((l) => paint(l, ANSI.red, color)));
+    }
   }
   fact('Traffic', volumeText(r, fmtBytes));
   fact('Duration', durationText(r));
@@ -94,17 +98,21 @@ export function table(r: AuditReport, o: ReportOptions): string {
   if (r.coverage.length === 0) {
     out.push('  No active rules.');
   } else {
-    out.push(...renderTable<CoverageRow>(r.coverage, [
+    const lines = renderTable<CoverageRow>(r.coverage, [
       { header: 'SERVICE', get: (c) => c.service, min: 10 },
       { header: 'RULE', get: (c) => c.rule, min: 8, drop: 1 },
-      { header: 'PORT', get: (c) => `${c.port}/${c.proto}`, min: 8 },
+      { header: 'PORT', get: (c) => `${c.port}/${c.proto}` },
       { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
       { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
       { header: 'FIRST', get: (c) => c.first === null ? '-' : at(c.first), drop: 2 },
-      { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 2 },
-      { header: 'APPS', get: (c) => c.apps.join(','), min: 4, drop: 3 },
-      { header: 'NOTE', get: (c) => c.note ?? '', min: 10 },
-    ], width, { indent: '  ', color }));
+      { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 3 },
+      { header: 'APPS', get: (c) => c.apps.join(','), min: 4, flex: true },
+    ], width, { indent: '  ', color });
+    out.push(lines[0]!);
+    r.coverage.forEach((c, i) => {
+      out.push(lines[i + 1]!);
+      if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+    });
   }
 
   const groups = groupFindings(r.flows);
@@ -121,12 +129,12 @@ export function table(r: AuditReport, o: ReportOptions): string {
     const gs = groups.filter((g) => g.verdict === v);
     if (gs.length === 0) continue;
     const n = gs.reduce((s, g) => s + g.count, 0);
-    out.push(paint(`  ${FINDING_TITLE[v]} (${plural(n, 'flow')})`, VERDICT_COLOR[v], color));
+    out.push(...wrap(`${FINDING_TITLE[v]} (${plural(n, 'flow')})`, width, '  ').map((l) => paint(l, VERDICT_COLOR[v], color)));
     out.push(...findingLines(gs, width, color, at));
   }
   if (mismatches.length > 0) {
     const n = mismatches.reduce((s, g) => s + g.count, 0);
-    out.push(`  Protocol mismatch: ${MISMATCH_MEANING} (${plural(n, 'flow')})`);
+    out.push(...wrap(`${MISMATCH_TITLE} (${plural(n, 'flow')})`, width, '  '));
     out.push(...mismatchLines(mismatches, width, color));
   }
 
@@ -172,8 +180,10 @@ function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t:
     if (g.clientIp.length > hostWidth('FROM') || g.serverIp.length > hostWidth('TO')) {
       out.push(...wrap(`${g.clientIp} -> ${g.serverIp}`, width, '      '));
     }
-    const extra = g.reasons.length > 1 ? ` (+${g.reasons.length - 1} other reason${g.reasons.length > 2 ? 's' : ''})` : '';
-    out.push(...wrap(g.reason + extra, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+    for (const x of g.reasons) {
+      const text = g.reasons.length > 1 ? `${x.reason} (${plural(x.count, 'flow')})` : x.reason;
+      out.push(...wrap(text, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+    }
   });
   return out;
 }
