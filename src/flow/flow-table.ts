@@ -178,6 +178,9 @@ export class FlowTable {
   /** Number of flows currently held. */
   get liveCount(): number { return this.live; }
 
+  /** Slots allocated right now (grows by doubling, never past maxFlows): the memory bound. */
+  get capacity(): number { return this.cap; }
+
   /** Capture time of the newest packet seen (monotonic: a packet from the past does not move it back). */
   get lastTime(): number { return this.clock === -Infinity ? 0 : this.clock; }
 
