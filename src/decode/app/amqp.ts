@@ -38,7 +38,13 @@ export function identifyAmqp(b: Uint8Array, fromClient: boolean): AppMatch | nul
   // connection.start carries two tables/strings; the 4096-octet frame-min-size bounds it before tune.
   if (size < 4 + 2 + 4 + 4 + 4 || size > 65536) return null;
   if (u16be(b, 7) !== CLASS_CONNECTION || u16be(b, 9) !== METHOD_START) return null;
-  if (b.length >= 13 && (b[11] !== 0 || b[12] !== 9)) return null;
+  // 0-9-1 announces 0-9; 0-8 brokers announce 8-0.
+  let version = '';
+  if (b.length >= 13) {
+    if (b[11] === 0 && b[12] === 9) version = ' 0-9';
+    else if (b[11] === 8 && b[12] === 0) version = ' 0-8';
+    else return null;
+  }
   if (b.length > 7 + size && b[7 + size] !== FRAME_END) return null;
-  return { detail: 'connection.start 0-9' };
+  return { detail: `connection.start${version}` };
 }
