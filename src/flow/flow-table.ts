@@ -14,7 +14,7 @@ import {
   TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN,
 } from '../decode/packet.js';
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, FlowStats, IcmpErrorSeen } from './types.js';
-import { flowIpText } from './ip-text.js';
+import { formatIp } from '../decode/ip-format.js';
 
 /** Tuning of the flow table; every field has the default from issue 3. */
 export interface FlowTableOptions {
@@ -723,8 +723,8 @@ export class FlowTable {
     const ka = this.ka, kb = this.kb, k = s * 4;
     const wa = v === 4 ? [ka[k]] : [ka[k], ka[k + 1], ka[k + 2], ka[k + 3]];
     const wb = v === 4 ? [kb[k]] : [kb[k], kb[k + 1], kb[k + 2], kb[k + 3]];
-    const ipa = flowIpText(v, ka[k], ka[k + 1], ka[k + 2], ka[k + 3]);
-    const ipb = flowIpText(v, kb[k], kb[k + 1], kb[k + 2], kb[k + 3]);
+    const ipa = formatIp(v, ka[k], ka[k + 1], ka[k + 2], ka[k + 3]);
+    const ipb = formatIp(v, kb[k], kb[k + 1], kb[k + 2], kb[k + 3]);
     const ci = s * 2 + c, si = s * 2 + 1 - c;
     const acked = this.ackedB[s * 2] + this.ackedB[s * 2 + 1];
     const ackedUnseen = l4 === L4_TCP ? this.unseenOf(s, acked) : 0;
@@ -744,7 +744,7 @@ export class FlowTable {
     for (let i = 0; i < VLANS_MAX; i++) { const x = this.vl[s * VLANS_MAX + i]; if (x >= 0) vlans.push(x); }
     vlans.sort((x, y) => x - y);
     const icmpErrors: IcmpErrorSeen[] = (this.icmpErrs.get(s) ?? []).map((e) => ({
-      family: e.family, type: e.type, code: e.code, from: flowIpText(e.version, e.w0, e.w1, e.w2, e.w3), count: e.count,
+      family: e.family, type: e.type, code: e.code, from: formatIp(e.version, e.w0, e.w1, e.w2, e.w3), count: e.count,
     }));
     const proto: FlowProto = l4 === L4_TCP ? 'tcp' : l4 === L4_UDP ? 'udp' : l4 === L4_ICMP ? 'icmp' : 'icmp6';
     const oneSided = l4 === L4_TCP && (this.pkts[ci] === 0 || this.pkts[si] === 0)
