@@ -152,6 +152,8 @@ export async function runDashboard(
     stdout,
     stdin,
     exitOnCtrlC: false,
+    // Ink's console patch redirects the global console, which only makes sense when we draw on the process's own stdout.
+    patchConsole: stdout === process.stdout,
     maxFps: MAX_FPS,
   });
   const exited = instance.waitUntilExit();

@@ -108,6 +108,7 @@ export function formatShare(share: number | null): string {
 export function progressBar(done: number, total: number, width: number): string {
   const inner = Math.max(0, width - 2);
   const ratio = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
-  const full = Math.round(ratio * inner);
+  // Floor, so the bar is only full once everything is read.
+  const full = Math.floor(ratio * inner);
   return `[${'#'.repeat(full)}${'.'.repeat(inner - full)}]`;
 }
