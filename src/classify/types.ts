@@ -36,4 +36,10 @@ export interface ClassifiedFlow {
   app: AppProto;
   /** Set when the identified protocol contradicts what the rule's port should carry. */
   protocolMismatch: boolean;
+  /**
+   * Other active rules the same flow satisfies as designed (e.g. the PC-table row
+   * mirroring a server-table row, or every service's SQL row); coverage credits them too.
+   * Absent means none.
+   */
+  alsoMatched?: readonly string[];
 }

@@ -1,0 +1,94 @@
+/**
+ * Coverage of the design: for every active rule, was it seen working, only seen
+ * blocked, or not seen at all during the capture? A plain accumulator fed with
+ * classified flows; rows() is a snapshot.
+ */
+import type { ResolvedDesign, ResolvedRule } from '../design/resolve.js';
+import type { CoverageRow, CoverageStatus } from '../report/types.js';
+import type { AppProto, ClassifiedFlow } from './types.js';
+
+interface Tally {
+  rule: ResolvedRule;
+  flows: number;
+  expected: number;
+  blocked: number;
+  first: number | null;
+  last: number | null;
+  apps: Set<AppProto>;
+}
+
+/** Pairs of rules of which the seed needs only one ("one of the following should be open"). */
+const ONE_OF: readonly (readonly [string, string])[] = [['wfm-v2.in.80', 'wfm-v2.in.443']];
+
+/** Accumulates per-rule coverage from the verdict stream. */
+export class Coverage {
+  private readonly tallies = new Map<string, Tally>();
+
+  constructor(d: ResolvedDesign) {
+    for (const rule of d.active) {
+      this.tallies.set(rule.id, { rule, flows: 0, expected: 0, blocked: 0, first: null, last: null, apps: new Set() });
+    }
+  }
+
+  /** Counts a classified flow against its rule (and, when it worked, the rules it also satisfied). */
+  add(cf: ClassifiedFlow): void {
+    if (cf.verdict !== 'expected' && cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction') return;
+    if (cf.rule !== null) this.count(cf.rule, cf);
+    if (cf.alsoMatched) for (const id of cf.alsoMatched) this.count(id, cf);
+  }
+
+  private count(id: string, cf: ClassifiedFlow): void {
+    const t = this.tallies.get(id);
+    if (!t) return;
+    t.flows++;
+    if (cf.verdict === 'expected') t.expected++;
+    else if (cf.verdict === 'blocked') t.blocked++;
+    const f = cf.flow;
+    if (t.first === null || f.first < t.first) t.first = f.first;
+    if (t.last === null || f.last > t.last) t.last = f.last;
+    if (cf.app !== 'unknown') t.apps.add(cf.app);
+  }
+
+  /** One row per active rule, in design order. `windowSeconds` is the capture's time span. */
+  rows(windowSeconds: number): CoverageRow[] {
+    const out: CoverageRow[] = [];
+    for (const t of this.tallies.values()) {
+      const status: CoverageStatus = t.expected > 0 ? 'seen' : t.blocked > 0 ? 'blocked' : 'unseen';
+      out.push({
+        rule: t.rule.id,
+        service: t.rule.service,
+        port: t.rule.ports.join(','),
+        proto: t.rule.transport,
+        status,
+        flows: t.flows,
+        expected: t.expected,
+        blocked: t.blocked,
+        first: t.first,
+        last: t.last,
+        apps: [...t.apps].sort(),
+        note: this.note(t, status, windowSeconds),
+      });
+    }
+    return out;
+  }
+
+  private note(t: Tally, status: CoverageStatus, windowSeconds: number): string | null {
+    if (status === 'seen') return null;
+    if (t.rule.rare) {
+      return `rare traffic (${t.rule.service === 'snmp' ? 'SNMP traps' : t.rule.service === 'smtp' ? 'SMTP alerts' : 'alerts'}): a ${formatWindow(windowSeconds)} window may be too short to see it`;
+    }
+    for (const [a, b] of ONE_OF) {
+      const other = t.rule.id === a ? b : t.rule.id === b ? a : null;
+      if (other !== null && status === 'unseen' && (this.tallies.get(other)?.expected ?? 0) > 0) {
+        return `the seed needs only one of ${a} and ${b}; ${other} is seen`;
+      }
+    }
+    return null;
+  }
+}
+
+function formatWindow(s: number): string {
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
