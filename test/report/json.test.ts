@@ -36,7 +36,7 @@ describe('json reporter', () => {
     const parsed = JSON.parse(text) as AuditReport;
     expect(Object.keys(parsed)).toEqual([...REPORT_KEYS]);
     expect(Object.keys(parsed.flows[0]!)).toEqual([...FLOW_KEYS]);
-    expect(Object.keys(parsed.stats.decodeErrors)).toEqual(['ipv4-bad-header-length', 'truncated-tcp']);
+    expect(Object.keys(parsed.stats.decodeErrors)).toEqual(['bad_ipv4_header_length', 'truncated_tcp_header']);
   });
 
   it('lists every flow, ignored ones too, in report order even when given out of order', () => {

@@ -173,7 +173,7 @@ export function sampleReport(): AuditReport {
       flows: flows.length,
       first: T0 + 0.123456,
       last: T0 + 16.25,
-      decodeErrors: { 'ipv4-bad-header-length': 1, 'truncated-tcp': 2 },
+      decodeErrors: { truncated_tcp_header: 2, bad_ipv4_header_length: 1 },
       evicted: 0,
       oneSidedShare: 0.1,
       bothWaysShare: 0.9,

@@ -48,7 +48,7 @@ describe('table reporter', () => {
     const text = table(sampleReport(), { color: false, all: false, width: 80 });
     expect(text).toContain('107 packets (16.1 kB) in 13 flows');
     expect(text).toContain('16.1 s, 2026-03-02 09:00:00.123 to 09:00:16.250 UTC');
-    expect(text).toContain('3 packets: truncated-tcp 2, ipv4-bad-header-length 1');
+    expect(text).toContain('3 packets: truncated_tcp_header 2, bad_ipv4_header_length 1');
     expect(text).toContain('capture saw both directions of 90% of TCP flows');
     expect(text).toContain('tuesday.pcap.gz stopped early: tuesday.pcap.gz: packet 13');
   });

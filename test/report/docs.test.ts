@@ -1,0 +1,42 @@
+/**
+ * docs/report-schema.md must name every key the JSON report and the NDJSON lines
+ * can contain, so the contract cannot grow silently.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { json } from '../../src/report/json.js';
+import { ndjson } from '../../src/report/ndjson.js';
+import { sampleReport } from './support.js';
+
+const doc = readFileSync(new URL('../../docs/report-schema.md', import.meta.url), 'utf8');
+
+/** Dotted key paths of a JSON value; arrays as `[]`; the keys of decodeErrors are data, not schema. */
+function paths(v: unknown, prefix: string, out: Set<string>): Set<string> {
+  if (Array.isArray(v)) {
+    for (const x of v) paths(x, prefix + '[]', out);
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = prefix === '' ? k : `${prefix}.${k}`;
+      out.add(p);
+      if (p !== 'stats.decodeErrors') paths(x, p, out);
+    }
+  }
+  return out;
+}
+
+describe('docs/report-schema.md', () => {
+  it('documents every key of the JSON report', () => {
+    const keys = [...paths(JSON.parse(json(sampleReport(), { color: false, all: false, width: 80 })), '', new Set())];
+    expect(keys.length).toBeGreaterThan(50);
+    expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
+  });
+
+  it('documents the NDJSON type field and its values', () => {
+    const lines = ndjson(sampleReport(), { color: false, all: false, width: 80 }).trim().split('\n');
+    const types = new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type));
+    expect([...types].sort()).toEqual(['flow', 'summary']);
+    expect(doc).toContain('`type`');
+    expect(doc).toContain('{"type":"flow", ...}');
+    expect(doc).toContain('{"type":"summary", ...}');
+  });
+});
