@@ -7,6 +7,11 @@
  * QNAME as labels (length 1-63, RFC 1035 §2.3.4, name at most 255 octets) then QTYPE QCLASS;
  * classes 1 IN, 3 CH, 4 HS, 254 NONE, 255 ANY (mDNS sets the top bit, RFC 6762 §5.4).
  * §4.2.2 / RFC 7766 §8: over TCP each message is prefixed by a 2-byte length.
+ * mDNS responses (RFC 6762 §6) carry no question: then the first resource record
+ * (RFC 1035 §4.1.3: NAME TYPE CLASS TTL RDLENGTH) is checked instead. LLMNR (RFC 4795)
+ * and mDNS use the DNS message format and are reported as dns; NetBIOS name service
+ * (RFC 1002 §4.2) also borrows it, but its 32-letter encoded names with type NB (0x20)
+ * or NBSTAT (0x21) are not DNS and are rejected.
  */
 import { type AppMatch, isVisible, u16be } from './bytes.js';
 
@@ -43,13 +48,15 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
   const rcode = flags & 0xf;
   if (opcode > 5 || opcode === 3 || (flags & 0x0040) !== 0) return null;
   const qd = u16be(b, start + 4);
-  if (qd < 1 || qd > MAX_QUESTIONS) return null;
   const an = u16be(b, start + 6);
   const ns = u16be(b, start + 8);
   const ar = u16be(b, start + 10);
   if (an > MAX_RECORDS || ns > MAX_RECORDS || ar > MAX_RECORDS) return null;
-  // A query (other than NOTIFY/UPDATE, which reuse the counts) carries no answers and no error.
-  if (!qr && opcode < 4 && (an !== 0 || rcode !== 0)) return null;
+  // Only a response without a question (mDNS) may omit it, and then it must carry records.
+  const recordFirst = qd === 0 && qr && opcode === 0 && an + ns + ar > 0;
+  if (!recordFirst && (qd < 1 || qd > MAX_QUESTIONS)) return null;
+  // A query carries no error code (mDNS queries may carry known answers, RFC 6762 §7.1).
+  if (!qr && rcode !== 0) return null;
   let i = start + HEADER;
   let name = '';
   let total = 0;
@@ -66,10 +73,12 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
     i += 1 + len;
   }
   let type = '';
+  if (recordFirst && i + 10 > end) return null;
   if (i + 4 <= end) {
     const qtype = u16be(b, i);
     const qclass = u16be(b, i + 2) & 0x7fff;
     if (qtype === 0 || !(qclass === 1 || qclass === 3 || qclass === 4 || qclass === 254 || qclass === 255)) return null;
+    if ((qtype === 0x20 || qtype === 0x21) && isNetbiosName(b, start + HEADER)) return null;
     type = QTYPES[qtype] ?? `TYPE${qtype}`;
   }
   const op = opcode === 0 ? (qr ? 'response' : 'query') : `${OPCODES[opcode]}${qr ? '-response' : ''}`;
@@ -77,4 +86,14 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
   if (type !== '') detail += ` ${type}`;
   if (qr && rcode !== 0) detail += ` ${RCODES[rcode] ?? `RCODE${rcode}`}`;
   return { detail };
+}
+
+/** RFC 1001 §14.1: a single 32-byte label of letters 'A'-'P' (a first-level encoded NetBIOS name). */
+function isNetbiosName(b: Uint8Array, i: number): boolean {
+  if (b[i] !== 32 || i + 33 > b.length) return false;
+  for (let k = i + 1; k <= i + 32; k++) {
+    const c = b[k]!;
+    if (c < 0x41 || c > 0x50) return false;
+  }
+  return true;
 }

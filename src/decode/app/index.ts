@@ -83,20 +83,37 @@ const SMTP_GREETING_PORTS: readonly number[] = [25, 587];
 /**
  * Identifies the application protocol of a flow from the first payload bytes of
  * the client and of the server (null or empty when that side sent none).
- * `serverPort` breaks ties only; ICMP flows are always `unknown`.
+ * `serverPort` breaks ties only; ICMP flows are always `unknown`. `table` exists for
+ * tests; callers use the default.
  */
 export function identifyApp(
   client: Uint8Array | null,
   server: Uint8Array | null,
   proto: AppTransport,
   serverPort: number,
+  table: readonly AppIdentifierEntry[] = IDENTIFIERS,
 ): AppIdentification {
   if (proto !== 'tcp' && proto !== 'udp') return { app: 'unknown', detail: null };
   const c = client !== null && client.length > 0 ? client : null;
   const s = server !== null && server.length > 0 ? server : null;
+  // When no SYN was seen the flow table may have guessed the roles wrong, so the
+  // swapped reading is tried, but only when the bytes say nothing the right way round.
+  const best = bestMatch(c, s, proto, serverPort, table) ?? bestMatch(s, c, proto, serverPort, table);
+  if (best !== null) return best;
+  if (proto === 'tcp' && s !== null && SMTP_GREETING_PORTS.includes(serverPort) && isTwoTwentyGreeting(s)
+    && (c === null || !looksLikeOtherClientCommand(c))) {
+    return { app: 'smtp', detail: 'greeting' };
+  }
+  return { app: 'unknown', detail: null };
+}
+
+function bestMatch(
+  c: Uint8Array | null, s: Uint8Array | null, proto: 'tcp' | 'udp', serverPort: number,
+  table: readonly AppIdentifierEntry[],
+): AppIdentification | null {
   let best: AppIdentification | null = null;
   let bestOnPort = false;
-  for (const entry of IDENTIFIERS) {
+  for (const entry of table) {
     const fn = proto === 'tcp' ? entry.tcp : entry.udp;
     if (fn === null) continue;
     const cm = c === null ? null : fn(c, true);
@@ -107,12 +124,7 @@ export function identifyApp(
     best = { app: entry.app, detail: joinDetail(cm?.detail ?? null, sm?.detail ?? null) };
     bestOnPort = onPort;
   }
-  if (best !== null) return best;
-  if (proto === 'tcp' && s !== null && SMTP_GREETING_PORTS.includes(serverPort) && isTwoTwentyGreeting(s)
-    && (c === null || !looksLikeOtherClientCommand(c))) {
-    return { app: 'smtp', detail: 'greeting' };
-  }
-  return { app: 'unknown', detail: null };
+  return best;
 }
 
 /** Client details first, then the server's, so "GET host / 200" reads in order. */
