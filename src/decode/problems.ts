@@ -41,7 +41,7 @@ export const TRUNCATED_IPV6_HEADER = 13;
 export const IPV6_PAYLOAD_LENGTH_EXCEEDS_CAPTURE = 14;
 /** An IPv6 extension header runs past the captured bytes. */
 export const TRUNCATED_IPV6_EXT = 15;
-/** The IPv6 extension chain is too long (more than 16 headers) or runs past the IPv6 payload length. */
+/** The IPv6 extension chain is too long (more than 128 headers) or runs past the IPv6 payload length. */
 export const BAD_IPV6_EXT_CHAIN = 16;
 /** Fewer than 20 bytes, or fewer than data-offset*4 bytes, of TCP header captured. */
 export const TRUNCATED_TCP_HEADER = 17;
@@ -104,8 +104,8 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<string, string>> = Object.fre
   truncated_ipv6_header: 'Fewer than 40 bytes of IPv6 header were captured.',
   ipv6_payload_length_exceeds_capture: 'IPv6 payload length larger than the captured bytes: a snaplen cut or a bogus length. Decoding goes on with the captured bytes (soft).',
   truncated_ipv6_ext: 'An IPv6 extension header runs past the captured bytes.',
-  bad_ipv6_ext_chain: 'The IPv6 extension-header chain has more than 16 headers or runs past the IPv6 payload length.',
-  truncated_tcp_header: 'Fewer than 20 bytes, or fewer than data-offset*4 bytes, of TCP header were captured; the packet joins no TCP flow.',
+  bad_ipv6_ext_chain: 'The IPv6 extension-header chain has more than 128 headers or runs past the IPv6 payload length.',
+  truncated_tcp_header: 'Fewer than 20 bytes, or fewer than data-offset*4 bytes, of TCP header were captured (or carried by a first fragment); the packet joins no TCP flow.',
   bad_tcp_data_offset: 'TCP data offset below 5 or beyond the segment per the IP length; the packet joins no TCP flow (as in tshark).',
   truncated_udp_header: 'Fewer than 8 bytes of UDP header were captured, or the IP length leaves less than 8; the packet joins no UDP flow.',
   truncated_icmp_header: 'Fewer than 8 bytes of ICMP or ICMPv6 header were captured.',

@@ -8,7 +8,8 @@ import { L4_TCP, type DecodedPacket } from './packet.js';
 import { BAD_TCP_DATA_OFFSET, TRUNCATED_TCP_HEADER, stopProblem } from './problems.js';
 
 /**
- * Decodes the TCP header at `o`. `capEnd` is the end of the captured bytes, `ipEnd`
+ * Decodes the TCP header at `o`. In a first fragment the payload fields describe
+ * this fragment only. `capEnd` is the end of the captured bytes, `ipEnd`
  * the end of the segment per the IP length (may lie beyond `capEnd`).
  */
 export function decodeTcp(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: number, ipEnd: number): void {
@@ -17,12 +18,17 @@ export function decodeTcp(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: 
     return;
   }
   const hl = (buf[o + 12]! >> 4) * 4;
-  // A data offset past the IP length is a bogus header, not a short capture.
-  if (hl < 20 || hl > ipEnd - o) {
+  if (hl < 20) {
     stopProblem(p, BAD_TCP_DATA_OFFSET, -1);
     return;
   }
-  if (hl > capEnd - o) {
+  // A data offset past the IP length is a bogus header, unless this is a first
+  // fragment: then the rest of the header is in the next fragment.
+  if (hl > ipEnd - o && !p.moreFragments) {
+    stopProblem(p, BAD_TCP_DATA_OFFSET, -1);
+    return;
+  }
+  if (hl > capEnd - o || hl > ipEnd - o) {
     stopProblem(p, TRUNCATED_TCP_HEADER, -1);
     return;
   }

@@ -84,6 +84,9 @@ describe('IPv4', () => {
     const later = raw(ipv4({ proto: 17, id: 77, fragOffset: 24 }, new Array(16).fill(1)));
     expect([later.isFragment, later.fragOffset, later.moreFragments, later.ipId, later.ipProto]).toEqual([true, 24, false, 77, 17]);
     expect([later.l4, later.srcPort, problem(later)]).toEqual([L4_NONE, 0, 'none']);
+    // a first fragment that cuts the TCP header short is truncated, not bogus
+    const split = raw(ipv4({ proto: 6, id: 78, mf: true }, tcp({ sport: 1, dport: 2 }).subarray(0, 16)));
+    expect([problem(split), split.l4, split.isFragment]).toEqual(['truncated_tcp_header', L4_NONE, true]);
     const middle = raw(ipv4({ proto: 6, id: 77, fragOffset: 8, mf: true }, [0x12, 0x34, 0, 0]));
     expect([middle.isFragment, middle.fragOffset, middle.moreFragments, middle.l4]).toEqual([true, 8, true, L4_NONE]);
   });
