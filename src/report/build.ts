@@ -87,27 +87,18 @@ export interface ReasonCount {
   count: number;
 }
 
-/**
- * Flows of one finding verdict grouped by service, proto/port and host pair: what
- * one firewall or configuration change would fix.
- */
-export interface FindingGroup {
-  /** verdict|service|proto/port|client ip|server ip (the same key as the dashboard's Finding). */
+/** What every group of flows carries: the service, port and host pair, how many flows and when. */
+export interface FlowGroup {
   key: string;
-  verdict: FindingVerdict;
   service: string | null;
   /** Rule id of the group's first flow (matched or nearest rule). */
   rule: string | null;
   proto: ReportFlow['proto'];
   /** Server port (0 for ICMP). */
   port: number;
+  /** Bare addresses (no brackets), the opener first. */
   clientIp: string;
   serverIp: string;
-  /** The most frequent reason (ties: the one seen first). */
-  reason: string;
-  reasonCode: string;
-  /** Every distinct reason, most frequent first. */
-  reasons: ReasonCount[];
   count: number;
   first: number;
   last: number;
@@ -115,98 +106,99 @@ export interface FindingGroup {
   ids: number[];
 }
 
+/**
+ * Flows of one finding verdict grouped by service, proto/port and host pair: what
+ * one firewall or configuration change would fix.
+ */
+export interface FindingGroup extends FlowGroup {
+  /** verdict|service|proto/port|client ip|server ip (the same key as the dashboard's Finding). */
+  key: string;
+  verdict: FindingVerdict;
+  /** The most frequent reason (ties: the one seen first). */
+  reason: string;
+  reasonCode: string;
+  /** Every distinct reason, most frequent first. */
+  reasons: ReasonCount[];
+}
+
+/** Flows whose identified protocol contradicts their rule's port, grouped by service, port, hosts and protocol. */
+export interface MismatchGroup extends FlowGroup {
+  /** The protocol actually identified on the flows. */
+  app: ReportFlow['app'];
+  /** Verdict of the group's first flow. */
+  verdict: Verdict;
+}
+
 function isFindingVerdict(v: Verdict): v is FindingVerdict {
   return v === 'blocked' || v === 'wrong-direction' || v === 'unexpected';
 }
 
-/** Group the blocked, wrong-direction and unexpected flows; sorted by verdict, service, port, proto, hosts. */
-export function groupFindings(flows: readonly ReportFlow[]): FindingGroup[] {
-  const sorted = flows.slice().sort(compareFlows);
-  const groups = new Map<string, FindingGroup>();
-  for (const f of sorted) {
-    if (!isFindingVerdict(f.verdict)) continue;
+/**
+ * Group the flows `pick` accepts, in report order: `keyOf` names the group (it is
+ * given the common key "service|proto/port|client|server"), `extra` fills a new
+ * group's own fields and `add` folds each flow in.
+ */
+function groupFlows<G extends FlowGroup>(flows: readonly ReportFlow[], pick: (f: ReportFlow) => boolean,
+  keyOf: (f: ReportFlow, base: string) => string, extra: (f: ReportFlow) => Omit<G, keyof FlowGroup>,
+  add?: (g: G, f: ReportFlow) => void): G[] {
+  const groups = new Map<string, G>();
+  for (const f of flows.slice().sort(compareFlows)) {
+    if (!pick(f)) continue;
     const c = splitEndpoint(f.client);
     const s = splitEndpoint(f.server);
-    const key = `${f.verdict}|${f.service ?? '-'}|${f.proto}/${s.port}|${c.ip}|${s.ip}`;
+    const key = keyOf(f, `${f.service ?? '-'}|${f.proto}/${s.port}|${c.ip}|${s.ip}`);
     let g = groups.get(key);
     if (!g) {
-      g = {
-        key, verdict: f.verdict, service: f.service, rule: f.rule, proto: f.proto, port: s.port,
-        clientIp: c.ip, serverIp: s.ip, reason: f.reason, reasonCode: f.reasonCode, reasons: [],
+      const base: FlowGroup = {
+        key, service: f.service, rule: f.rule, proto: f.proto, port: s.port, clientIp: c.ip, serverIp: s.ip,
         count: 0, first: f.first, last: f.last, ids: [],
       };
+      g = { ...base, ...extra(f) } as G;
       groups.set(key, g);
     }
     g.count++;
     g.ids.push(f.id);
     if (f.first < g.first) g.first = f.first;
     if (f.last > g.last) g.last = f.last;
-    const rc = g.reasons.find((r) => r.reason === f.reason && r.reasonCode === f.reasonCode);
-    if (rc) rc.count++;
-    else g.reasons.push({ reason: f.reason, reasonCode: f.reasonCode, count: 1 });
+    add?.(g, f);
   }
-  const out = [...groups.values()];
+  return [...groups.values()];
+}
+
+/** Group the blocked, wrong-direction and unexpected flows; sorted by verdict, service, port, proto, hosts. */
+export function groupFindings(flows: readonly ReportFlow[]): FindingGroup[] {
+  const out = groupFlows<FindingGroup>(flows, (f) => isFindingVerdict(f.verdict),
+    (f, base) => `${f.verdict}|${base}`,
+    (f) => ({ verdict: f.verdict as FindingVerdict, reason: f.reason, reasonCode: f.reasonCode, reasons: [] }),
+    (g, f) => {
+      const rc = g.reasons.find((r) => r.reason === f.reason && r.reasonCode === f.reasonCode);
+      if (rc) rc.count++;
+      else g.reasons.push({ reason: f.reason, reasonCode: f.reasonCode, count: 1 });
+    });
   for (const g of out) {
     // Stable sort keeps first-seen order among equal counts.
     g.reasons.sort((a, b) => b.count - a.count);
     g.reason = g.reasons[0]!.reason;
     g.reasonCode = g.reasons[0]!.reasonCode;
   }
-  return out.sort(compareGroups);
+  return out.sort((a, b) => FINDING_VERDICTS.indexOf(a.verdict) - FINDING_VERDICTS.indexOf(b.verdict)
+    || compareGroups(a, b));
 }
 
-function compareGroups(a: FindingGroup, b: FindingGroup): number {
-  return FINDING_VERDICTS.indexOf(a.verdict) - FINDING_VERDICTS.indexOf(b.verdict)
-    || cmpService(a.service, b.service)
+/** Group order: service (named first), port, proto, then the host pair. */
+function compareGroups(a: FlowGroup, b: FlowGroup): number {
+  return cmpService(a.service, b.service)
     || a.port - b.port
     || cmpStr(a.proto, b.proto)
     || cmpStr(a.clientIp, b.clientIp)
     || cmpStr(a.serverIp, b.serverIp);
 }
 
-/** Flows whose identified protocol contradicts their rule's port, grouped by service, port, hosts and protocol. */
-export interface MismatchGroup {
-  key: string;
-  service: string | null;
-  rule: string | null;
-  proto: ReportFlow['proto'];
-  port: number;
-  clientIp: string;
-  serverIp: string;
-  /** The protocol actually identified on the flows. */
-  app: ReportFlow['app'];
-  verdict: Verdict;
-  count: number;
-  first: number;
-  last: number;
-  ids: number[];
-}
-
 /** Group the protocol-mismatch flows (any verdict); sorted by service, port, proto, hosts, app. */
 export function groupMismatches(flows: readonly ReportFlow[]): MismatchGroup[] {
-  const sorted = flows.slice().sort(compareFlows);
-  const groups = new Map<string, MismatchGroup>();
-  for (const f of sorted) {
-    if (!f.protocolMismatch) continue;
-    const c = splitEndpoint(f.client);
-    const s = splitEndpoint(f.server);
-    const key = `${f.service ?? '-'}|${f.proto}/${s.port}|${c.ip}|${s.ip}|${f.app}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = {
-        key, service: f.service, rule: f.rule, proto: f.proto, port: s.port, clientIp: c.ip,
-        serverIp: s.ip, app: f.app, verdict: f.verdict, count: 0, first: f.first, last: f.last, ids: [],
-      };
-      groups.set(key, g);
-    }
-    g.count++;
-    g.ids.push(f.id);
-    if (f.first < g.first) g.first = f.first;
-    if (f.last > g.last) g.last = f.last;
-  }
-  return [...groups.values()].sort((a, b) => cmpService(a.service, b.service)
-    || a.port - b.port || cmpStr(a.proto, b.proto) || cmpStr(a.clientIp, b.clientIp)
-    || cmpStr(a.serverIp, b.serverIp) || cmpStr(a.app, b.app));
+  return groupFlows<MismatchGroup>(flows, (f) => f.protocolMismatch, (f, base) => `${base}|${f.app}`,
+    (f) => ({ app: f.app, verdict: f.verdict }))
+    .sort((a, b) => compareGroups(a, b) || cmpStr(a.app, b.app));
 }
 
 /**
