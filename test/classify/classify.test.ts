@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { classifyFlow } from '../../src/classify/classify.js';
+import { REASON_CODES, type ReasonCode } from '../../src/classify/reasons.js';
+import type { AppProto, ClassifiedFlow } from '../../src/classify/types.js';
+import { resolveDesign, type ResolvedDesign } from '../../src/design/resolve.js';
+import { loadSite, parseSite } from '../../src/design/site.js';
+import type { FlowRecord } from '../../src/flow/types.js';
+import { flow } from './flows.js';
+
+const sites = fileURLToPath(new URL('../../fixtures/sites/', import.meta.url));
+const P = resolveDesign(loadSite(`${sites}premises-all.yaml`));
+const H = resolveDesign(loadSite(`${sites}hybrid.yaml`));
+const NONE = resolveDesign(null);
+const bare = (extra: string) => resolveDesign(parseSite(
+  `mode: premises\nhosts:\n  wfo-servers: [10.10.0.10, 10.10.0.11]\n  sql: [10.10.0.20]\n  clients: [10.20.0.0/16]\n${extra}`, 'inline.yaml'));
+
+interface Case { d: ResolvedDesign; f: FlowRecord; app?: AppProto; check: (cf: ClassifiedFlow) => void }
+
+const CASES: Record<ReasonCode, Case> = {
+  'expected': { d: P, f: flow('10.10.0.10:50000', '10.10.0.20:1433'), app: 'tds', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'expected', service: 'sql', rule: 'api-server.sql.1433', protocolMismatch: false });
+    expect(cf.alsoMatched).toContain('archiver.sql.1433');
+    expect(cf.alsoMatched).not.toContain('cti-core.sql.1433'); // pinned to 10.10.0.11
+    expect(cf.reason).toBe('sql tcp/1433: matches rule api-server.sql.1433 (wfo-servers -> sql)');
+  } },
+  'expected-one-sided': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:80', { outcome: 'one-sided', oneSided: true }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'web-portal.in.80' });
+  } },
+  'unverifiable': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:2007', { outcome: 'no-reply-yet' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'on-demand.in.2007', service: 'on-demand' });
+    expect(cf.reason).toContain('not counted as blocked');
+  } },
+  'allowed': { d: P, f: flow('10.10.0.10:53000', '10.10.0.2:53', { proto: 'udp', outcome: 'replied' }), app: 'dns', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'allow.dns', service: null });
+    expect(cf.reason).toBe('allowed by the site file (allow entry "dns")');
+  } },
+  'protocol-mismatch': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:80'), app: 'tls', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'web-portal.in.80', protocolMismatch: true });
+    expect(cf.reason).toContain('the traffic is TLS, not HTTP');
+  } },
+  'blocked-no-reply': { d: P, f: flow('10.10.0.10:50000', '10.10.0.30:445', { outcome: 'unanswered' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', service: 'cifs', rule: 'archiver.cifs.445' });
+    expect(cf.reason).toContain('no reply (dropped by a firewall?)');
+  } },
+  'blocked-refused': { d: P, f: flow('10.20.1.5:50000', '10.10.0.11:6620', { outcome: 'rejected' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', service: 'cti-core', rule: 'cti-core.in.6620' });
+    expect(cf.reason).toContain('refused by the host (RST)');
+  } },
+  'blocked-admin-prohibited': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:4510', { outcome: 'unanswered',
+    icmpErrors: [{ family: 4, type: 3, code: 13, from: '10.20.0.1', count: 2 }] }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', rule: 'web-media.in.4510' });
+    expect(cf.reason).toContain('ICMP administratively prohibited (firewall) from 10.20.0.1');
+  } },
+  'blocked-port-unreachable': { d: P, f: flow('10.10.0.10:40000', '10.10.0.40:162', { proto: 'udp', outcome: 'unreachable',
+    icmpErrors: [{ family: 4, type: 3, code: 3, from: '10.10.0.40', count: 1 }] }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', service: 'snmp', rule: 'logger.snmp.162' });
+    expect(cf.reason).toContain('ICMP port unreachable (service not listening)');
+  } },
+  'blocked-unreachable': { d: P, f: flow('10.10.0.10:50000', '10.10.0.41:25', { outcome: 'unanswered',
+    icmpErrors: [{ family: 4, type: 3, code: 1, from: '10.10.0.1', count: 1 }] }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', service: 'smtp', rule: 'logger.smtp.25' });
+    expect(cf.reason).toContain('ICMP destination unreachable (host unreachable) from 10.10.0.1');
+  } },
+  'wrong-direction': { d: P, f: flow('10.10.0.20:50000', '10.10.0.10:1433'), app: 'tds', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'wrong-direction', service: 'sql', rule: 'api-server.sql.1433', protocolMismatch: false });
+    expect(cf.reason).toContain('opened by 10.10.0.20, but the design has wfo-servers open it toward sql');
+  } },
+  'module-not-enabled': { d: bare(''), f: flow('10.20.1.5:50000', '10.10.0.10:5633'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', service: 'screen-recording', rule: 'screen-recording.in.5633' });
+    expect(cf.reason).toContain('of module screen-recording, which the site file does not enable');
+  } },
+  'cloud-not-in-mode': { d: P, f: flow('207.166.100.5:50000', '10.10.0.10:2010'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: null });
+    expect(cf.reason).toContain('207.166.100.5) is the WFO cloud, but the site is in premises mode');
+  } },
+  'mode-inactive': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:443'), app: 'tls', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'web-portal.hybrid.443' });
+    expect(cf.reason).toContain('applies only in hybrid mode, not premises');
+  } },
+  'rule-disabled': { d: bare('rules:\n  web-portal.in.80: { enabled: false }\n'), f: flow('10.20.1.5:50000', '10.10.0.10:80'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'web-portal.in.80' });
+    expect(cf.reason).toContain('which the site file disables');
+  } },
+  'pinned-elsewhere': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:6620'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', service: 'cti-core', rule: 'cti-core.in.6620' });
+    expect(cf.reason).toBe('tcp/6620 is cti-core (rule cti-core.in.6620), but cti-core is pinned to 10.10.0.11, not 10.10.0.10');
+  } },
+  'wrong-peer': { d: P, f: flow('10.10.0.10:50000', '10.10.0.40:1433'), app: 'tds', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'api-server.sql.1433' });
+    expect(cf.reason).toContain('10.10.0.40 is not a sql host');
+  } },
+  'wrong-host': { d: P, f: flow('10.10.0.10:50000', '10.10.0.30:80'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'web-portal.in.80' });
+    expect(cf.reason).toContain('10.10.0.30 is not a host that runs web-portal (wfo-servers)');
+  } },
+  'off-design-protocol': { d: P, f: flow('10.10.0.10:50000', '10.10.0.20:14330'), app: 'tds', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: null, protocolMismatch: true });
+    expect(cf.reason).toBe('TDS (SQL Server) on tcp/14330, a port no rule designs for it');
+  } },
+  'no-rule': { d: P, f: flow('10.10.0.10:50000', '10.10.0.20:9999'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: null, service: null, protocolMismatch: false });
+  } },
+  'out-of-scope': { d: P, f: flow('10.20.1.5:50000', '10.30.0.5:80'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'ignored', rule: null });
+  } },
+  'no-site': { d: NONE, f: flow('192.0.2.1:50000', '198.51.100.7:9999'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'ignored' });
+    expect(cf.reason).toContain('no site file given');
+  } },
+};
+
+describe('one test per reason code', () => {
+  it('every reason in reasons.ts has a case', () => {
+    expect(Object.keys(CASES).sort()).toEqual([...REASON_CODES].sort());
+  });
+  for (const [code, c] of Object.entries(CASES)) {
+    it(code, () => {
+      const cf = classifyFlow(c.f, c.d, c.app ?? 'unknown');
+      expect(cf.reasonCode).toBe(code);
+      expect(cf.reason).not.toMatch(/\{\w+\}/);
+      expect(cf.flow).toBe(c.f);
+      c.check(cf);
+    });
+  }
+});
+
+describe('protocol mismatch', () => {
+  it('unknown never mismatches; SMB1 is fine where SMB2 is expected', () => {
+    expect(classifyFlow(flow('10.20.1.5:1', '10.10.0.10:80'), P, 'unknown').protocolMismatch).toBe(false);
+    const smb1 = classifyFlow(flow('10.10.0.10:1', '10.10.0.30:445'), P, 'smb');
+    expect(smb1).toMatchObject({ verdict: 'expected', reasonCode: 'expected', protocolMismatch: false });
+  });
+  it('a rule without an expected protocol never mismatches', () => {
+    expect(classifyFlow(flow('10.20.1.5:1', '10.10.0.10:5620'), P, 'tls').protocolMismatch).toBe(false);
+  });
+  it('HTTP on the SQL port is flagged with both names', () => {
+    const cf = classifyFlow(flow('10.10.0.10:1', '10.10.0.20:1433'), P, 'http');
+    expect(cf).toMatchObject({ verdict: 'expected', reasonCode: 'protocol-mismatch', protocolMismatch: true });
+    expect(cf.reason).toContain('the traffic is HTTP, not TDS (SQL Server)');
+  });
+  it('a non-WFO protocol on an undesigned port is not a mismatch', () => {
+    expect(classifyFlow(flow('10.10.0.10:1', '10.10.0.20:9999'), P, 'http')).toMatchObject({ reasonCode: 'no-rule', protocolMismatch: false });
+  });
+  it('a wrong-direction flow carrying the wrong protocol keeps its verdict and gets the flag', () => {
+    const cf = classifyFlow(flow('10.10.0.20:1', '10.10.0.10:1433'), P, 'http');
+    expect(cf).toMatchObject({ verdict: 'wrong-direction', protocolMismatch: true });
+    expect(cf.reason).toContain('the traffic is HTTP');
+  });
+});
+
+describe('other cases', () => {
+  it('a server opening a client PC\'s 2007 is wrong-direction', () => {
+    expect(classifyFlow(flow('10.10.0.10:50000', '10.20.1.5:2007'), P, 'unknown')).toMatchObject({ verdict: 'wrong-direction', rule: 'on-demand.in.2007' });
+  });
+  it('a guessed flow is matched the other way round', () => {
+    const cf = classifyFlow(flow('10.10.0.20:1433', '10.10.0.10:50000', { guessed: true, outcome: 'partial' }), P, 'unknown');
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'api-server.sql.1433' });
+    expect(cf.reason).toContain('tcp/1433');
+  });
+  it('SIP from the PBX to the CTI Core host matches Survey first and CTI Core too', () => {
+    const cf = classifyFlow(flow('10.30.0.5:5060', '10.10.0.11:5060', { proto: 'udp', outcome: 'one-way' }), P, 'sip');
+    expect(cf).toMatchObject({ verdict: 'expected', rule: 'survey.in.5060.udp' });
+    expect(cf.alsoMatched).toEqual(['cti-core.in.5060.udp']);
+  });
+  it('hybrid: the cloud reaching connection pooling is expected; in premises it is not', () => {
+    const f = flow('207.166.100.9:40000', '10.10.0.10:2010');
+    expect(classifyFlow(f, H, 'http')).toMatchObject({ verdict: 'expected', service: 'connection-pooling' });
+    expect(classifyFlow(f, P, 'http').verdict).toBe('unexpected');
+  });
+  it('hybrid: a client PC opening the premises server 5633 is expected', () => {
+    expect(classifyFlow(flow('10.20.3.3:50000', '10.10.0.10:5633'), H, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'screen-recording.in.5633' });
+  });
+  it('ICMP echo from a WFO host is unexpected unless allowed', () => {
+    const ping = flow('10.10.0.10:0', '10.10.0.20:0', { proto: 'icmp', outcome: 'replied' });
+    expect(classifyFlow(ping, P, 'unknown').reasonCode).toBe('no-rule');
+    const d = bare('allow:\n  - { name: ping, proto: icmp }\n');
+    expect(classifyFlow(ping, d, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'allow.ping' });
+  });
+  it('IPv6 hosts match by words', () => {
+    const d = resolveDesign(parseSite('mode: premises\nhosts:\n  wfo-servers: ["2001:db8::10"]\n  sql: ["2001:db8:20::/64"]\n', 'v6.yaml'));
+    const f = flow('0.0.0.0:50000', '0.0.0.0:1433', { family: 6, clientIp: '2001:db8::10', serverIp: '2001:db8:20::5',
+      clientWords: [0x20010db8, 0, 0, 0x10], serverWords: [0x20010db8, 0x00200000, 0, 5] });
+    expect(classifyFlow(f, d, 'tds')).toMatchObject({ verdict: 'expected', rule: 'api-server.sql.1433' });
+  });
+  it('a port override moves the rule', () => {
+    const d = bare('ports:\n  web-portal: 8080\n');
+    expect(classifyFlow(flow('10.20.1.5:1', '10.10.0.10:8080'), d, 'http')).toMatchObject({ verdict: 'expected', rule: 'web-portal.in.80' });
+    expect(classifyFlow(flow('10.20.1.5:1', '10.10.0.10:80'), d, 'http').verdict).toBe('unexpected');
+  });
+  it('a direction override turns the reading around', () => {
+    const d = resolveDesign(parseSite('mode: hybrid\nhosts: { wfo-servers: [10.10.0.10] }\nrules:\n  connection-pooling.cloud.2010: { direction: outbound }\n', 'o.yaml'));
+    expect(classifyFlow(flow('10.10.0.10:1', '207.166.100.9:2010'), d, 'http').verdict).toBe('expected');
+    expect(classifyFlow(flow('207.166.100.9:1', '10.10.0.10:2010'), d, 'http').verdict).toBe('wrong-direction');
+  });
+});
+
+describe('no site file', () => {
+  it('designed ports match with any host in any role', () => {
+    expect(classifyFlow(flow('192.0.2.1:50000', '198.51.100.7:1433'), NONE, 'tds')).toMatchObject({ verdict: 'expected', service: 'sql' });
+    expect(classifyFlow(flow('192.0.2.1:50000', '198.51.100.7:5672', { outcome: 'unanswered' }), NONE, 'unknown')).toMatchObject({ verdict: 'blocked', service: 'rabbitmq' });
+  });
+  it('a WFO protocol on an undesigned port is still reported', () => {
+    expect(classifyFlow(flow('192.0.2.1:50000', '198.51.100.7:14330'), NONE, 'tds')).toMatchObject({ verdict: 'unexpected', reasonCode: 'off-design-protocol', protocolMismatch: true });
+  });
+});
