@@ -8,22 +8,30 @@ import { columnWidths, fit, formatClock, type ColumnSpec } from './format.js';
 import { Line, type Part } from './Line.js';
 import { STATUS_COLOR, THEME } from './theme.js';
 
-/** Screens at least this wide get the flows, apps, last-seen and note columns. */
+/** Screens at least this wide get the rule, flows, apps, last-seen and note columns. */
 const WIDE = 100;
 
 /** Problems first on a small screen: blocked rules, then seen, then unseen. */
 const STATUS_RANK: Readonly<Record<CoverageStatus, number>> = { blocked: 0, seen: 1, unseen: 2 };
 
+/** Widest rule-id column: a design has several rules per service and port, the id tells them apart. */
+const MAX_RULE = 30;
+
+/** Widest port/proto column: a range ("49152-65535/tcp") fits. */
+const MAX_PORT = 15;
+
 /** The columns; the service column takes the room left, up to its longest name. */
-function columnSpecs(wide: boolean, longestService: number): ColumnSpec[] {
+function columnSpecs(wide: boolean, longestService: number, longestRule: number, longestPort: number): ColumnSpec[] {
   const narrow: ColumnSpec[] = [
     { width: 12, flex: true, max: longestService }, // service
-    { width: 15 }, // port/proto
+    { width: Math.min(MAX_PORT, longestPort) }, // port/proto
     { width: 7 }, // status
   ];
   if (!wide) return narrow;
   return [
-    ...narrow,
+    narrow[0]!,
+    { width: Math.min(MAX_RULE, longestRule) }, // rule
+    ...narrow.slice(1),
     { width: 6, align: 'right' }, // flows
     { width: 18 }, // apps
     { width: 9 }, // last seen; the note follows, cut by the line
@@ -58,13 +66,16 @@ function title(rows: readonly CoverageRow[]): Part[] {
 }
 
 /**
- * Each active rule as a row (service, port/proto, status; plus flows, apps,
- * last seen and note on wide screens), within `height` lines including the title.
+ * Each active rule as a row (service, port/proto, status; plus rule id, flows,
+ * apps, last seen and note on wide screens), within `height` lines including the title.
  */
 export function CoveragePanel({ rows, width, height }: { rows: readonly CoverageRow[]; width: number; height: number }) {
   const wide = width >= WIDE;
-  const specs = columnSpecs(wide, rows.reduce((n, r) => Math.max(n, r.service.length), 'service'.length));
-  const head = ['service', 'port/proto', 'status', ...(wide ? ['flows', 'apps', 'last seen', 'note'] : [])];
+  const longest = (pick: (r: CoverageRow) => string, label: string) => rows.reduce((n, r) => Math.max(n, pick(r).length), label.length);
+  const specs = columnSpecs(wide, longest((r) => r.service, 'service'), longest((r) => r.rule, 'rule'), longest((r) => `${r.port}/${r.proto}`, 'port/proto'));
+  const head = wide
+    ? ['service', 'rule', 'port/proto', 'status', 'flows', 'apps', 'last seen', 'note']
+    : ['service', 'port/proto', 'status'];
   const ordered = orderCoverage(rows);
   const room = Math.max(0, height - 2);
   // When the rules do not fit, the last line says how many are hidden instead of showing one more rule.
@@ -76,8 +87,9 @@ export function CoveragePanel({ rows, width, height }: { rows: readonly Coverage
       <Line parts={[{ text: cells(head, specs, width), color: THEME.dim }]} width={width} />
       {rows.length === 0 ? <Line parts={[{ text: 'no active rules', color: THEME.dim }]} width={width} /> : null}
       {shown.map((r) => {
-        const text = [r.service, `${r.port}/${r.proto}`, r.status];
-        if (wide) text.push(String(r.flows), r.apps.join(',') || '-', formatClock(r.last), r.note ?? '');
+        const text = wide
+          ? [r.service, r.rule, `${r.port}/${r.proto}`, r.status, String(r.flows), r.apps.join(',') || '-', formatClock(r.last), r.note ?? '']
+          : [r.service, `${r.port}/${r.proto}`, r.status];
         return <Line key={r.rule} parts={[{ text: cells(text, specs, width), color: STATUS_COLOR[r.status] }]} width={width} />;
       })}
       {hidden > 0 && room > 0 ? (
