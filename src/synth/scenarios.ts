@@ -469,16 +469,19 @@ export function wfoTrace(mode: WfoMode, start: string): TimedPacket[] {
   fullTcp(t, sess(pc2, w.wfo, 80), tlsClientHello('portal.wfo.example.com'), opaque(90, 33));
 
   if (mode === 'hybrid') {
-    // Connection pooling: the premises server keeps connections to the cloud on 2010.
+    // Connection pooling (seed: 2010 "open on server and firewall" on the PREMISES server):
+    // the cloud keeps pooled connections to 10.10.0.10:2010, one left open at the end.
     for (let i = 0; i < 2; i++) {
-      fullTcp(t, sess(w.wfo, w.cloud, 2010, { ttl: 128 }), httpPost('207.166.100.20:2010', '/pool/keepalive', '{"site":"demo"}'), httpOk('{"ok":true}'), 15);
+      fullTcp(t, new TcpSession({ client: w.cloud, server: w.wfo, cport: 40100 + i, sport: 2010 }),
+        httpPost('10.10.0.10:2010', '/pool/keepalive', '{"site":"demo"}'), httpOk('{"ok":true}'), 15);
     }
     {
-      // And one pooled connection left open through the end of the capture.
-      const s = sess(w.wfo, w.cloud, 2010);
+      const s = new TcpSession({ client: w.cloud, server: w.wfo, cport: 40102, sport: 2010 });
       t.add(15, ...s.handshake());
-      t.add(15, s.data('client', httpPost('207.166.100.20:2010', '/pool/open', '{}')), s.data('server', httpOk('{}')), s.ack('client'));
+      t.add(15, s.data('client', httpPost('10.10.0.10:2010', '/pool/open', '{}')), s.data('server', httpOk('{}')), s.ack('client'));
     }
+    // And the premises server opening the cloud's 2010 itself: the other direction.
+    fullTcp(t, sess(w.wfo, w.cloud, 2010), httpPost('207.166.100.20:2010', '/pool/keepalive', '{"site":"demo"}'), httpOk('{"ok":true}'), 15);
   }
   return t.out;
 }
@@ -488,7 +491,7 @@ export const WFO_SCENARIOS: Scenario[] = (['premises', 'hybrid', 'wfm-v2'] as co
   path: `captures/wfo/${mode}.pcap`,
   description: mode === 'wfm-v2'
     ? 'WFM v2-only site: client PCs on 80/443 to 10.10.0.10 (expected), a retried SYN to 443 and a refused 80 (blocked), the server opening a PC\'s port 80 (wrong direction), RDP to SQL and a premises-only port 4510 (unexpected), PC-to-PC 139 (ignored), TLS on port 80 (protocol mismatch).'
-    : `${mode === 'hybrid' ? 'Hybrid' : 'Premises'} site: CTI core->SQL 1433 (TDS), archiver->file server 445 (SMB2), PC->portal 80 (HTTP), PC->943/4510 (policy file), logger->SNMP 162/udp, PBX->5060/udp SIP, RabbitMQ 5672 (AMQP), SMTP 25 (expected); SYN unanswered to 445, RST on 1433, 162/udp ICMP admin-prohibited, 5060/udp ICMP port unreachable (blocked); SQL opening 10.10.0.10:1433 and the server opening a PC's 2007 (wrong direction); RDP 3389 and a PC on the Info Broker port 50817 (unexpected); PC-to-PC 139 (ignored); TLS on port 80 (protocol mismatch)${mode === 'hybrid' ? '; connection pooling 10.10.0.10 <-> 207.166.100.20:2010' : ''}.`,
+    : `${mode === 'hybrid' ? 'Hybrid' : 'Premises'} site: CTI core->SQL 1433 (TDS), archiver->file server 445 (SMB2), PC->portal 80 (HTTP), PC->943/4510 (policy file), logger->SNMP 162/udp, PBX->5060/udp SIP, RabbitMQ 5672 (AMQP), SMTP 25 (expected); SYN unanswered to 445, RST on 1433, 162/udp ICMP admin-prohibited, 5060/udp ICMP port unreachable (blocked); SQL opening 10.10.0.10:1433 and the server opening a PC's 2007 (wrong direction); RDP 3389 and a PC on the Info Broker port 50817 (unexpected); PC-to-PC 139 (ignored); TLS on port 80 (protocol mismatch)${mode === 'hybrid' ? '; connection pooling 207.166.100.20 -> 10.10.0.10:2010 (two closed, one open at the end) and 10.10.0.10 -> 207.166.100.20:2010 (the other direction)' : ''}.`,
   format: ETHERNET_PCAP,
   build: () => wfoTrace(mode, '2026-01-15T08:30:00Z'),
 }));
@@ -496,17 +499,20 @@ export const WFO_SCENARIOS: Scenario[] = (['premises', 'hybrid', 'wfm-v2'] as co
 /** The bundled demo capture (fixtures/demo/demo.pcap); see demoTrace. */
 export const DEMO_SCENARIO: Scenario = {
   path: 'demo/demo.pcap',
-  description: 'The README demo: a hybrid WFO site at 09:00 UTC on 2026-01-15 showing every verdict kind and a protocol mismatch.',
+  description: 'The README demo: a premises WFO site at 09:00 UTC on 2026-01-15 showing every verdict kind and a protocol mismatch.',
   format: ETHERNET_PCAP,
   build: () => demoTrace(),
 };
 
 /**
- * The demo: the hybrid scenario's story, plus a few more clients using the portal
- * and the players so the expected side of the report has some volume.
+ * The demo, for the premises site of fixtures/demo/site.yaml: the premises
+ * scenario's story, a few more client PCs using the portal, the players and the
+ * logger (so "expected" has some volume), a PC that cannot reach the
+ * screen-recording port, and the WFO server talking to the inContact cloud on
+ * 2010, which a premises-only design does not allow.
  */
 export function demoTrace(): TimedPacket[] {
-  const out = wfoTrace('hybrid', '2026-01-15T09:00:00Z');
+  const out = wfoTrace('premises', '2026-01-15T09:00:00Z');
   const last = out[out.length - 1]!;
   const t = new Trace('2026-01-15T09:00:00Z');
   t.clock.us = last.tsSec * 1e6 + last.tsNsec / 1000;
@@ -517,6 +523,10 @@ export function demoTrace(): TimedPacket[] {
     if (i % 2 === 0) fullTcp(t, new TcpSession({ client: pc, server: WFO.wfo, cport: 52000 + i, sport: 4510 }), policyFileRequest(), opaque(200, 40 + i));
     if (i % 3 === 0) fullTcp(t, new TcpSession({ client: pc, server: WFO.wfo, cport: 53000 + i, sport: 5638 }), opaque(120, 50 + i));
   }
+  // The premises server reaching the cloud's connection-pooling port: fine for hybrid, not here.
+  t.wait(500);
+  fullTcp(t, new TcpSession({ client: WFO.wfo, server: WFO.cloud, cport: 55001, sport: 2010 }),
+    httpPost('207.166.100.20:2010', '/pool/keepalive', '{"site":"demo"}'), httpOk('{"ok":true}'), 15);
   // A client PC that cannot reach the screen-recording port (blocked, unanswered).
   {
     const s = new TcpSession({ client: WFO.client(9), server: WFO.wfo, cport: 54009, sport: 5633 });
