@@ -1,11 +1,14 @@
 /**
  * The bidirectional flow table (issue 3), built for the hot path (issue 6).
  *
- * Every per-flow field lives in a typed array indexed by a slot number; a
- * linear-probing index (Int32Array of slot+1, 0 = empty) maps a symmetric
- * numeric hash of (protocol, both address:port ends) to the slot. Expiry uses
- * one intrusive LRU list per timeout class, ordered by a monotonic capture
- * clock, so the oldest flow of each class is always at the head. Nothing on the
+ * Flows live in slots of two packed typed arrays (array of structs, so that one
+ * packet touches a handful of cache lines, not one line per field): 32 words of
+ * key and state, 16 doubles of counters. A linear-probing index (Int32Array of
+ * slot+1, 0 = empty) maps a symmetric numeric hash of (protocol, both
+ * address:port ends) to the slot. Expiry uses one intrusive queue per timeout
+ * class, ordered by the monotonic capture clock at which each flow was queued;
+ * a touched flow is not moved per packet but re-queued lazily when it reaches
+ * the head (so the head is always the oldest queued flow). Nothing on the
  * common per-packet path allocates: records, strings and arrays are built once,
  * when a flow is emitted. Vocabulary and rules: docs/flows.md.
  */
@@ -34,7 +37,7 @@ export interface FlowTableOptions {
   serverPortHint?: Uint8Array;
 }
 
-// Timeout classes: each has its own LRU list so that its head is its oldest flow.
+// Timeout classes: each has its own queue, so that its head is its oldest queued flow.
 const C_TCP = 0, C_TCP_CLOSED = 1, C_UDP = 2, C_ICMP = 3, N_CLASSES = 4;
 
 // History letters, per side: bit index = side * 6 + letter.
@@ -65,6 +68,16 @@ const FRAG_MAX = 4096;
 const FRAG_TTL = 60;
 const INITIAL_CAPACITY = 1024;
 
+// Slot layout. Key/state words (K, 32 x uint32 = 128 bytes per slot):
+const KW = 32;
+const K_HASH = 0, K_PV = 1, K_A = 2, K_B = 6, K_PORTS = 10, K_ST = 11, K_HIST = 12, K_CLS = 13, K_PREV = 14, K_NEXT = 15;
+const K_HI = 16, K_ACK = 18, K_SYNSEQ = 20, K_FL = 21, K_INPUT = 22, K_VLAN = 23;
+/** Byte offset of the history letter codes inside a K slot (words 25..27). */
+const K_HSEQ_BYTE = 100;
+// Counter doubles (F, 16 x float64 = 128 bytes per slot):
+const FW = 16;
+const F_PKTS = 0, F_BYTES = 2, F_FIRST = 4, F_LAST = 5, F_SIDELAST = 6, F_TOUCH = 8, F_QUEUED = 9, F_ACKED = 10, F_UNSEEN = 12, F_ID = 14;
+
 type EmitReason = 'timeout' | 'evicted' | 'open' | 'reuse';
 
 interface IcmpErrorEntry {
@@ -91,10 +104,6 @@ function isIcmpErrorType(l4: number, type: number): boolean {
  * `onFlow` whenever a flow ends (and every live flow at `flush`).
  */
 export class FlowTable {
-  private readonly tcpTimeout: number;
-  private readonly tcpClosedTimeout: number;
-  private readonly udpTimeout: number;
-  private readonly icmpTimeout: number;
   private readonly maxFlows: number;
   private readonly synGrace: number;
   private readonly hint: Uint8Array | null;
@@ -104,38 +113,14 @@ export class FlowTable {
   private cap = 0;
   private mask = 0;
   private index = new Int32Array(0);
-  private hash = new Int32Array(0);
-  private proto = new Uint8Array(0);
-  private ver = new Uint8Array(0);
-  private ka = new Uint32Array(0);
-  private kb = new Uint32Array(0);
-  private pa = new Uint16Array(0);
-  private pb = new Uint16Array(0);
-  private ids = new Float64Array(0);
-  private inputIdx = new Int32Array(0);
-  private st = new Uint32Array(0);
-  private hbits = new Uint16Array(0);
-  private hseq = new Uint8Array(0);
-  private hlen = new Uint8Array(0);
-  private pkts = new Float64Array(0);
-  private byt = new Float64Array(0);
-  private tFirst = new Float64Array(0);
-  private tLast = new Float64Array(0);
-  private sideLast = new Float64Array(0);
-  private touchT = new Float64Array(0);
-  private fl = new Uint8Array(0);
-  private hi = new Uint32Array(0);
-  private lastAck = new Uint32Array(0);
-  private ackedB = new Float64Array(0);
-  private unseenB = new Float64Array(0);
-  private gapB = new Float64Array(0);
-  private synSeq = new Uint32Array(0);
+  /** Key/state words per slot, three views of one buffer. */
+  private I = new Int32Array(0);
+  private U = new Uint32Array(0);
+  private B = new Uint8Array(0);
+  /** Counters per slot. */
+  private F = new Float64Array(0);
+  /** First payload bytes, 64 per direction per slot. */
   private pay = new Uint8Array(0);
-  private payLen = new Uint8Array(0);
-  private vl = new Int16Array(0);
-  private cls = new Uint8Array(0);
-  private prev = new Int32Array(0);
-  private next = new Int32Array(0);
   private freeList = new Int32Array(0);
   private freeTop = 0;
   private readonly heads = new Int32Array(N_CLASSES).fill(-1);
@@ -163,14 +148,10 @@ export class FlowTable {
 
   /** Creates a table; `onFlow` receives each flow synchronously when it ends. */
   constructor(opts: FlowTableOptions, onFlow: (f: FlowRecord) => void) {
-    this.tcpTimeout = opts.tcpTimeout ?? 300;
-    this.tcpClosedTimeout = opts.tcpClosedTimeout ?? 60;
-    this.udpTimeout = opts.udpTimeout ?? 60;
-    this.icmpTimeout = opts.icmpTimeout ?? 60;
     this.maxFlows = Math.max(1, Math.floor(opts.maxFlows ?? 1_000_000));
     this.synGrace = opts.synGrace ?? 3;
     this.hint = opts.serverPortHint ?? null;
-    this.timeouts = new Float64Array([this.tcpTimeout, this.tcpClosedTimeout, this.udpTimeout, this.icmpTimeout]);
+    this.timeouts = new Float64Array([opts.tcpTimeout ?? 300, opts.tcpClosedTimeout ?? 60, opts.udpTimeout ?? 60, opts.icmpTimeout ?? 60]);
     this.onFlow = onFlow;
     this.grow(Math.min(this.maxFlows, INITIAL_CAPACITY));
   }
@@ -207,11 +188,18 @@ export class FlowTable {
     let slot = this.find(l4, v, p.src0, p.src1, p.src2, p.src3, p.dst0, p.dst1, p.dst2, p.dst3, sp, dp);
     let dir = this.foundDir;
     const flags = l4 === L4_TCP ? p.tcpFlags : 0;
-    if (slot >= 0 && (flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (this.st[slot] & ST_CLOSED) !== 0
-      && !((this.st[slot] & ST_SYNSEQ) !== 0 && this.synSeq[slot] === (p.tcpSeq >>> 0))) {
-      // Port reuse after close, as Wireshark's tcp.stream: the old connection is over.
-      this.emit(slot, 'reuse');
-      slot = -1;
+    if (slot >= 0) {
+      const k = slot * KW;
+      if (this.F[slot * FW + F_TOUCH] + this.timeouts[this.I[k + K_CLS]] < this.clock) {
+        // Idle past its timeout but not yet reached by the lazy queue: it is over.
+        this.emit(slot, 'timeout');
+        slot = -1;
+      } else if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (this.I[k + K_ST] & ST_CLOSED) !== 0
+        && !((this.I[k + K_ST] & ST_SYNSEQ) !== 0 && this.U[k + K_SYNSEQ] === (p.tcpSeq >>> 0))) {
+        // Port reuse after close, as Wireshark's tcp.stream: the old connection is over.
+        this.emit(slot, 'reuse');
+        slot = -1;
+      }
     }
     if (slot < 0) {
       slot = this.create(l4, v, p, sp, dp, input, this.foundHash);
@@ -223,11 +211,8 @@ export class FlowTable {
 
   /** End of all input: emit every live flow in id order (SYN grace measured from `lastTime`). */
   flush(): void {
-    const slots: number[] = [];
-    for (let c = 0; c < N_CLASSES; c++) {
-      for (let s = this.heads[c]; s >= 0; s = this.next[s]) slots.push(s);
-    }
-    slots.sort((x, y) => this.ids[x] - this.ids[y]);
+    const slots = this.liveSlots();
+    slots.sort((x, y) => this.F[x * FW + F_ID] - this.F[y * FW + F_ID]);
     for (const s of slots) this.emit(s, 'open');
     this.frags.clear();
   }
@@ -235,12 +220,13 @@ export class FlowTable {
   /** Table-level numbers: emitted flows plus the live ones at this moment. */
   stats(): FlowStats {
     let tcp = this.tcpDone, both = this.tcpBothDone, acked = this.ackedDone, unseen = this.unseenDone;
-    for (let c = 0; c < N_CLASSES; c++) {
-      if (c !== C_TCP && c !== C_TCP_CLOSED) continue;
-      for (let s = this.heads[c]; s >= 0; s = this.next[s]) {
+    const F = this.F;
+    for (const c of [C_TCP, C_TCP_CLOSED]) {
+      for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) {
+        const f = s * FW;
         tcp++;
-        if (this.pkts[s * 2] > 0 && this.pkts[s * 2 + 1] > 0) both++;
-        const a = this.ackedB[s * 2] + this.ackedB[s * 2 + 1];
+        if (F[f + F_PKTS] > 0 && F[f + F_PKTS + 1] > 0) both++;
+        const a = F[f + F_ACKED] + F[f + F_ACKED + 1];
         acked += a;
         unseen += this.unseenOf(s, a);
       }
@@ -262,7 +248,7 @@ export class FlowTable {
     if (n <= 0) return [];
     const best: number[] = [];
     for (let c = 0; c < N_CLASSES; c++) {
-      for (let s = this.heads[c]; s >= 0; s = this.next[s]) {
+      for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) {
         if (best.length === n && !this.busier(s, best[n - 1])) continue;
         let i = best.length === n ? n - 1 : best.length;
         if (best.length < n) best.push(s);
@@ -270,14 +256,23 @@ export class FlowTable {
         best[i] = s;
       }
     }
-    return best.map((s) => this.record(s, 'open', false));
+    return best.map((s) => this.record(s, this.endOf(s, 'open'), false));
   }
 
   // ---------------------------------------------------------------- lookup
 
+  private liveSlots(): number[] {
+    const out: number[] = [];
+    for (let c = 0; c < N_CLASSES; c++) {
+      for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) out.push(s);
+    }
+    return out;
+  }
+
   private busier(x: number, y: number): boolean {
-    const bx = this.byt[x * 2] + this.byt[x * 2 + 1], by = this.byt[y * 2] + this.byt[y * 2 + 1];
-    return bx > by || (bx === by && this.ids[x] < this.ids[y]);
+    const F = this.F, fx = x * FW, fy = y * FW;
+    const bx = F[fx + F_BYTES] + F[fx + F_BYTES + 1], by = F[fy + F_BYTES] + F[fy + F_BYTES + 1];
+    return bx > by || (bx === by && F[fx + F_ID] < F[fy + F_ID]);
   }
 
   /**
@@ -290,23 +285,25 @@ export class FlowTable {
     // Each end hashes alone and the two are added, so both directions hash alike.
     const hs = mix32(s0 ^ Math.imul(s1, 0x9e3779b1) ^ Math.imul(s2, 0x7feb352d) ^ Math.imul(s3, 0x846ca68b) ^ Math.imul(sp + 1, 0x27d4eb2f));
     const hd = mix32(d0 ^ Math.imul(d1, 0x9e3779b1) ^ Math.imul(d2, 0x7feb352d) ^ Math.imul(d3, 0x846ca68b) ^ Math.imul(dp + 1, 0x27d4eb2f));
-    const h = mix32((hs + hd) ^ Math.imul(l4 + (v << 8), 0x165667b1));
+    const pv = l4 | (v << 8);
+    const h = mix32((hs + hd) ^ Math.imul(pv, 0x165667b1));
     this.foundHash = h;
-    const index = this.index, mask = this.mask, ka = this.ka, kb = this.kb;
+    const index = this.index, mask = this.mask, I = this.I, U = this.U;
+    const fwdPorts = ((sp << 16) | dp) >>> 0, revPorts = ((dp << 16) | sp) >>> 0;
     let i = h & mask;
     for (;;) {
       const e = index[i];
       if (e === 0) return -1;
-      const s = e - 1;
-      if (this.hash[s] === h && this.proto[s] === l4 && this.ver[s] === v) {
-        const k = s * 4;
-        if (ka[k] === s0 && ka[k + 1] === s1 && ka[k + 2] === s2 && ka[k + 3] === s3 && this.pa[s] === sp
-          && kb[k] === d0 && kb[k + 1] === d1 && kb[k + 2] === d2 && kb[k + 3] === d3 && this.pb[s] === dp) {
-          this.foundDir = 0; return s;
+      const k = (e - 1) * KW;
+      if (I[k + K_HASH] === h && I[k + K_PV] === pv) {
+        const ports = U[k + K_PORTS];
+        if (ports === fwdPorts && U[k + K_A] === s0 && U[k + K_B] === d0 && U[k + K_A + 1] === s1 && U[k + K_A + 2] === s2
+          && U[k + K_A + 3] === s3 && U[k + K_B + 1] === d1 && U[k + K_B + 2] === d2 && U[k + K_B + 3] === d3) {
+          this.foundDir = 0; return e - 1;
         }
-        if (kb[k] === s0 && kb[k + 1] === s1 && kb[k + 2] === s2 && kb[k + 3] === s3 && this.pb[s] === sp
-          && ka[k] === d0 && ka[k + 1] === d1 && ka[k + 2] === d2 && ka[k + 3] === d3 && this.pa[s] === dp) {
-          this.foundDir = 1; return s;
+        if (ports === revPorts && U[k + K_B] === s0 && U[k + K_A] === d0 && U[k + K_B + 1] === s1 && U[k + K_B + 2] === s2
+          && U[k + K_B + 3] === s3 && U[k + K_A + 1] === d1 && U[k + K_A + 2] === d2 && U[k + K_A + 3] === d3) {
+          this.foundDir = 1; return e - 1;
         }
       }
       i = (i + 1) & mask;
@@ -322,15 +319,15 @@ export class FlowTable {
 
   /** Backward-shift deletion (linear probing without tombstones). */
   private indexRemove(slot: number): void {
-    const index = this.index, mask = this.mask;
-    let i = this.hash[slot] & mask;
+    const index = this.index, mask = this.mask, I = this.I;
+    let i = I[slot * KW + K_HASH] & mask;
     while (index[i] !== slot + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
       const e = index[j];
       if (e === 0) break;
-      const k = this.hash[e - 1] & mask;
+      const k = I[(e - 1) * KW + K_HASH] & mask;
       // Move e back to the hole unless its home lies cyclically in (i, j].
       const inRange = i <= j ? (k > i && k <= j) : (k > i || k <= j);
       if (!inRange) { index[i] = e; i = j; }
@@ -342,22 +339,11 @@ export class FlowTable {
 
   private grow(newCap: number): void {
     const old = this.cap;
-    const g8 = (a: Uint8Array, per: number) => { const b = new Uint8Array(newCap * per); b.set(a); return b; };
-    const g16 = (a: Uint16Array, per: number) => { const b = new Uint16Array(newCap * per); b.set(a); return b; };
-    const g32 = (a: Uint32Array, per: number) => { const b = new Uint32Array(newCap * per); b.set(a); return b; };
-    const gi32 = (a: Int32Array, per: number) => { const b = new Int32Array(newCap * per); b.set(a); return b; };
-    const gf = (a: Float64Array, per: number) => { const b = new Float64Array(newCap * per); b.set(a); return b; };
-    this.hash = gi32(this.hash, 1); this.proto = g8(this.proto, 1); this.ver = g8(this.ver, 1);
-    this.ka = g32(this.ka, 4); this.kb = g32(this.kb, 4); this.pa = g16(this.pa, 1); this.pb = g16(this.pb, 1);
-    this.ids = gf(this.ids, 1); this.inputIdx = gi32(this.inputIdx, 1); this.st = g32(this.st, 1);
-    this.hbits = g16(this.hbits, 1); this.hseq = g8(this.hseq, HIST_MAX); this.hlen = g8(this.hlen, 1);
-    this.pkts = gf(this.pkts, 2); this.byt = gf(this.byt, 2); this.tFirst = gf(this.tFirst, 1); this.tLast = gf(this.tLast, 1);
-    this.sideLast = gf(this.sideLast, 2); this.touchT = gf(this.touchT, 1); this.fl = g8(this.fl, 2);
-    this.hi = g32(this.hi, 2); this.lastAck = g32(this.lastAck, 2); this.ackedB = gf(this.ackedB, 2);
-    this.unseenB = gf(this.unseenB, 2); this.gapB = gf(this.gapB, 2); this.synSeq = g32(this.synSeq, 1);
-    this.pay = g8(this.pay, 2 * PAYLOAD_MAX); this.payLen = g8(this.payLen, 2);
-    const vl = new Int16Array(newCap * VLANS_MAX).fill(-1); vl.set(this.vl); this.vl = vl;
-    this.cls = g8(this.cls, 1); this.prev = gi32(this.prev, 1); this.next = gi32(this.next, 1);
+    const U = new Uint32Array(newCap * KW); U.set(this.U);
+    const F = new Float64Array(newCap * FW); F.set(this.F);
+    const pay = new Uint8Array(newCap * 2 * PAYLOAD_MAX); pay.set(this.pay);
+    this.U = U; this.I = new Int32Array(U.buffer); this.B = new Uint8Array(U.buffer);
+    this.F = F; this.pay = pay;
     // Free slots are popped from the top: push the new ones highest first so the lowest is used first.
     const fr = new Int32Array(newCap); fr.set(this.freeList.subarray(0, this.freeTop));
     for (let s = newCap - 1; s >= old; s--) fr[this.freeTop++] = s;
@@ -367,9 +353,7 @@ export class FlowTable {
     while (size < newCap * 2) size *= 2;
     this.index = new Int32Array(size);
     this.mask = size - 1;
-    for (let c = 0; c < N_CLASSES; c++) {
-      for (let s = this.heads[c]; s >= 0; s = this.next[s]) this.indexInsert(s, this.hash[s]);
-    }
+    for (const s of this.liveSlots()) this.indexInsert(s, this.I[s * KW + K_HASH]);
   }
 
   private create(l4: number, v: number, p: DecodedPacket, sp: number, dp: number, input: number, h: number): number {
@@ -377,30 +361,22 @@ export class FlowTable {
     if (this.freeTop === 0) this.grow(Math.min(this.maxFlows, this.cap * 2));
     const s = this.freeList[--this.freeTop];
     this.live++;
-    this.hash[s] = h; this.proto[s] = l4; this.ver[s] = v;
-    const k = s * 4;
-    this.ka[k] = p.src0 >>> 0; this.ka[k + 1] = p.src1 >>> 0; this.ka[k + 2] = p.src2 >>> 0; this.ka[k + 3] = p.src3 >>> 0;
-    this.kb[k] = p.dst0 >>> 0; this.kb[k + 1] = p.dst1 >>> 0; this.kb[k + 2] = p.dst2 >>> 0; this.kb[k + 3] = p.dst3 >>> 0;
-    this.pa[s] = sp; this.pb[s] = dp;
-    this.ids[s] = this.nextId++;
-    this.inputIdx[s] = input;
+    const I = this.I, U = this.U, F = this.F, k = s * KW, f = s * FW;
+    I.fill(0, k, k + KW);
+    I[k + K_HASH] = h; I[k + K_PV] = l4 | (v << 8);
+    U[k + K_A] = p.src0 >>> 0; U[k + K_A + 1] = p.src1 >>> 0; U[k + K_A + 2] = p.src2 >>> 0; U[k + K_A + 3] = p.src3 >>> 0;
+    U[k + K_B] = p.dst0 >>> 0; U[k + K_B + 1] = p.dst1 >>> 0; U[k + K_B + 2] = p.dst2 >>> 0; U[k + K_B + 3] = p.dst3 >>> 0;
+    U[k + K_PORTS] = ((sp << 16) | dp) >>> 0;
     // UDP and ICMP: the first datagram's sender is the client; TCP waits for a SYN.
-    this.st[s] = l4 === L4_TCP ? 0 : ST_DECIDED;
-    this.hbits[s] = 0; this.hlen[s] = 0;
-    const d = s * 2;
-    this.pkts[d] = 0; this.pkts[d + 1] = 0; this.byt[d] = 0; this.byt[d + 1] = 0;
-    this.tFirst[s] = p.ts; this.tLast[s] = p.ts; this.sideLast[d] = p.ts; this.sideLast[d + 1] = p.ts;
-    this.fl[d] = 0; this.fl[d + 1] = 0;
-    this.hi[d] = 0; this.hi[d + 1] = 0; this.lastAck[d] = 0; this.lastAck[d + 1] = 0;
-    this.ackedB[d] = 0; this.ackedB[d + 1] = 0; this.unseenB[d] = 0; this.unseenB[d + 1] = 0;
-    this.gapB[d] = 0; this.gapB[d + 1] = 0; this.synSeq[s] = 0;
-    this.payLen[d] = 0; this.payLen[d + 1] = 0;
-    const vk = s * VLANS_MAX;
-    for (let i = 0; i < VLANS_MAX; i++) this.vl[vk + i] = -1;
+    I[k + K_ST] = l4 === L4_TCP ? 0 : ST_DECIDED;
+    I[k + K_INPUT] = input;
+    F.fill(0, f, f + FW);
+    F[f + F_ID] = this.nextId++;
+    F[f + F_FIRST] = p.ts; F[f + F_LAST] = p.ts; F[f + F_SIDELAST] = p.ts; F[f + F_SIDELAST + 1] = p.ts;
+    F[f + F_QUEUED] = this.clock;
     this.indexInsert(s, h);
     const c = l4 === L4_TCP ? C_TCP : l4 === L4_UDP ? C_UDP : C_ICMP;
-    this.cls[s] = c;
-    this.prev[s] = -1; this.next[s] = -1;
+    I[k + K_CLS] = c;
     this.append(s, c);
     return s;
   }
@@ -408,82 +384,96 @@ export class FlowTable {
   private free(s: number): void {
     this.unlink(s);
     this.indexRemove(s);
-    this.proto[s] = 0;
+    this.I[s * KW + K_PV] = 0;
     this.freeList[this.freeTop++] = s;
     this.live--;
     if (this.icmpErrs.size !== 0) this.icmpErrs.delete(s);
   }
 
-  // ---------------------------------------------------------------- LRU lists
+  // ---------------------------------------------------------------- queues
 
   private append(s: number, c: number): void {
-    const t = this.tails[c];
-    this.prev[s] = t; this.next[s] = -1;
-    if (t >= 0) this.next[t] = s; else this.heads[c] = s;
+    const I = this.I, t = this.tails[c], k = s * KW;
+    I[k + K_PREV] = t; I[k + K_NEXT] = -1;
+    if (t >= 0) I[t * KW + K_NEXT] = s; else this.heads[c] = s;
     this.tails[c] = s;
   }
 
   private unlink(s: number): void {
-    const c = this.cls[s], pv = this.prev[s], nx = this.next[s];
-    if (pv >= 0) this.next[pv] = nx; else this.heads[c] = nx;
-    if (nx >= 0) this.prev[nx] = pv; else this.tails[c] = pv;
+    const I = this.I, k = s * KW;
+    const c = I[k + K_CLS], pv = I[k + K_PREV], nx = I[k + K_NEXT];
+    if (pv >= 0) I[pv * KW + K_NEXT] = nx; else this.heads[c] = nx;
+    if (nx >= 0) I[nx * KW + K_PREV] = pv; else this.tails[c] = pv;
   }
 
-  private touch(s: number, c: number): void {
-    this.touchT[s] = this.clock;
-    if (this.cls[s] === c && this.tails[c] === s) return;
+  /** Moves `s` to the tail of queue `c`, queued now. */
+  private requeue(s: number, c: number): void {
     this.unlink(s);
-    this.cls[s] = c;
+    this.I[s * KW + K_CLS] = c;
+    this.F[s * FW + F_QUEUED] = this.clock;
     this.append(s, c);
   }
 
   private expire(): void {
-    const now = this.clock;
+    const now = this.clock, F = this.F;
     for (let c = 0; c < N_CLASSES; c++) {
       const limit = this.timeouts[c];
       let s = this.heads[c];
-      while (s >= 0 && this.touchT[s] + limit < now) {
-        this.emit(s, 'timeout');
+      while (s >= 0 && F[s * FW + F_QUEUED] + limit < now) {
+        if (F[s * FW + F_TOUCH] + limit < now) this.emit(s, 'timeout');
+        else this.requeue(s, c);
         s = this.heads[c];
       }
     }
   }
 
+  /** Evicts the flow idle the longest: queue heads are re-queued until each was idle since it was queued. */
   private evictOldest(): void {
-    let victim = -1;
-    for (let c = 0; c < N_CLASSES; c++) {
-      const s = this.heads[c];
-      if (s >= 0 && (victim < 0 || this.touchT[s] < this.touchT[victim])) victim = s;
+    const F = this.F;
+    for (;;) {
+      let victim = -1;
+      for (let c = 0; c < N_CLASSES; c++) {
+        const s = this.heads[c];
+        if (s >= 0 && (victim < 0 || F[s * FW + F_QUEUED] < F[victim * FW + F_QUEUED])) victim = s;
+      }
+      if (victim < 0) return;
+      const f = victim * FW;
+      if (F[f + F_TOUCH] > F[f + F_QUEUED] && F[f + F_QUEUED] < this.clock) {
+        this.requeue(victim, this.I[victim * KW + K_CLS]);
+        continue;
+      }
+      this.evictedCount++;
+      this.emit(victim, 'evicted');
+      return;
     }
-    if (victim >= 0) { this.evictedCount++; this.emit(victim, 'evicted'); }
   }
 
   // ---------------------------------------------------------------- per packet
 
   private update(s: number, dir: number, p: DecodedPacket, flags: number, l4: number): void {
-    const o = s * 2 + dir;
+    const F = this.F, f = s * FW, k = s * KW;
     const ts = p.ts;
-    this.pkts[o]++;
-    this.byt[o] += p.origLen;
-    if (ts < this.tFirst[s]) this.tFirst[s] = ts;
-    if (ts > this.tLast[s]) this.tLast[s] = ts;
-    if (this.pkts[o] === 1 || ts > this.sideLast[o]) this.sideLast[o] = ts;
+    F[f + F_PKTS + dir]++;
+    F[f + F_BYTES + dir] += p.origLen;
+    if (ts < F[f + F_FIRST]) F[f + F_FIRST] = ts;
+    if (ts > F[f + F_LAST]) F[f + F_LAST] = ts;
+    if (F[f + F_PKTS + dir] === 1 || ts > F[f + F_SIDELAST + dir]) F[f + F_SIDELAST + dir] = ts;
+    F[f + F_TOUCH] = this.clock;
     if (p.vlanCount > 0) this.noteVlan(s, p.vlan0);
     const plen = p.payloadLength;
-    if (plen > 0 && (this.st[s] & (ST_PAY_A << dir)) === 0) this.copyPayload(s, dir, p);
-    let c: number;
+    if (plen > 0 && (this.I[k + K_ST] & (ST_PAY_A << dir)) === 0) this.copyPayload(s, dir, p);
     if (l4 === L4_TCP) {
       this.tcp(s, dir, p, flags, plen);
-      c = (this.hbits[s] & ((H_F | H_R) * 65)) !== 0 ? C_TCP_CLOSED : C_TCP;
-    } else {
-      if (plen > 0) this.letter(s, dir, H_D);
-      c = l4 === L4_UDP ? C_UDP : C_ICMP;
+      // The first FIN or RST moves the flow to the shorter closed timeout (once per flow).
+      if ((this.I[k + K_HIST] & ((H_F | H_R) * 65)) !== 0 && this.I[k + K_CLS] === C_TCP) this.requeue(s, C_TCP_CLOSED);
+    } else if (plen > 0) {
+      this.letter(s, dir, H_D);
     }
-    this.touch(s, c);
   }
 
   private tcp(s: number, dir: number, p: DecodedPacket, flags: number, plen: number): void {
-    this.fl[s * 2 + dir] |= flags;
+    const I = this.I, k = s * KW;
+    I[k + K_FL] |= flags << (dir * 8);
     let bits = 0;
     if ((flags & TCP_SYN) !== 0) bits |= (flags & TCP_ACK) !== 0 ? H_H : H_S;
     if ((flags & TCP_FIN) !== 0) bits |= H_F;
@@ -491,21 +481,21 @@ export class FlowTable {
     if (plen > 0) bits |= H_D;
     else if ((flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && (flags & TCP_ACK) !== 0) bits |= H_A;
     if (bits !== 0) this.letter(s, dir, bits);
-    let st = this.st[s];
+    let st = I[k + K_ST];
     if ((flags & TCP_SYN) !== 0) {
       if ((st & ST_DECIDED) === 0) {
         // SYN: its sender is the client. SYN-ACK seen first: its receiver is.
         const clientSide = (flags & TCP_ACK) !== 0 ? 1 - dir : dir;
         st |= ST_DECIDED | (clientSide === 1 ? ST_CLIENT_B : 0);
       }
-      if ((flags & TCP_ACK) === 0 && (st & ST_SYNSEQ) === 0) { st |= ST_SYNSEQ; this.synSeq[s] = p.tcpSeq >>> 0; }
+      if ((flags & TCP_ACK) === 0 && (st & ST_SYNSEQ) === 0) { st |= ST_SYNSEQ; this.U[k + K_SYNSEQ] = p.tcpSeq >>> 0; }
     } else if ((flags & TCP_ACK) !== 0) {
       st |= ST_ACKNS_A << dir;
     }
-    const hb = this.hbits[s];
+    const hb = I[k + K_HIST];
     if ((hb & (H_R | (H_R << 6))) !== 0 || ((hb & H_F) !== 0 && (hb & (H_F << 6)) !== 0)) st |= ST_CLOSED;
     if ((flags & TCP_RST) === 0) st = this.seqAck(s, dir, p, flags, plen, st);
-    this.st[s] = st;
+    I[k + K_ST] = st;
   }
 
   /**
@@ -514,37 +504,40 @@ export class FlowTable {
    * each side's ACK advanced beyond what its peer was seen sending.
    */
   private seqAck(s: number, dir: number, p: DecodedPacket, flags: number, plen: number, st: number): number {
-    const o = s * 2 + dir, q = s * 2 + 1 - dir;
+    const U = this.U, F = this.F, k = s * KW, f = s * FW;
     const seq = p.tcpSeq >>> 0;
     const end = (seq + plen + ((flags & TCP_SYN) !== 0 ? 1 : 0) + ((flags & TCP_FIN) !== 0 ? 1 : 0)) >>> 0;
     const hiBit = ST_HI_A << dir;
+    const hiAt = k + K_HI + dir;
     if ((st & hiBit) === 0 || (flags & TCP_SYN) !== 0) {
-      this.hi[o] = end; st |= hiBit;
+      U[hiAt] = end; st |= hiBit;
     } else {
-      const gap = (seq - this.hi[o]) | 0;
-      if (gap > 0 && gap < SEQ_SANE) this.gapB[o] += gap;
-      const adv = (end - this.hi[o]) | 0;
-      if (adv > 0 && adv < SEQ_SANE) this.hi[o] = end;
+      const gap = (seq - U[hiAt]) | 0;
+      // A jump in the sender's own sequence is bytes the capture missed.
+      if (gap > 0 && gap < SEQ_SANE) F[f + F_UNSEEN + dir] += gap;
+      const adv = (end - U[hiAt]) | 0;
+      if (adv > 0 && adv < SEQ_SANE) U[hiAt] = end;
     }
     if ((flags & TCP_ACK) !== 0) {
       const ack = p.tcpAck >>> 0;
       const ackBit = ST_ACK_A << dir;
+      const ackAt = k + K_ACK + dir;
       if ((st & ackBit) === 0) {
-        this.lastAck[o] = ack; st |= ackBit;
+        U[ackAt] = ack; st |= ackBit;
       } else {
-        const d = (ack - this.lastAck[o]) | 0;
+        const d = (ack - U[ackAt]) | 0;
         if (d > 0 && d < SEQ_SANE) {
-          this.ackedB[o] += d;
+          F[f + F_ACKED + dir] += d;
           let unseen = d;
           if ((st & (ST_HI_A << (1 - dir))) !== 0) {
             // Only the part of the newly acknowledged range above the peer's highest seen byte is unseen.
-            const above = (ack - this.hi[q]) | 0;
+            const above = (ack - U[k + K_HI + 1 - dir]) | 0;
             unseen = above <= 0 ? 0 : above < d ? above : d;
           }
-          this.unseenB[o] += unseen;
-          this.lastAck[o] = ack;
+          F[f + F_UNSEEN + dir] += unseen;
+          U[ackAt] = ack;
         } else if (d >= SEQ_SANE || d <= -SEQ_SANE) {
-          this.lastAck[o] = ack;
+          U[ackAt] = ack;
         }
       }
     }
@@ -552,25 +545,27 @@ export class FlowTable {
   }
 
   private letter(s: number, dir: number, bits: number): void {
-    const hb = this.hbits[s];
+    const I = this.I, k = s * KW;
+    const word = I[k + K_HIST];
+    const hb = word & 0xffff;
     const shifted = bits << (dir * 6);
     if ((hb & shifted) === shifted) return;
-    const n = this.hlen[s];
-    let len = n;
+    let len = word >>> 16;
     for (let i = 0; i < 6; i++) {
       const b = (1 << i) << (dir * 6);
-      if ((shifted & b) !== 0 && (hb & b) === 0 && len < HIST_MAX) this.hseq[s * HIST_MAX + len++] = dir * 6 + i;
+      if ((shifted & b) !== 0 && (hb & b) === 0 && len < HIST_MAX) this.B[s * KW * 4 + K_HSEQ_BYTE + len++] = dir * 6 + i;
     }
-    this.hlen[s] = len;
-    this.hbits[s] = hb | shifted;
+    I[k + K_HIST] = (hb | shifted) | (len << 16);
   }
 
   private noteVlan(s: number, id: number): void {
-    const k = s * VLANS_MAX;
+    const U = this.U, k = s * KW + K_VLAN;
+    const want = (id & 0xfff) + 1;
     for (let i = 0; i < VLANS_MAX; i++) {
-      const v = this.vl[k + i];
-      if (v === id) return;
-      if (v === -1) { this.vl[k + i] = id; return; }
+      const at = k + (i >> 1), sh = (i & 1) * 16;
+      const x = (U[at] >>> sh) & 0xffff;
+      if (x === want) return;
+      if (x === 0) { U[at] = (U[at] | (want << sh)) >>> 0; return; }
     }
   }
 
@@ -578,8 +573,9 @@ export class FlowTable {
     const n = Math.max(0, Math.min(PAYLOAD_MAX, p.payloadCaptured, p.buf.length - p.payloadOffset));
     const at = (s * 2 + dir) * PAYLOAD_MAX;
     for (let i = 0; i < n; i++) this.pay[at + i] = p.buf[p.payloadOffset + i];
-    this.payLen[s * 2 + dir] = n;
-    this.st[s] |= ST_PAY_A << dir;
+    const k = s * KW;
+    this.I[k + K_FL] |= n << (16 + dir * 8);
+    this.I[k + K_ST] |= ST_PAY_A << dir;
   }
 
   // ---------------------------------------------------------------- rare paths
@@ -593,24 +589,25 @@ export class FlowTable {
   /** Later fragments (RFC 791 §3.2, RFC 8200 §4.5) count toward the flow of their first fragment. */
   private addFragment(p: DecodedPacket): void {
     const e = this.frags.get(this.fragKey(p));
-    if (e === undefined || this.ids[e.slot] !== e.id || this.proto[e.slot] === 0 || p.ts - e.ts > FRAG_TTL) {
+    const F = this.F;
+    if (e === undefined || this.I[e.slot * KW + K_PV] === 0 || F[e.slot * FW + F_ID] !== e.id || p.ts - e.ts > FRAG_TTL) {
       this.fragUnmatched++;
       return;
     }
-    const s = e.slot, o = s * 2 + e.dir;
-    this.pkts[o]++;
-    this.byt[o] += p.origLen;
-    if (p.ts > this.tLast[s]) this.tLast[s] = p.ts;
-    if (p.ts > this.sideLast[o]) this.sideLast[o] = p.ts;
+    const s = e.slot, f = s * FW;
+    F[f + F_PKTS + e.dir]++;
+    F[f + F_BYTES + e.dir] += p.origLen;
+    if (p.ts > F[f + F_LAST]) F[f + F_LAST] = p.ts;
+    if (p.ts > F[f + F_SIDELAST + e.dir]) F[f + F_SIDELAST + e.dir] = p.ts;
+    F[f + F_TOUCH] = this.clock;
     if (p.vlanCount > 0) this.noteVlan(s, p.vlan0);
-    this.touch(s, this.cls[s]);
   }
 
   private rememberFirstFragment(p: DecodedPacket, s: number, dir: number): void {
     const key = this.fragKey(p);
     this.frags.delete(key);
     if (this.frags.size >= FRAG_MAX) this.frags.delete(this.frags.keys().next().value as string);
-    this.frags.set(key, { slot: s, id: this.ids[s], dir, ts: p.ts });
+    this.frags.set(key, { slot: s, id: this.F[s * FW + F_ID], dir, ts: p.ts });
   }
 
   /** An ICMP/ICMPv6 error: attach it to the flow its quoted header belongs to (RFC 792, RFC 4443 §2.4). */
@@ -635,7 +632,7 @@ export class FlowTable {
       list.push(entry);
     }
     entry.count++;
-    if ((family === 4 && p.icmpType === 3) || (family === 6 && p.icmpType === 1)) this.st[s] |= ST_UNREACH;
+    if ((family === 4 && p.icmpType === 3) || (family === 6 && p.icmpType === 1)) this.I[s * KW + K_ST] |= ST_UNREACH;
   }
 
   // ---------------------------------------------------------------- emission
@@ -643,9 +640,9 @@ export class FlowTable {
   private emit(s: number, why: EmitReason): void {
     const end = this.endOf(s, why);
     const rec = this.record(s, end, true);
-    if (this.proto[s] === L4_TCP) {
+    if (rec.proto === 'tcp') {
       this.tcpDone++;
-      if (this.pkts[s * 2] > 0 && this.pkts[s * 2 + 1] > 0) this.tcpBothDone++;
+      if (rec.packets.client > 0 && rec.packets.server > 0) this.tcpBothDone++;
       this.ackedDone += rec.acked;
       this.unseenDone += rec.ackedUnseen;
     }
@@ -655,28 +652,33 @@ export class FlowTable {
 
   private endOf(s: number, why: EmitReason): FlowEnd {
     if (why === 'evicted') return 'evicted';
-    if (this.proto[s] === L4_TCP) {
-      const hb = this.hbits[s];
+    const k = s * KW;
+    if ((this.I[k + K_PV] & 0xff) === L4_TCP) {
+      const hb = this.I[k + K_HIST];
       const finA = (hb & H_F) !== 0, finB = (hb & (H_F << 6)) !== 0;
       const rst = (hb & (H_R | (H_R << 6))) !== 0;
       if (finA && finB) return 'fin';
       if (rst) return 'reset';
       if (finA || finB) return 'fin';
     }
-    return why === 'timeout' ? 'timeout' : 'open';
+    if (why === 'timeout') return 'timeout';
+    // The lazy queue may not have reached a flow that is already idle past its timeout.
+    return this.F[s * FW + F_TOUCH] + this.timeouts[this.I[k + K_CLS]] < this.clock ? 'timeout' : 'open';
   }
 
   private unseenOf(s: number, acked: number): number {
-    const u = this.unseenB[s * 2] + this.unseenB[s * 2 + 1] + this.gapB[s * 2] + this.gapB[s * 2 + 1];
+    const f = s * FW;
+    const u = this.F[f + F_UNSEEN] + this.F[f + F_UNSEEN + 1];
     return u < acked ? u : acked;
   }
 
   /** Which side (0 = A, 1 = B) is the client, and whether that was guessed from ports. */
   private clientSide(s: number): { side: number; guessed: boolean } {
-    const st = this.st[s];
+    const k = s * KW;
+    const st = this.I[k + K_ST];
     if ((st & ST_DECIDED) !== 0) return { side: (st & ST_CLIENT_B) !== 0 ? 1 : 0, guessed: false };
-    const a = this.pa[s], b = this.pb[s];
-    const bit = this.proto[s] === L4_UDP ? 2 : 1;
+    const a = this.U[k + K_PORTS] >>> 16, b = this.U[k + K_PORTS] & 0xffff;
+    const bit = (this.I[k + K_PV] & 0xff) === L4_UDP ? 2 : 1;
     const ha = this.hint !== null && (this.hint[a] & bit) !== 0, hb = this.hint !== null && (this.hint[b] & bit) !== 0;
     let serverIsA: boolean;
     if (ha !== hb) serverIsA = ha;
@@ -686,20 +688,21 @@ export class FlowTable {
   }
 
   private outcome(s: number, c: number, end: FlowEnd, ackedUnseen: number): FlowOutcome {
-    const l4 = this.proto[s];
-    const pc = this.pkts[s * 2 + c], ps = this.pkts[s * 2 + 1 - c];
-    if (l4 === L4_UDP || l4 !== L4_TCP) {
+    const k = s * KW, f = s * FW;
+    const l4 = this.I[k + K_PV] & 0xff;
+    const st = this.I[k + K_ST];
+    const pc = this.F[f + F_PKTS + c], ps = this.F[f + F_PKTS + 1 - c];
+    if (l4 !== L4_TCP) {
       if (pc > 0 && ps > 0) return 'replied';
-      if (l4 === L4_UDP && (this.st[s] & ST_UNREACH) !== 0) return 'unreachable';
+      if (l4 === L4_UDP && (st & ST_UNREACH) !== 0) return 'unreachable';
       return 'one-way';
     }
-    const hb = this.hbits[s];
+    const hb = this.I[k + K_HIST];
     const cs = c * 6, ss = (1 - c) * 6;
     const synC = (hb & (H_S << cs)) !== 0;
     const synAckS = (hb & (H_H << ss)) !== 0;
     const rstS = (hb & (H_R << ss)) !== 0;
     const serverOther = (hb & ((H_H | H_A | H_D | H_F) << ss)) !== 0;
-    const st = this.st[s];
     const oneDir = pc === 0 || ps === 0;
     const seen = pc > 0 ? c : 1 - c;
     const proof = ackedUnseen > 0 || (hb & (H_H << (seen * 6))) !== 0
@@ -709,7 +712,7 @@ export class FlowTable {
       if (rstS && !serverOther) return 'rejected';
       if (ps > 0) return 'established';
       if (proof) return 'one-sided';
-      if (end === 'open' && this.sideLast[s * 2 + c] >= this.lastTime - this.synGrace) return 'no-reply-yet';
+      if (end === 'open' && this.F[f + F_SIDELAST + c] >= this.lastTime - this.synGrace) return 'no-reply-yet';
       return 'unanswered';
     }
     if (oneDir && proof) return 'one-sided';
@@ -718,64 +721,68 @@ export class FlowTable {
 
   private record(s: number, end: FlowEnd, final: boolean): FlowRecord {
     const { side: c, guessed } = this.clientSide(s);
-    const l4 = this.proto[s];
-    const v: 4 | 6 = this.ver[s] === 6 ? 6 : 4;
-    const ka = this.ka, kb = this.kb, k = s * 4;
-    const wa = v === 4 ? [ka[k]] : [ka[k], ka[k + 1], ka[k + 2], ka[k + 3]];
-    const wb = v === 4 ? [kb[k]] : [kb[k], kb[k + 1], kb[k + 2], kb[k + 3]];
-    const ipa = formatIp(v, ka[k], ka[k + 1], ka[k + 2], ka[k + 3]);
-    const ipb = formatIp(v, kb[k], kb[k + 1], kb[k + 2], kb[k + 3]);
-    const ci = s * 2 + c, si = s * 2 + 1 - c;
-    const acked = this.ackedB[s * 2] + this.ackedB[s * 2 + 1];
+    const U = this.U, F = this.F, k = s * KW, f = s * FW;
+    const l4 = this.I[k + K_PV] & 0xff;
+    const v: 4 | 6 = (this.I[k + K_PV] >>> 8) === 6 ? 6 : 4;
+    const a = k + K_A, b = k + K_B;
+    const wa = v === 4 ? [U[a]] : [U[a], U[a + 1], U[a + 2], U[a + 3]];
+    const wb = v === 4 ? [U[b]] : [U[b], U[b + 1], U[b + 2], U[b + 3]];
+    const ipa = formatIp(v, U[a], U[a + 1], U[a + 2], U[a + 3]);
+    const ipb = formatIp(v, U[b], U[b + 1], U[b + 2], U[b + 3]);
+    const pa = U[k + K_PORTS] >>> 16, pb = U[k + K_PORTS] & 0xffff;
+    const acked = l4 === L4_TCP ? F[f + F_ACKED] + F[f + F_ACKED + 1] : 0;
     const ackedUnseen = l4 === L4_TCP ? this.unseenOf(s, acked) : 0;
+    const hw = this.I[k + K_HIST];
     let history = guessed ? '^' : '';
-    for (let i = 0; i < this.hlen[s]; i++) {
-      const code = this.hseq[s * HIST_MAX + i];
-      const side = code >= 6 ? 1 : 0;
+    for (let i = 0; i < hw >>> 16; i++) {
+      const code = this.B[k * 4 + K_HSEQ_BYTE + i];
       const ch = LETTERS[code % 6];
-      history += side === c ? ch : ch.toLowerCase();
+      history += (code >= 6 ? 1 : 0) === c ? ch : ch.toLowerCase();
     }
-    const payload = (i: number): Uint8Array | null => {
-      if ((this.st[s] & (ST_PAY_A << (i - s * 2))) === 0) return null;
-      const at = i * PAYLOAD_MAX;
-      return this.pay.slice(at, at + this.payLen[i]);
+    const st = this.I[k + K_ST], fl = this.I[k + K_FL];
+    const payload = (side: number): Uint8Array | null => {
+      if ((st & (ST_PAY_A << side)) === 0) return null;
+      const at = (s * 2 + side) * PAYLOAD_MAX;
+      return this.pay.slice(at, at + ((fl >>> (16 + side * 8)) & 0xff));
     };
     const vlans: number[] = [];
-    for (let i = 0; i < VLANS_MAX; i++) { const x = this.vl[s * VLANS_MAX + i]; if (x >= 0) vlans.push(x); }
+    for (let i = 0; i < VLANS_MAX; i++) {
+      const x = (U[k + K_VLAN + (i >> 1)] >>> ((i & 1) * 16)) & 0xffff;
+      if (x !== 0) vlans.push(x - 1);
+    }
     vlans.sort((x, y) => x - y);
     const icmpErrors: IcmpErrorSeen[] = (this.icmpErrs.get(s) ?? []).map((e) => ({
       family: e.family, type: e.type, code: e.code, from: formatIp(e.version, e.w0, e.w1, e.w2, e.w3), count: e.count,
     }));
     const proto: FlowProto = l4 === L4_TCP ? 'tcp' : l4 === L4_UDP ? 'udp' : l4 === L4_ICMP ? 'icmp' : 'icmp6';
-    const oneSided = l4 === L4_TCP && (this.pkts[ci] === 0 || this.pkts[si] === 0)
-      && this.outcome(s, c, end, ackedUnseen) === 'one-sided';
+    const outcome = this.outcome(s, c, end, ackedUnseen);
     return {
-      id: this.ids[s],
+      id: F[f + F_ID],
       proto,
       family: v,
       clientIp: c === 0 ? ipa : ipb,
       serverIp: c === 0 ? ipb : ipa,
       clientWords: c === 0 ? wa : wb,
       serverWords: c === 0 ? wb : wa,
-      clientPort: c === 0 ? this.pa[s] : this.pb[s],
-      serverPort: c === 0 ? this.pb[s] : this.pa[s],
-      outcome: this.outcome(s, c, end, ackedUnseen),
+      clientPort: c === 0 ? pa : pb,
+      serverPort: c === 0 ? pb : pa,
+      outcome,
       end,
       guessed,
-      packets: { client: this.pkts[ci], server: this.pkts[si] },
-      bytes: { client: this.byt[ci], server: this.byt[si] },
-      first: this.tFirst[s],
-      last: this.tLast[s],
+      packets: { client: F[f + F_PKTS + c], server: F[f + F_PKTS + 1 - c] },
+      bytes: { client: F[f + F_BYTES + c], server: F[f + F_BYTES + 1 - c] },
+      first: F[f + F_FIRST],
+      last: F[f + F_LAST],
       history,
-      flags: { client: this.fl[ci], server: this.fl[si] },
-      payloadClient: payload(ci),
-      payloadServer: payload(si),
+      flags: { client: (fl >>> (c * 8)) & 0xff, server: (fl >>> ((1 - c) * 8)) & 0xff },
+      payloadClient: payload(c),
+      payloadServer: payload(1 - c),
       icmpErrors,
       vlans,
-      input: this.inputIdx[s],
-      oneSided,
+      input: this.I[k + K_INPUT],
+      oneSided: outcome === 'one-sided',
       ackedUnseen,
-      acked: l4 === L4_TCP ? acked : 0,
+      acked,
       final,
     };
   }
