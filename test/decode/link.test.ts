@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePacket } from '../../src/decode/decode.js';
+import { DECODED_LINK_TYPES, decodePacket } from '../../src/decode/decode.js';
+import { LINK_TYPES } from '../../src/capture/link-types.js';
 import { DecodedPacket, L4_TCP, L4_UDP } from '../../src/decode/packet.js';
 import { PROBLEMS } from '../../src/decode/problems.js';
 import { cat, eth, ip4, ipv4, ipv6, tag, tcp, u16, udp } from './build.js';
@@ -197,6 +198,12 @@ describe('raw IP link types', () => {
 });
 
 describe('link-type dispatch', () => {
+  it('decodes exactly the link types the capture table marks as decoded', () => {
+    const marked = [...LINK_TYPES].filter(([, v]) => v.decoded).map(([k]) => k).sort((a, b) => a - b);
+    expect([...DECODED_LINK_TYPES]).toEqual(marked);
+    for (const lt of DECODED_LINK_TYPES) expect(problem(decode(new Uint8Array(0), lt))).not.toBe('unsupported_link_type');
+  });
+
   it('counts an unsupported link type by value', () => {
     const q = decode(udp4, 253);
     expect(problem(q)).toBe('unsupported_link_type');
