@@ -11,7 +11,7 @@ import {
 import { decodeIpv4 } from './ipv4.js';
 import { decodeIpv6 } from './ipv6.js';
 
-/** Ethertypes the decoder dispatches on. */
+/** IPv4 Ethertype (RFC 894). */
 export const ETHERTYPE_IPV4 = 0x0800;
 /** IPv6 Ethertype (RFC 2464 §3). */
 export const ETHERTYPE_IPV6 = 0x86dd;
