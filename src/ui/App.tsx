@@ -30,10 +30,11 @@ export function App({ state, width, height }: { state: UiState; width: number; h
       <Box flexDirection="column" width={width}>
         <Header snapshot={snap} width={width} />
         <Box height={1} />
-        {state.panel === 'coverage' ? (
-          <CoveragePanel rows={snap?.coverage ?? []} width={width} height={panelHeight} />
+        {/* No panel before the first snapshot: an empty coverage table would read as "no active rules". */}
+        {snap === null ? null : state.panel === 'coverage' ? (
+          <CoveragePanel rows={snap.coverage} width={width} height={panelHeight} />
         ) : (
-          <TopFlows flows={snap?.topFlows ?? []} filter={state.filter} width={width} height={panelHeight} />
+          <TopFlows flows={snap.topFlows} filter={state.filter} width={width} height={panelHeight} />
         )}
         <Footer state={state} width={width} />
       </Box>

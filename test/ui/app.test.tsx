@@ -39,6 +39,11 @@ describe('App', () => {
     expectGolden('app-file-flows-80x24', text);
   });
 
+  it('shows no panel before the first snapshot', () => {
+    const text = plain(render(<App state={initialUiState()} width={80} height={24} />).lastFrame());
+    expect(text).toBe('wfo-audit · waiting for the first packets…\n\n\n\nq quit  p pause  v verdict: all  tab panel: coverage');
+  });
+
   it('cuts the coverage panel to a short terminal', () => {
     const text = plain(render(<App state={stateOf(liveSnapshot())} width={80} height={12} />).lastFrame());
     const live = liveRegion(text);
