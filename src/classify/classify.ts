@@ -140,7 +140,8 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
   for (const a of d.allow) {
     if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6') : (a.proto !== t || a.port !== f.serverPort)) continue;
     if (!a.to.has(fam, f.serverWords) || !a.from.has(fam, f.clientWords)) continue;
-    return byOutcome(f, app, null, { ...vars(f, null), name: a.entry.name }, null, `allow.${a.entry.name}`, 'allowed');
+    return byOutcome(f, app, null, { ...vars(f, null), name: a.entry.name, rule: `allow.${a.entry.name}`, service: a.entry.name },
+      null, `allow.${a.entry.name}`, 'allowed');
   }
 
   if (t !== null && !f.guessed && !noSite) {

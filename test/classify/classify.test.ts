@@ -204,3 +204,15 @@ describe('no site file', () => {
     expect(classifyFlow(flow('192.0.2.1:50000', '198.51.100.7:14330'), NONE, 'tds')).toMatchObject({ verdict: 'unexpected', reasonCode: 'off-design-protocol', protocolMismatch: true });
   });
 });
+
+describe('allow entries', () => {
+  it('a failed allowed flow is blocked and names the entry', () => {
+    const cf = classifyFlow(flow('10.10.0.10:53000', '10.10.0.2:53', { proto: 'udp', outcome: 'unreachable',
+      icmpErrors: [{ family: 4, type: 3, code: 3, from: '10.10.0.2', count: 1 }] }), P, 'unknown');
+    expect(cf).toMatchObject({ verdict: 'blocked', reasonCode: 'blocked-port-unreachable', rule: 'allow.dns' });
+    expect(cf.reason).toBe('dns udp/53 (rule allow.dns): ICMP port unreachable (service not listening) from 10.10.0.2');
+  });
+  it('an allow entry limited to some hosts does not cover others', () => {
+    expect(classifyFlow(flow('10.10.0.10:53000', '10.10.0.3:53', { proto: 'udp', outcome: 'replied' }), P, 'dns').reasonCode).toBe('no-rule');
+  });
+});
