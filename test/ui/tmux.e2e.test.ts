@@ -4,7 +4,7 @@
  * Needs tmux, a built dist/ (npm test builds first) and capture rights on lo.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOCKET = `wfo-ui-e2e-${process.pid}`;
 const SERVER = '127.0.0.10';
 const CLIENT = '127.0.1.5';
+const DIR = mkdtempSync(join(tmpdir(), 'wfo-ui-e2e-'));
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
@@ -49,17 +50,21 @@ function connect(port: number): Promise<string> {
 }
 
 afterAll(() => {
+  let socketPath = '';
   try {
+    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
     tmux('kill-server');
   } catch {
     // Already gone: the session ended on its own.
   }
+  // kill-server can leave the socket file behind; it is ours (named by our pid), so remove it.
+  if (socketPath.endsWith(SOCKET)) rmSync(socketPath, { force: true });
+  rmSync(DIR, { recursive: true, force: true });
 });
 
 describe('live dashboard in tmux', () => {
   it('shows live traffic on lo, answers keys, and leaves the final frame above the report', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wfo-ui-e2e-'));
-    const site = join(dir, 'site.yaml');
+    const site = join(DIR, 'site.yaml');
     writeFileSync(site, [
       'mode: premises',
       'modules: [screen-recording]',
