@@ -10,7 +10,10 @@
  */
 import { type AppMatch, asciiText, hasAscii, hasAsciiNoCase, isVisible, lineEnd } from './bytes.js';
 
-/** true when `b` starts with a 220 reply line ("220 " or "220-") whose first line is printable text. */
+/**
+ * true when `b` starts with a 220 reply line ("220 " or "220-") whose first line is
+ * printable text that does not name FTP: a greeting SMTP could have sent.
+ */
 export function isTwoTwentyGreeting(b: Uint8Array): boolean {
   if (!(hasAscii(b, 0, '220 ') || hasAscii(b, 0, '220-'))) return false;
   const end = lineEnd(b, 4);
@@ -19,7 +22,7 @@ export function isTwoTwentyGreeting(b: Uint8Array): boolean {
     const c = b[i]!;
     if (c !== 0x20 && c !== 0x09 && !isVisible(c)) return false;
   }
-  return true;
+  return !/FTP/i.test(asciiText(b, 4, stop, 512));
 }
 
 /**
@@ -40,6 +43,6 @@ export function identifySmtp(b: Uint8Array, fromClient: boolean): AppMatch | nul
   if (!isTwoTwentyGreeting(b)) return null;
   const end = lineEnd(b, 4);
   const text = asciiText(b, 4, end < 0 ? b.length : end, 512).toUpperCase();
-  if (!/\bE?SMTP\b/.test(text) || /\bFTP\b/.test(text)) return null;
+  if (!/\bE?SMTP\b/.test(text)) return null;
   return { detail: 'banner' };
 }

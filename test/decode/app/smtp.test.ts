@@ -18,6 +18,9 @@ describe('identifySmtp', () => {
     expect(identifySmtp(bytes('220 mx1.wfo.example\r\n'), false)).toBeNull();
     expect(isTwoTwentyGreeting(bytes('220 mx1.wfo.example\r\n'))).toBe(true);
     expect(isTwoTwentyGreeting(bytes('220 \x01\x02'))).toBe(false);
+    expect(isTwoTwentyGreeting(ftpBanner)).toBe(false);
+    expect(isTwoTwentyGreeting(bytes('220 ProFTPD Server ready\r\n'))).toBe(false);
+    expect(isTwoTwentyGreeting(bytes('220 vsFTPd 3.0.3\r\n'))).toBe(false);
   });
 
   it('rejects other replies and commands, and commands from the server', () => {
