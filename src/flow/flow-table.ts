@@ -76,7 +76,8 @@ const K_HI = 16, K_ACK = 18, K_SYNSEQ = 20, K_FL = 21, K_INPUT = 22, K_VLAN = 23
 const K_HSEQ_BYTE = 100;
 // Counter doubles (F, 16 x float64 = 128 bytes per slot):
 const FW = 16;
-const F_PKTS = 0, F_BYTES = 2, F_FIRST = 4, F_LAST = 5, F_SIDELAST = 6, F_TOUCH = 8, F_QUEUED = 9, F_ACKED = 10, F_UNSEEN = 12, F_ID = 14;
+// The first eight (one cache line when aligned) are the ones every packet writes.
+const F_PKTS = 0, F_BYTES = 2, F_TOUCH = 4, F_LAST = 5, F_SIDELAST = 6, F_FIRST = 8, F_QUEUED = 9, F_ACKED = 10, F_UNSEEN = 12, F_ID = 14;
 
 type EmitReason = 'timeout' | 'evicted' | 'open' | 'reuse';
 
@@ -129,6 +130,8 @@ export class FlowTable {
   private live = 0;
   private nextId = 0;
   private clock = -Infinity;
+  /** No queue head can expire before the clock passes this. */
+  private nextCheck = -Infinity;
   private evictedCount = 0;
   private icmpUnmatched = 0;
   private fragUnmatched = 0;
@@ -173,7 +176,7 @@ export class FlowTable {
   add(p: DecodedPacket, input: number): void {
     const ts = p.ts;
     if (ts > this.clock) this.clock = ts;
-    this.expire();
+    if (this.clock > this.nextCheck) this.expire();
     if (p.isFragment && p.fragOffset > 0) { this.addFragment(p); return; }
     const l4 = p.l4;
     let sp = 0, dp = 0;
@@ -395,7 +398,12 @@ export class FlowTable {
   private append(s: number, c: number): void {
     const I = this.I, t = this.tails[c], k = s * KW;
     I[k + K_PREV] = t; I[k + K_NEXT] = -1;
-    if (t >= 0) I[t * KW + K_NEXT] = s; else this.heads[c] = s;
+    if (t >= 0) I[t * KW + K_NEXT] = s;
+    else {
+      this.heads[c] = s;
+      const due = this.F[s * FW + F_QUEUED] + this.timeouts[c];
+      if (due < this.nextCheck) this.nextCheck = due;
+    }
     this.tails[c] = s;
   }
 
@@ -415,16 +423,20 @@ export class FlowTable {
   }
 
   private expire(): void {
-    const now = this.clock, F = this.F;
+    const now = this.clock;
+    let next = Infinity;
     for (let c = 0; c < N_CLASSES; c++) {
       const limit = this.timeouts[c];
       let s = this.heads[c];
-      while (s >= 0 && F[s * FW + F_QUEUED] + limit < now) {
-        if (F[s * FW + F_TOUCH] + limit < now) this.emit(s, 'timeout');
+      // F is re-read: emitting may run the callback, never grow, but keep it simple and safe.
+      while (s >= 0 && this.F[s * FW + F_QUEUED] + limit < now) {
+        if (this.F[s * FW + F_TOUCH] + limit < now) this.emit(s, 'timeout');
         else this.requeue(s, c);
         s = this.heads[c];
       }
+      if (s >= 0 && this.F[s * FW + F_QUEUED] + limit < next) next = this.F[s * FW + F_QUEUED] + limit;
     }
+    this.nextCheck = next;
   }
 
   /** Evicts the flow idle the longest: queue heads are re-queued until each was idle since it was queued. */
@@ -455,7 +467,8 @@ export class FlowTable {
     const ts = p.ts;
     F[f + F_PKTS + dir]++;
     F[f + F_BYTES + dir] += p.origLen;
-    if (ts < F[f + F_FIRST]) F[f + F_FIRST] = ts;
+    // Only a packet older than the clock can be older than the flow's first one.
+    if (ts < this.clock && ts < F[f + F_FIRST]) F[f + F_FIRST] = ts;
     if (ts > F[f + F_LAST]) F[f + F_LAST] = ts;
     if (F[f + F_PKTS + dir] === 1 || ts > F[f + F_SIDELAST + dir]) F[f + F_SIDELAST + dir] = ts;
     F[f + F_TOUCH] = this.clock;
