@@ -183,17 +183,19 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
         : (r.hostSet.has(fam, f.serverWords) ? f.clientIp : f.serverIp);
       return result(f, app, 'unexpected', 'pinned-elsewhere', { ...vars(f, r), pinned: r.hostSet.describe(), ip }, r);
     }
-    for (const r of d.active) {
-      if (r.transport !== t || !r.ports.includes(f.serverPort)) continue;
-      const hostSide = r.direction === 'outbound' ? f.clientWords : f.serverWords;
-      const peerSide = r.direction === 'outbound' ? f.serverWords : f.clientWords;
-      const hostIp = r.direction === 'outbound' ? f.clientIp : f.serverIp;
-      const peerIp = r.direction === 'outbound' ? f.serverIp : f.clientIp;
-      if (r.hostSet.has(fam, hostSide) && !r.peerSet.has(fam, peerSide)) {
-        return result(f, app, 'unexpected', 'wrong-peer', { ...vars(f, r), ip: peerIp, role: r.peer ?? 'any' }, r);
-      }
-      if (!r.hostSet.has(fam, hostSide) && r.direction !== 'both') {
-        return result(f, app, 'unexpected', 'wrong-host', { ...vars(f, r), ip: hostIp, role: r.pinned ? r.hostSet.describe() : r.host }, r);
+    // Right WFO side, wrong other end first; then right other end (a named role), wrong host.
+    for (const wantHost of [true, false]) {
+      for (const r of d.active) {
+        if (r.transport !== t || r.direction === 'both' || !r.ports.includes(f.serverPort)) continue;
+        const out = r.direction === 'outbound';
+        const hostOk = r.hostSet.has(fam, out ? f.clientWords : f.serverWords);
+        const peerOk = r.peerSet.has(fam, out ? f.serverWords : f.clientWords);
+        if (wantHost && hostOk && !peerOk) {
+          return result(f, app, 'unexpected', 'wrong-peer', { ...vars(f, r), ip: out ? f.serverIp : f.clientIp, role: r.peer ?? 'any' }, r);
+        }
+        if (!wantHost && !hostOk && peerOk && r.peer !== null) {
+          return result(f, app, 'unexpected', 'wrong-host', { ...vars(f, r), ip: out ? f.clientIp : f.serverIp, role: r.pinned ? r.hostSet.describe() : r.host }, r);
+        }
       }
     }
   }

@@ -69,15 +69,15 @@ export const REASONS = {
     template: '{service} {proto}/{port} (rule {rule}): opened by {opener}, but the design has {designedOpener} open it toward {designedListener}',
     meaning: 'The port and hosts match a rule, but the connection was opened from the other side (e.g. the SQL server connecting to a WFO server\'s 1433). Firewalls that allow only the designed direction will block it.',
   },
-  'module-not-enabled': {
-    verdict: 'unexpected',
-    template: '{proto}/{port} matches rule {rule} of module {module}, which the site file does not enable',
-    meaning: 'The traffic belongs to an optional module missing from `modules:`. Either the module is in use (add it) or something leftover still runs.',
-  },
   'cloud-not-in-mode': {
     verdict: 'unexpected',
     template: 'one end ({cloudIp}) is the WFO cloud, but the site is in {mode} mode (cloud traffic belongs to hybrid)',
     meaning: 'Traffic with the inContact cloud range in a deployment that is not hybrid.',
+  },
+  'module-not-enabled': {
+    verdict: 'unexpected',
+    template: '{proto}/{port} matches rule {rule} of module {module}, which the site file does not enable',
+    meaning: 'The traffic belongs to an optional module missing from `modules:`. Either the module is in use (add it) or something leftover still runs.',
   },
   'mode-inactive': {
     verdict: 'unexpected',

@@ -90,9 +90,9 @@ const CASES: Record<ReasonCode, Case> = {
     expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'api-server.sql.1433' });
     expect(cf.reason).toContain('10.10.0.40 is not a sql host');
   } },
-  'wrong-host': { d: P, f: flow('10.10.0.10:50000', '10.10.0.30:80'), check: (cf) => {
-    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'web-portal.in.80' });
-    expect(cf.reason).toContain('10.10.0.30 is not a host that runs web-portal (wfo-servers)');
+  'wrong-host': { d: H, f: flow('207.166.100.9:50000', '10.20.1.5:2010'), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'connection-pooling.cloud.2010' });
+    expect(cf.reason).toContain('10.20.1.5 is not a host that runs connection-pooling (wfo-servers)');
   } },
   'off-design-protocol': { d: P, f: flow('10.10.0.10:50000', '10.10.0.20:14330'), app: 'tds', check: (cf) => {
     expect(cf).toMatchObject({ verdict: 'unexpected', rule: null, protocolMismatch: true });
@@ -202,6 +202,17 @@ describe('no site file', () => {
   });
   it('a WFO protocol on an undesigned port is still reported', () => {
     expect(classifyFlow(flow('192.0.2.1:50000', '198.51.100.7:14330'), NONE, 'tds')).toMatchObject({ verdict: 'unexpected', reasonCode: 'off-design-protocol', protocolMismatch: true });
+  });
+});
+
+describe('nearest rule', () => {
+  it('a WFO server browsing the web on 80 is no-rule, not a web-portal fault', () => {
+    expect(classifyFlow(flow('10.10.0.10:50000', '93.184.216.34:80'), P, 'http').reasonCode).toBe('no-rule');
+  });
+  it('one WFO server opening another one\'s On-Demand port: the opener is not a client PC', () => {
+    const cf = classifyFlow(flow('10.10.0.11:50000', '10.10.0.10:2007'), P, 'unknown');
+    expect(cf).toMatchObject({ reasonCode: 'wrong-peer', rule: 'on-demand.in.2007' });
+    expect(cf.reason).toContain('10.10.0.11 is not a clients host');
   });
 });
 
