@@ -5,7 +5,7 @@
  * table uses to guess a flow's direction.
  */
 import { AddressSet, parseAddress, type AddressSpec } from './address.js';
-import { DEFAULT_CLOUD, RULES, ROLES, MODES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
+import { DEFAULT_CLOUD, RULES, ROLES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
 import type { AllowEntry, Site } from './site.js';
 
 /** Why a rule is not active. */
@@ -121,6 +121,3 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
   for (const a of allow) if (a.port !== null) serverPortHint[a.port]! |= a.proto === 'tcp' ? HINT_TCP : HINT_UDP;
   return { site, mode, modules, rules, active, roles, wfo, cloud, pins, allow, serverPortHint };
 }
-
-/** Modes and modules in documentation order (re-exported for renderers). */
-export { MODES, MODULES };

@@ -173,10 +173,8 @@ function problemOf(issue: z.core.$ZodIssue, data: unknown): Problem {
   const value = valueAt(data, path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const parent = valueAt(data, path);
       const allowed = parentKeys(path);
       const key = issue.keys[0]!;
-      void parent;
       return { path: [...path, key], onKey: true, message: `unknown key "${key}"${allowed ? ` (expected one of: ${allowed})` : ''}` };
     }
     case 'invalid_type':
