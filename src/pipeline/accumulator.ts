@@ -7,7 +7,7 @@ import type { ClassifiedFlow, Verdict } from '../classify/types.js';
 import { Coverage } from '../classify/coverage.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { ReportFlow } from '../report/types.js';
-import { toReportFlow } from '../report/build.js';
+import { isFindingFlow, toReportFlow } from '../report/build.js';
 import type { Finding } from './types.js';
 
 /** Accumulates the verdict stream. */
@@ -17,7 +17,7 @@ export class ReportAccumulator {
     expected: 0, blocked: 0, 'wrong-direction': 0, unexpected: 0, ignored: 0, 'protocol-mismatch': 0,
   };
   readonly findings = new Map<string, Finding>();
-  /** Every flow as a report row, when `keepFlows` (JSON and --all need them). */
+  /** Report rows: every flow when `keepFlows` (JSON and --all need them), otherwise the findings only. */
   readonly flows: ReportFlow[] = [];
   flowCount = 0;
 
@@ -44,7 +44,7 @@ export class ReportAccumulator {
           });
         }
       }
-      if (this.keepFlows) this.flows.push(toReportFlow(cf));
+      if (this.keepFlows || isFindingFlow(cf)) this.flows.push(toReportFlow(cf));
     }
   }
 }

@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { oneLineError, runCli } from '../support/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'wfo-audit-e2e-'));
+
+describe('every error a user can cause is one line with a documented exit code', () => {
+  it('missing capture file', () => {
+    const r = runCli(['audit', join(tmp, 'nope.pcap')]);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/nope\.pcap.*(no such file|not found)/i);
+  });
+
+  it('unreadable capture (a directory)', () => {
+    const d = join(tmp, 'dir.pcap');
+    mkdirSync(d, { recursive: true });
+    const r = runCli(['audit', d]);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toContain('dir.pcap');
+  });
+
+  it('not a capture: names the file and the bytes found', () => {
+    const f = join(tmp, 'notes.txt');
+    writeFileSync(f, 'hello world, not a capture\n');
+    const r = runCli(['audit', f]);
+    expect(r.code).toBe(2);
+    const line = oneLineError(r);
+    expect(line).toContain('notes.txt');
+    expect(line).toMatch(/68 65 6c 6c/);
+  });
+
+  it('bad site file: file, line:col and key path', () => {
+    const f = join(tmp, 'site.yaml');
+    writeFileSync(f, 'mode: premises\nhosts:\n  wfo-servers: [10.10.0.300]\n');
+    const r = runCli(['check-site', f]);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/site\.yaml:3:\d+: hosts\.wfo-servers/);
+  });
+
+  it('broken YAML', () => {
+    const f = join(tmp, 'broken.yaml');
+    writeFileSync(f, 'mode: [premises\nhosts: {\n');
+    const r = runCli(['audit', '--site', f, 'fixtures/demo/demo.pcap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toContain('broken.yaml');
+  });
+
+  it('unknown option', () => {
+    const r = runCli(['audit', '--bogus', 'x.pcap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/unknown option '--bogus'/);
+  });
+
+  it('unknown command', () => {
+    const r = runCli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/unknown command/);
+  });
+
+  it('bad --format value', () => {
+    const r = runCli(['audit', '--format', 'xml', 'fixtures/demo/demo.pcap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/xml/);
+  });
+
+  it('bad --fail-on value', () => {
+    const r = runCli(['audit', '--fail-on', 'blocked,oops', 'fixtures/demo/demo.pcap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/--fail-on: unknown verdict "oops"/);
+  });
+
+  it('unknown interface', () => {
+    const r = runCli(['live', '-i', 'nosuchif0', '--duration', '1']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/nosuchif0/);
+  });
+
+  it('bad BPF filter: libpcap\'s words', () => {
+    const r = runCli(['live', '-i', 'lo', '--filter', 'tcp prt 80', '--duration', '1']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/filter/i);
+  });
+
+  it('no permission to capture: says how to fix it', () => {
+    // run as an unprivileged user; root is the only way this sandbox can capture at all
+    const r = runCli(['live', '-i', 'lo', '--duration', '1'], { uid: 65534, gid: 65534 });
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/root|setcap|cap_net_raw/);
+  });
+
+  it('--help and --version exit 0', () => {
+    const h = runCli(['audit', '--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Examples:');
+    expect(h.stdout).toContain('Exit codes:');
+    const v = runCli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
