@@ -61,11 +61,16 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
   let name = '';
   let total = 0;
   for (;;) {
-    if (i >= end) return null;
+    // The flow table keeps only the first bytes: a name cut by their end still counts
+    // once a whole label has been checked.
+    if (i >= end) return name === '' ? null : cutName(qr, opcode, name);
     const len = b[i]!;
     if (len === 0) { i++; break; }
     if (len > 63) return null; // no compression pointer can precede the first name
-    if (i + 1 + len > end) return null;
+    if (i + 1 + len > end) {
+      for (let k = i + 1; k < end; k++) if (!isVisible(b[k]!)) return null;
+      return name === '' ? null : cutName(qr, opcode, name);
+    }
     total += len + 1;
     if (total > 254) return null;
     for (let k = i + 1; k <= i + len; k++) if (!isVisible(b[k]!)) return null;
@@ -81,11 +86,19 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
     if ((qtype === 0x20 || qtype === 0x21) && isNetbiosName(b, start + HEADER)) return null;
     type = QTYPES[qtype] ?? `TYPE${qtype}`;
   }
-  const op = opcode === 0 ? (qr ? 'response' : 'query') : `${OPCODES[opcode]}${qr ? '-response' : ''}`;
-  let detail = `${op} ${name === '' ? '.' : name}`;
+  let detail = `${opName(qr, opcode)} ${name === '' ? '.' : name}`;
   if (type !== '') detail += ` ${type}`;
   if (qr && rcode !== 0) detail += ` ${RCODES[rcode] ?? `RCODE${rcode}`}`;
   return { detail };
+}
+
+function opName(qr: boolean, opcode: number): string {
+  return opcode === 0 ? (qr ? 'response' : 'query') : `${OPCODES[opcode]}${qr ? '-response' : ''}`;
+}
+
+/** Detail for a first name cut by the end of the bytes: what was read, marked as cut. */
+function cutName(qr: boolean, opcode: number, name: string): AppMatch {
+  return { detail: `${opName(qr, opcode)} ${name}...` };
 }
 
 /** RFC 1001 §14.1: a single 32-byte label of letters 'A'-'P' (a first-level encoded NetBIOS name). */

@@ -109,3 +109,19 @@ describe('identification on the capture corpus', () => {
     expect(identify('zeek__ftp__ipv6-retr-samba.pcap').map((r) => r.app)).toEqual(['unknown']);
   });
 });
+
+describe('identification from the 64 bytes per side the flow table keeps', () => {
+  const FILES = [
+    'zeek__sip__wireshark.pcap', 'zeek__smb__smb3.pcap', 'arkime__smb-smbclient.pcap', 'ndpi__mssql_tds.pcap',
+    'ndpi__amqp.pcap', 'zeek__snmp__snmpv1_get.pcap', 'zeek__smtp.pcap', 'zeek__wikipedia.pcap',
+    'zeek__tls__tls13_psk_succesfull.pcap', 'zeek__ftp__ipv6-retr-samba.pcap',
+  ];
+  it.each(FILES)('%s: same app for every flow as from the whole first payload', (file) => {
+    const flows = firstPayloads(new URL(file, CORPUS));
+    const cut = (b: Uint8Array | null): Uint8Array | null => (b === null ? null : b.subarray(0, 64));
+    const full = flows.map((f) => identifyApp(f.clientFirst, f.serverFirst, f.proto, f.serverPort).app);
+    const kept = flows.map((f) => identifyApp(cut(f.clientFirst), cut(f.serverFirst), f.proto, f.serverPort).app);
+    expect(kept).toEqual(full);
+    expect(full.some((a) => a !== 'unknown') || file.includes('ftp')).toBe(true);
+  });
+});

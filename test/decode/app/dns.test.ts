@@ -17,6 +17,14 @@ describe('identifyDns', () => {
     expect(identifyDns(mdnsResponse, false)).toEqual({ detail: 'response printer.local A' });
   });
 
+  it('accepts a name cut by the end of the kept bytes after a whole label', () => {
+    const long = dnsMessage({ flags: 0x0100, name: 'media.recording-archive-node-0001.site-a.wfo.example.com' });
+    expect(identifyDns(long.subarray(0, 64), true)).toEqual({ detail: 'query media.recording-archive-node-0001.site-a.wfo...' });
+    const bad = long.slice(0, 64);
+    bad[60] = 0x01;
+    expect(identifyDns(bad, true)).toBeNull();
+  });
+
   it('reads a message over TCP after its length prefix', () => {
     expect(identifyDnsTcp(dnsQueryTcp, true)).toEqual({ detail: 'query db01.wfo.example A' });
     expect(identifyDnsTcp(dnsQuery, true)).toBeNull();
@@ -32,7 +40,7 @@ describe('identifyDns', () => {
     expect(identifyDns(bytes(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1), true)).toBeNull(); // pointer first
     expect(identifyDns(bytes(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 64, 'a'), true)).toBeNull(); // label > 63
     expect(identifyDns(bytes(0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'a', 0, 'b', 0, 0, 1, 0, 1), true)).toBeNull(); // NUL in label
-    expect(identifyDns(dnsMessage({ flags: 0x0100, name: 'wfo.example' }).subarray(0, 16), true)).toBeNull(); // name cut
+    expect(identifyDns(dnsMessage({ flags: 0x0100, name: 'wfo.example' }).subarray(0, 15), true)).toBeNull(); // cut in the first label
   });
 
   it('rejects NetBIOS name service queries, which only borrow the format', () => {

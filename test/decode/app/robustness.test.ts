@@ -57,6 +57,10 @@ describe.each(CASES)('%s identifier', (_name, identify, samples) => {
     for (const [b, fromClient] of samples) expect(identify(b, fromClient)).not.toBeNull();
   });
 
+  it('matches each positive sample from the first 64 bytes the flow table keeps', () => {
+    for (const [b, fromClient] of samples) expect(identify(b.subarray(0, 64), fromClient)).not.toBeNull();
+  });
+
   it(`never throws on ${RANDOM_BUFFERS} seeded random buffers`, () => {
     const r = rng(0x7e57 + _name.length);
     let matched = 0;
