@@ -97,6 +97,15 @@ export async function openLive(opts: LiveOptions, sink: PacketSink, deps: LiveDe
       'apt-get install libpcap-dev, then npm rebuild cap (the module has no Cap class)');
   }
   const filter = opts.filter ?? '';
+  // Check the name first: for an unknown interface cap's open() prints its own warning line on stderr.
+  const deviceList = (Cap as unknown as { deviceList?: () => { name: string }[] }).deviceList;
+  if (typeof deviceList === 'function') {
+    let names: string[] | null = null;
+    try { names = deviceList().map((d) => d.name); } catch { names = null; }
+    if (names && !names.includes(opts.iface)) {
+      throw new CaptureError(liveOpenMessage(opts.iface, filter, 'No such device exists'));
+    }
+  }
   const snaplen = Math.max(64, Math.min(opts.snaplen ?? 65535, 262144));
   const buffer = Buffer.alloc(snaplen);
   const c = new Cap();

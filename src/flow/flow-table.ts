@@ -212,6 +212,15 @@ export class FlowTable {
     if (p.isFragment) this.rememberFirstFragment(p, slot, dir);
   }
 
+  /**
+   * Moves capture time forward without a packet (live capture on a quiet link):
+   * flows idle past their timeout are emitted now rather than at the next packet.
+   */
+  advance(ts: number): void {
+    if (ts > this.clock) this.clock = ts;
+    if (this.clock > this.nextCheck) this.expire();
+  }
+
   /** End of all input: emit every live flow in id order (SYN grace measured from `lastTime`). */
   flush(): void {
     const slots = this.liveSlots();
