@@ -109,7 +109,7 @@ export function formatRow(m: Measurement, ref: Measurement | undefined): string 
   const cpu = m.user + m.sys;
   const refCpu = ref ? ref.user + ref.sys : NaN;
   const ok = m.exitCode === 0;
-  const ratio = (a: number, b: number): string => (ok && ref && ref.exitCode === 0 && b > 0 ? `${fmt(a / b, 1)}x` : '-');
+  const ratio = (a: number, b: number): string => (ok && ref && ref.exitCode === 0 && b > 0 ? `${fmt(a / b, a / b < 0.95 ? 2 : 1)}x` : '-');
   return `${pad(m.tool, 24)}${pad(fmtInt(m.packets), 12, true)}${pad(fmt(cpu), 9, true)}` +
     `${pad(ok && cpu > 0 ? fmtInt(m.packets / cpu) : '-', 15, true)}${pad(fmt(m.maxRssKb / 1024, 0), 13, true)}` +
     `${pad(ratio(cpu, refCpu), 12, true)}${pad(ratio(m.maxRssKb, ref?.maxRssKb ?? NaN), 12, true)}  ` +
@@ -182,6 +182,8 @@ export async function runBench(argv: string[]): Promise<number> {
     for (let rep = 0; rep < o.repeat; rep++) {
       // Alternate the tools within each repetition so that machine noise hits all of them alike.
       add(measure('wfo-audit audit --json', size, process.execPath, [bin, 'audit', '--site', o.site, '--format', 'json', '--fail-on', 'none', '--no-progress', file], timeFile));
+      // The table report keeps no per-flow list, so its memory is the flow table's own.
+      add(measure('wfo-audit audit (table)', size, process.execPath, [bin, 'audit', '--site', o.site, '--format', 'table', '--fail-on', 'none', '--no-progress', file], timeFile));
       if (tools.tshark) add(measure('tshark -z conv,tcp/udp', size, 'tshark', ['-n', '-q', '-z', 'conv,tcp', '-z', 'conv,udp', '-r', file], timeFile));
       if (tools.tcpdump) add(measure('tcpdump -r -w /dev/null', size, 'tcpdump', ['-n', '-r', file, '-w', '/dev/null'], timeFile));
     }
@@ -204,16 +206,17 @@ export async function runBench(argv: string[]): Promise<number> {
 
   if (results.length >= 2) {
     const first = results[0]!, last = results[results.length - 1]!;
-    const a = first.rows[0]!, b = last.rows[0]!;
     log();
-    if (a.exitCode === 0 && b.exitCode === 0) {
+    for (const tool of ['wfo-audit audit --json', 'wfo-audit audit (table)']) {
+      const a = first.rows.find((m) => m.tool === tool), b = last.rows.find((m) => m.tool === tool);
+      if (!a || !b || a.exitCode !== 0 || b.exitCode !== 0) {
+        log(`MEMORY FLATNESS (${tool}): not measured (it did not finish on both files)`);
+        continue;
+      }
       const change = (b.maxRssKb / a.maxRssKb - 1) * 100;
-      log(`MEMORY FLATNESS: wfo-audit peak RSS ${fmt(a.maxRssKb / 1024, 0)} MB at ${fmtInt(first.size)} packets, ` +
-        `${fmt(b.maxRssKb / 1024, 0)} MB at ${fmtInt(last.size)} (${change >= 0 ? '+' : ''}${fmt(change, 1)}%; target within ±10%)`);
-      log(`  same ${fmtInt(concurrency)} concurrent flow slots in both files; ≈ ${fmtInt((b.maxRssKb * 1024 - smokeBaselineBytes) / concurrency)} bytes of RSS per concurrent flow ` +
-        `(peak RSS less a ${fmt(smokeBaselineBytes / 1048576, 0)} MB idle-process baseline, over the slot count)`);
-    } else {
-      log('MEMORY FLATNESS: not measured (wfo-audit did not finish on both files)');
+      log(`MEMORY FLATNESS (${tool}): peak RSS ${fmt(a.maxRssKb / 1024, 0)} MB at ${fmtInt(first.size)} packets (${fmtInt(first.gen.flows)} flows), ` +
+        `${fmt(b.maxRssKb / 1024, 0)} MB at ${fmtInt(last.size)} (${fmtInt(last.gen.flows)} flows): ${change >= 0 ? '+' : ''}${fmt(change, 1)}% (target within ±10%); ` +
+        `≈ ${fmtInt((b.maxRssKb * 1024 - smokeBaselineBytes) / concurrency)} bytes per concurrent flow slot (peak RSS less a ${fmt(smokeBaselineBytes / 1048576, 0)} MB idle Node, over ${fmtInt(concurrency)} slots)`);
     }
   }
   for (const r of results) {
