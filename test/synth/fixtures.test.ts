@@ -116,3 +116,11 @@ describe('committed fixtures', () => {
     }
   });
 });
+
+describe('fixtures/captures/README.md', () => {
+  it('is the generated list of every scenario', async () => {
+    const { capturesReadme } = await import('../../src/synth/make-fixtures.js');
+    expect(readFileSync(new URL('captures/README.md', fixtures), 'utf8')).toBe(capturesReadme());
+    expect(capturesReadme()).toContain('| flows/syn-rst.pcap |');
+  });
+});
