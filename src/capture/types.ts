@@ -40,6 +40,11 @@ export interface InputInfo {
   bytes: number;
   /** null when the input was read to its end cleanly; otherwise the one-line reason reading stopped. */
   error: string | null;
+  /**
+   * Live capture only: packets the kernel dropped, as the capture engine reported them
+   * (`--engine tcpdump`); null when the engine cannot know (cap). Absent for files.
+   */
+  kernelDrops?: number | null;
 }
 
 /** Progress of a file read, for the progress bar. */

@@ -23,6 +23,7 @@ export interface LiveFlags {
   failOn: string;
   bufferSize: string;
   dashboard: boolean;
+  engine: 'cap' | 'tcpdump';
 }
 
 /** Runs the live command and returns its exit code. */
@@ -60,6 +61,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     report = await runLive({
       iface: flags.interface,
       filter: flags.filter,
+      engine: flags.engine,
       bufferSize: bufferMiB * 1024 * 1024,
       design,
       site,

@@ -75,6 +75,7 @@ ${exitHelp}`)
     .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
     .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the

@@ -3,7 +3,8 @@
  * offline audit. Ended flows are drained and dashboard frames made on a fixed
  * timer, never per packet.
  */
-import { openLive } from '../capture/live.js';
+import { openLive, type LiveCapture } from '../capture/live.js';
+import { openTcpdump, type EngineCapture } from '../capture/engine-tcpdump.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
@@ -17,6 +18,8 @@ import { createPipeline } from './wiring.js';
 export interface LiveConfig {
   iface: string;
   filter?: string;
+  /** `cap` (libpcap in-process, default) or `tcpdump` (runs tcpdump, which reports kernel drops). */
+  engine?: 'cap' | 'tcpdump';
   bufferSize?: number;
   design: ResolvedDesign;
   site: AuditReport['site'];
@@ -39,7 +42,11 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
   const { engine, acc, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
-  const cap = await openLive({ iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize }, engine);
+  const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize };
+  let tcpdump: EngineCapture | null = null;
+  let cap: LiveCapture;
+  if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
+  else cap = await openLive(liveOpts, engine);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design) : null;
   cfg.onReady?.();
   await new Promise<void>((resolve) => {
@@ -60,10 +67,15 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     else cfg.signal.addEventListener('abort', stop);
   });
   cap.stop();
+  let kernelDrops: number | null = null;
+  if (tcpdump) {
+    await tcpdump.done;
+    kernelDrops = tcpdump.dropped;
+  }
   finish();
   const report = finishReport(engine, acc, cfg.design, [{
     path: cfg.iface, format: 'live', gzip: false, linkTypes: [cap.linkType],
-    packets: engine.packets, bytes: engine.bytes, error: null,
+    packets: engine.packets, bytes: engine.bytes, error: null, kernelDrops,
   }], cfg.site);
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, true));
   return report;
