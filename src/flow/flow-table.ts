@@ -734,7 +734,7 @@ export class FlowTable {
       if (rstS && !serverOther) return 'rejected';
       if (ps > 0) return 'established';
       if (proof) return 'one-sided';
-      if (end === 'open' && this.F[f + F_SIDELAST + c] >= this.lastTime - this.synGrace) return 'no-reply-yet';
+      if (end === 'open' && this.synGrace > 0 && this.F[f + F_SIDELAST + c] >= this.lastTime - this.synGrace) return 'no-reply-yet';
       return 'unanswered';
     }
     if (oneDir && proof) return 'one-sided';
