@@ -18,6 +18,7 @@ import {
 } from '../decode/packet.js';
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, FlowStats, IcmpErrorSeen } from './types.js';
 import { formatIp } from '../decode/ip-format.js';
+import { AddressCache } from './address-cache.js';
 
 /** Tuning of the flow table; every field has the default from issue 3. */
 export interface FlowTableOptions {
@@ -43,7 +44,17 @@ const C_TCP = 0, C_TCP_CLOSED = 1, C_UDP = 2, C_ICMP = 3, N_CLASSES = 4;
 // History letters, per side: bit index = side * 6 + letter.
 const H_S = 1, H_H = 2, H_A = 4, H_D = 8, H_F = 16, H_R = 32;
 const LETTERS = 'SHADFR';
+const LETTERS_LOWER = 'shadfr';
 const HIST_MAX = 12;
+// Histories of up to 7 letters have Smi keys in the cache; at most this many distinct ones are kept.
+const HIST_CACHED_LEN = 7;
+const HIST_CACHE_MAX = 4096;
+/** clientSide(): the client was guessed from ports. */
+const GUESSED = 2;
+
+/** Shared by every record without VLAN tags or ICMP errors (frozen: records never mutate them). */
+const NONE: readonly number[] = Object.freeze([]);
+const NONE_ICMP: readonly IcmpErrorSeen[] = Object.freeze([]);
 
 // Flow state bits (st).
 const ST_DECIDED = 1;       // client known from a SYN / SYN-ACK / first datagram
@@ -148,6 +159,9 @@ export class FlowTable {
   // Rare paths: a Map is fine there (bounded).
   private readonly icmpErrs = new Map<number, IcmpErrorEntry[]>();
   private readonly frags = new Map<string, FragEntry>();
+  /** Record building: address text per address, history text per letter sequence. */
+  private readonly addrs = new AddressCache();
+  private readonly histories = new Map<number, string>();
 
   /** Creates a table; `onFlow` receives each flow synchronously when it ends. */
   constructor(opts: FlowTableOptions, onFlow: (f: FlowRecord) => void) {
@@ -694,11 +708,11 @@ export class FlowTable {
     return u < acked ? u : acked;
   }
 
-  /** Which side (0 = A, 1 = B) is the client, and whether that was guessed from ports. */
-  private clientSide(s: number): { side: number; guessed: boolean } {
+  /** Which side is the client: 0 = A, 1 = B, plus GUESSED when ports decided it (no SYN). */
+  private clientSide(s: number): number {
     const k = s * KW;
     const st = this.I[k + K_ST];
-    if ((st & ST_DECIDED) !== 0) return { side: (st & ST_CLIENT_B) !== 0 ? 1 : 0, guessed: false };
+    if ((st & ST_DECIDED) !== 0) return (st & ST_CLIENT_B) !== 0 ? 1 : 0;
     const a = this.U[k + K_PORTS] >>> 16, b = this.U[k + K_PORTS] & 0xffff;
     const bit = (this.I[k + K_PV] & 0xff) === L4_UDP ? 2 : 1;
     const ha = this.hint !== null && (this.hint[a] & bit) !== 0, hb = this.hint !== null && (this.hint[b] & bit) !== 0;
@@ -706,7 +720,7 @@ export class FlowTable {
     if (ha !== hb) serverIsA = ha;
     else if ((a < 1024) !== (b < 1024)) serverIsA = a < 1024;
     else serverIsA = a < b;
-    return { side: serverIsA ? 1 : 0, guessed: true };
+    return (serverIsA ? 1 : 0) | GUESSED;
   }
 
   private outcome(s: number, c: number, end: FlowEnd, ackedUnseen: number): FlowOutcome {
@@ -741,51 +755,90 @@ export class FlowTable {
     return 'partial';
   }
 
+  /** History letters as seen from the client (its letters upper case), '^' first when guessed. */
+  private history(s: number, c: number, guessed: boolean): string {
+    const n = this.I[s * KW + K_HIST] >>> 16, at = s * KW * 4 + K_HSEQ_BYTE;
+    // Letters relative to the client as base-16 digits 1..12, then the guessed bit; short histories (the common ones) are cached.
+    let key = 0;
+    for (let i = 0; i < n; i++) {
+      const code = this.B[at + i];
+      key = key * 16 + 1 + ((code >= 6 ? 1 : 0) === c ? code % 6 : 6 + code % 6);
+    }
+    key = key * 2 + (guessed ? 1 : 0);
+    const cacheable = n <= HIST_CACHED_LEN;
+    if (cacheable) {
+      const hit = this.histories.get(key);
+      if (hit !== undefined) return hit;
+    }
+    let text = guessed ? '^' : '';
+    for (let i = 0; i < n; i++) {
+      const code = this.B[at + i];
+      text += (code >= 6 ? 1 : 0) === c ? LETTERS[code % 6] : LETTERS_LOWER[code % 6];
+    }
+    if (cacheable && this.histories.size < HIST_CACHE_MAX) this.histories.set(key, text);
+    return text;
+  }
+
+  /** Copy of the first payload bytes of side `side`, or null when it sent none. */
+  private payload(s: number, side: number): Uint8Array | null {
+    const k = s * KW;
+    if ((this.I[k + K_ST] & (ST_PAY_A << side)) === 0) return null;
+    const n = (this.I[k + K_FL] >>> (16 + side * 8)) & 0xff;
+    const at = (s * 2 + side) * PAYLOAD_MAX;
+    return this.pay.slice(at, at + n);
+  }
+
+  /** Distinct VLAN ids, ascending; the shared empty array when untagged. */
+  private vlans(s: number): readonly number[] {
+    const U = this.U, k = s * KW + K_VLAN;
+    if (U[k] === 0) return NONE;
+    const out: number[] = [];
+    for (let i = 0; i < VLANS_MAX; i++) {
+      const x = (U[k + (i >> 1)] >>> ((i & 1) * 16)) & 0xffff;
+      if (x === 0) break;
+      let j = out.length;
+      out.push(0);
+      while (j > 0 && out[j - 1] > x - 1) { out[j] = out[j - 1]; j--; }
+      out[j] = x - 1;
+    }
+    return out;
+  }
+
+  private icmpErrorsOf(s: number): readonly IcmpErrorSeen[] {
+    if (this.icmpErrs.size === 0) return NONE_ICMP;
+    const list = this.icmpErrs.get(s);
+    if (list === undefined) return NONE_ICMP;
+    return list.map((e) => ({
+      family: e.family, type: e.type, code: e.code, from: formatIp(e.version, e.w0, e.w1, e.w2, e.w3), count: e.count,
+    }));
+  }
+
   private record(s: number, end: FlowEnd, final: boolean): FlowRecord {
-    const { side: c, guessed } = this.clientSide(s);
+    const side = this.clientSide(s);
+    const c = side & 1, guessed = side !== c;
     const U = this.U, F = this.F, k = s * KW, f = s * FW;
     const l4 = this.I[k + K_PV] & 0xff;
     const v: 4 | 6 = (this.I[k + K_PV] >>> 8) === 6 ? 6 : 4;
-    const a = k + K_A, b = k + K_B;
-    const wa = v === 4 ? [U[a]] : [U[a], U[a + 1], U[a + 2], U[a + 3]];
-    const wb = v === 4 ? [U[b]] : [U[b], U[b + 1], U[b + 2], U[b + 3]];
-    const ipa = formatIp(v, U[a], U[a + 1], U[a + 2], U[a + 3]);
-    const ipb = formatIp(v, U[b], U[b + 1], U[b + 2], U[b + 3]);
+    const ck = k + (c === 0 ? K_A : K_B), sk = k + (c === 0 ? K_B : K_A);
+    const addrs = this.addrs;
+    const clientIp = addrs.text(v, U[ck], U[ck + 1], U[ck + 2], U[ck + 3]);
+    const serverIp = addrs.text(v, U[sk], U[sk + 1], U[sk + 2], U[sk + 3]);
+    const clientWords = v === 4 ? [U[ck]] : [U[ck], U[ck + 1], U[ck + 2], U[ck + 3]];
+    const serverWords = v === 4 ? [U[sk]] : [U[sk], U[sk + 1], U[sk + 2], U[sk + 3]];
     const pa = U[k + K_PORTS] >>> 16, pb = U[k + K_PORTS] & 0xffff;
     const acked = l4 === L4_TCP ? F[f + F_ACKED] + F[f + F_ACKED + 1] : 0;
     const ackedUnseen = l4 === L4_TCP ? this.unseenOf(s, acked) : 0;
-    const hw = this.I[k + K_HIST];
-    let history = guessed ? '^' : '';
-    for (let i = 0; i < hw >>> 16; i++) {
-      const code = this.B[k * 4 + K_HSEQ_BYTE + i];
-      const ch = LETTERS[code % 6];
-      history += (code >= 6 ? 1 : 0) === c ? ch : ch.toLowerCase();
-    }
-    const st = this.I[k + K_ST], fl = this.I[k + K_FL];
-    const payload = (side: number): Uint8Array | null => {
-      if ((st & (ST_PAY_A << side)) === 0) return null;
-      const at = (s * 2 + side) * PAYLOAD_MAX;
-      return this.pay.slice(at, at + ((fl >>> (16 + side * 8)) & 0xff));
-    };
-    const vlans: number[] = [];
-    for (let i = 0; i < VLANS_MAX; i++) {
-      const x = (U[k + K_VLAN + (i >> 1)] >>> ((i & 1) * 16)) & 0xffff;
-      if (x !== 0) vlans.push(x - 1);
-    }
-    vlans.sort((x, y) => x - y);
-    const icmpErrors: IcmpErrorSeen[] = (this.icmpErrs.get(s) ?? []).map((e) => ({
-      family: e.family, type: e.type, code: e.code, from: formatIp(e.version, e.w0, e.w1, e.w2, e.w3), count: e.count,
-    }));
+    const fl = this.I[k + K_FL];
     const proto: FlowProto = l4 === L4_TCP ? 'tcp' : l4 === L4_UDP ? 'udp' : l4 === L4_ICMP ? 'icmp' : 'icmp6';
     const outcome = this.outcome(s, c, end, ackedUnseen);
     return {
       id: F[f + F_ID],
       proto,
       family: v,
-      clientIp: c === 0 ? ipa : ipb,
-      serverIp: c === 0 ? ipb : ipa,
-      clientWords: c === 0 ? wa : wb,
-      serverWords: c === 0 ? wb : wa,
+      clientIp,
+      serverIp,
+      clientWords,
+      serverWords,
       clientPort: c === 0 ? pa : pb,
       serverPort: c === 0 ? pb : pa,
       outcome,
@@ -795,12 +848,12 @@ export class FlowTable {
       bytes: { client: F[f + F_BYTES + c], server: F[f + F_BYTES + 1 - c] },
       first: F[f + F_FIRST],
       last: F[f + F_LAST],
-      history,
+      history: this.history(s, c, guessed),
       flags: { client: (fl >>> (c * 8)) & 0xff, server: (fl >>> ((1 - c) * 8)) & 0xff },
-      payloadClient: payload(c),
-      payloadServer: payload(1 - c),
-      icmpErrors,
-      vlans,
+      payloadClient: this.payload(s, c),
+      payloadServer: this.payload(s, 1 - c),
+      icmpErrors: this.icmpErrorsOf(s),
+      vlans: this.vlans(s),
       input: this.I[k + K_INPUT],
       oneSided: outcome === 'one-sided',
       ackedUnseen,

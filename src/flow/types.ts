@@ -96,9 +96,9 @@ export interface FlowRecord {
   /** First payload bytes (up to 64) of each direction's first data packet, or null. */
   payloadClient: Uint8Array | null;
   payloadServer: Uint8Array | null;
-  icmpErrors: IcmpErrorSeen[];
-  /** Distinct VLAN ids seen on the flow's packets (outer tag), ascending. */
-  vlans: number[];
+  icmpErrors: readonly IcmpErrorSeen[];
+  /** Distinct VLAN ids seen on the flow's packets (outer tag), ascending (one shared frozen array when none). */
+  vlans: readonly number[];
   /** Index into the report's `inputs` of the input that delivered the first packet. */
   input: number;
   /** true when ACKs prove the capture missed data of one side. */
