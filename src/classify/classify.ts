@@ -5,9 +5,9 @@
  */
 import type { FlowRecord } from '../flow/types.js';
 import type { AddressSet } from '../design/address.js';
-import type { ResolvedDesign, ResolvedRule } from '../design/resolve.js';
+import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
 import { WFO_PROTOCOLS } from '../design/rules.js';
-import { reasonText, type ReasonCode } from './reasons.js';
+import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
 import type { AppProto, ClassifiedFlow, Verdict } from './types.js';
 
 /** Display names of application protocols, for reasons. */
@@ -31,20 +31,23 @@ export function appContradicts(want: AppProto | null, app: AppProto): boolean {
  */
 function fits(r: ResolvedRule, fam: 4 | 6, opener: readonly number[], listener: readonly number[], port: number,
   hostSet: AddressSet = r.hostSet, peerSet: AddressSet = r.peerSet): boolean {
-  if (!r.ports.includes(port)) return false;
-  const inbound = hostSet.has(fam, listener) && peerSet.has(fam, opener);
-  if (r.direction === 'inbound') return inbound;
-  const outbound = hostSet.has(fam, opener) && peerSet.has(fam, listener);
-  return r.direction === 'outbound' ? outbound : inbound || outbound;
+  return r.ports.includes(port) && fitsHosts(r, fam, opener, listener, hostSet, peerSet);
+}
+
+/** `fits` for a rule already known to hold the port (taken from the design's port index). */
+function fitsHosts(r: ResolvedRule, fam: 4 | 6, opener: readonly number[], listener: readonly number[],
+  hostSet: AddressSet = r.hostSet, peerSet: AddressSet = r.peerSet): boolean {
+  if (r.direction !== 'outbound' && hostSet.has(fam, listener) && peerSet.has(fam, opener)) return true;
+  return r.direction !== 'inbound' && hostSet.has(fam, opener) && peerSet.has(fam, listener);
 }
 
 function transportOf(f: FlowRecord): 'tcp' | 'udp' | null {
   return f.proto === 'tcp' || f.proto === 'udp' ? f.proto : null;
 }
 
-function result(f: FlowRecord, app: AppProto, verdict: Verdict, code: ReasonCode, vars: Record<string, string | number>,
+function result(f: FlowRecord, app: AppProto, verdict: Verdict, code: ReasonCode, reason: string,
   rule: ResolvedRule | null, mismatch = false, service: string | null = rule?.service ?? null, ruleId: string | null = rule?.id ?? null): ClassifiedFlow {
-  return { flow: f, service, rule: ruleId, verdict, reasonCode: code, reason: reasonText(code, vars), app, protocolMismatch: mismatch };
+  return { flow: f, service, rule: ruleId, verdict, reasonCode: code, reason, app, protocolMismatch: mismatch };
 }
 
 function vars(f: FlowRecord, r: ResolvedRule | null, port = f.serverPort): Record<string, string | number> {
@@ -53,6 +56,33 @@ function vars(f: FlowRecord, r: ResolvedRule | null, port = f.serverPort): Recor
     host: r ? (r.host === 'wfo-servers' && r.pinned ? `${r.owner} host` : r.host) : '-', peer: r?.peer ?? 'any',
   };
 }
+
+/** Position of every reason code, for the per-rule sentence memo keys. */
+const ORDINAL = Object.fromEntries(REASON_CODES.map((c, i) => [c, i])) as Record<ReasonCode, number>;
+
+/** The values of a rule-path reason (the rule's own fields), or a copy with more values. */
+type Extra = Readonly<Record<string, string | number>> | null;
+
+/**
+ * The sentence of `code` for a flow on `port` that matched (or nearly matched) `r`.
+ * Without per-flow values it depends only on the rule, the design and the port (the
+ * flow's transport is the rule's), so it is built once per rule and port and shared;
+ * `fixed` holds further values of that kind (the rule's module, modes). With
+ * `perFlow` values (addresses) it is built for the flow.
+ */
+function ruleReason(code: ReasonCode, f: FlowRecord, r: ResolvedRule, port: number, perFlow: Extra = null, fixed: Extra = null): string {
+  if (perFlow !== null) return reasonText(code, { ...vars(f, r, port), ...perFlow });
+  const key = ORDINAL[code] * 65536 + port;
+  let s = r.sentences.get(key);
+  if (s === undefined) {
+    s = reasonText(code, fixed === null ? vars(f, r, port) : { ...vars(f, r, port), ...fixed });
+    r.sentences.set(key, s);
+  }
+  return s;
+}
+
+/** Empty values, for templates without placeholders. */
+const NO_VARS: Readonly<Record<string, string | number>> = {};
 
 /** The one line of the ICMP error that says the most, with its meaning (admin-prohibited wins). */
 function icmpReason(f: FlowRecord): { code: ReasonCode; from: string; what: string } | null {
@@ -75,21 +105,38 @@ function unreachWhat(family: 4 | 6, code: number): string {
   return ['no route', 'administratively prohibited', 'beyond scope of source', 'address unreachable', 'port unreachable'][code] ?? `code ${code}`;
 }
 
+/**
+ * Where a matched flow's reason values come from: a designed rule (sentences memoised
+ * per rule and port) or an allow entry of the site file.
+ */
+type Match = { rule: ResolvedRule; port: number; allow: null } | { rule: null; port: number; allow: ResolvedAllow };
+
+function matchText(code: ReasonCode, f: FlowRecord, m: Match, extra: Extra = null): string {
+  if (m.rule !== null) return ruleReason(code, f, m.rule, m.port, extra);
+  const name = m.allow.entry.name;
+  return reasonText(code, { ...vars(f, null), name, rule: `allow.${name}`, service: name, ...extra });
+}
+
 /** Verdict of a flow that matches a designed rule (or an allow entry), from its outcome. */
-function byOutcome(f: FlowRecord, app: AppProto, r: ResolvedRule | null, v: Record<string, string | number>,
-  service: string | null, ruleId: string | null, okCode: ReasonCode): ClassifiedFlow {
+function byOutcome(f: FlowRecord, app: AppProto, m: Match, service: string | null, ruleId: string | null,
+  okCode: ReasonCode): ClassifiedFlow {
+  const r = m.rule;
   const failed = f.outcome === 'unanswered' || f.outcome === 'rejected' || f.outcome === 'unreachable' || f.outcome === 'no-reply-yet';
   const icmp = failed ? icmpReason(f) : null;
   const mismatch = r !== null && appContradicts(r.app, app);
   const mm = mismatch ? { found: APP_NAMES[app], want: APP_NAMES[r!.app!] } : null;
-  if (icmp) return withMismatch(result(f, app, 'blocked', icmp.code, { ...v, from: icmp.from, what: icmp.what }, r, mismatch, service, ruleId), mm);
-  if (f.outcome === 'unanswered') return withMismatch(result(f, app, 'blocked', 'blocked-no-reply', v, r, mismatch, service, ruleId), mm);
-  if (f.outcome === 'rejected') return withMismatch(result(f, app, 'blocked', 'blocked-refused', v, r, mismatch, service, ruleId), mm);
-  if (f.outcome === 'unreachable') return withMismatch(result(f, app, 'blocked', 'blocked-unreachable', { ...v, from: '?', what: 'no detail' }, r, mismatch, service, ruleId), mm);
-  if (mm) return result(f, app, 'expected', 'protocol-mismatch', { ...v, ...mm }, r, true, service, ruleId);
-  if (f.outcome === 'no-reply-yet') return result(f, app, 'expected', 'unverifiable', v, r, false, service, ruleId);
-  if (f.outcome === 'one-sided') return result(f, app, 'expected', 'expected-one-sided', v, r, false, service, ruleId);
-  return result(f, app, 'expected', okCode, v, r, false, service, ruleId);
+  const res = (verdict: Verdict, code: ReasonCode, text: string, mis: boolean): ClassifiedFlow =>
+    result(f, app, verdict, code, text, r, mis, service, ruleId);
+  if (icmp) return withMismatch(res('blocked', icmp.code, matchText(icmp.code, f, m, { from: icmp.from, what: icmp.what }), mismatch), mm);
+  if (f.outcome === 'unanswered') return withMismatch(res('blocked', 'blocked-no-reply', matchText('blocked-no-reply', f, m), mismatch), mm);
+  if (f.outcome === 'rejected') return withMismatch(res('blocked', 'blocked-refused', matchText('blocked-refused', f, m), mismatch), mm);
+  if (f.outcome === 'unreachable') {
+    return withMismatch(res('blocked', 'blocked-unreachable', matchText('blocked-unreachable', f, m, { from: '?', what: 'no detail' }), mismatch), mm);
+  }
+  if (mm) return res('expected', 'protocol-mismatch', matchText('protocol-mismatch', f, m, mm), true);
+  if (f.outcome === 'no-reply-yet') return res('expected', 'unverifiable', matchText('unverifiable', f, m), false);
+  if (f.outcome === 'one-sided') return res('expected', 'expected-one-sided', matchText('expected-one-sided', f, m), false);
+  return res('expected', okCode, matchText(okCode, f, m), false);
 }
 
 function withMismatch(cf: ClassifiedFlow, mm: { found: string; want: string } | null): ClassifiedFlow {
@@ -105,9 +152,30 @@ function cloudEnd(f: FlowRecord, d: ResolvedDesign): string | null {
 }
 
 /**
+ * The first active rule that fits a connection opened by `opener` to `listener`'s
+ * `port`, as a classified flow (further fitting rules go to `alsoMatched`); null when none fits.
+ */
+function matchActive(f: FlowRecord, d: ResolvedDesign, app: AppProto, t: 'tcp' | 'udp',
+  opener: readonly number[], listener: readonly number[], port: number): ClassifiedFlow | null {
+  const fam = f.family;
+  let first: ResolvedRule | null = null;
+  let also: string[] | null = null;
+  for (const r of d.activeByPort.at(t, port)) {
+    if (!fitsHosts(r, fam, opener, listener)) continue;
+    if (first === null) first = r;
+    else (also ??= []).push(r.id);
+  }
+  if (first === null) return null;
+  const cf = byOutcome(f, app, { rule: first, port, allow: null }, first.service, first.id, 'expected');
+  if (also) cf.alsoMatched = also;
+  return cf;
+}
+
+/**
  * Classifies one flow. `app` is the protocol identified from the first payload
  * bytes ('unknown' never counts as a mismatch). Rules are tried in design order;
  * the first rule that fits is reported, further fitting rules go to `alsoMatched`.
+ * Only the rules that hold the flow's port are tried (the design's port index).
  */
 export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): ClassifiedFlow {
   const fam = f.family;
@@ -115,90 +183,81 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
   const noSite = d.site === null;
   const inScope = noSite || d.wfo.has(fam, f.clientWords) || d.wfo.has(fam, f.serverWords)
     || d.cloud.has(fam, f.clientWords) || d.cloud.has(fam, f.serverWords);
-  if (!inScope) return result(f, app, 'ignored', 'out-of-scope', vars(f, null), null);
+  if (!inScope) return result(f, app, 'ignored', 'out-of-scope', reasonText('out-of-scope', NO_VARS), null);
 
   if (t !== null) {
     // Forward: the flow as the flow table oriented it; when the direction was guessed, the other way round too.
-    const orientations: [readonly number[], readonly number[], number][] = [[f.clientWords, f.serverWords, f.serverPort]];
-    if (f.guessed) orientations.push([f.serverWords, f.clientWords, f.clientPort]);
-    for (const [opener, listener, port] of orientations) {
-      let first: ResolvedRule | null = null;
-      let also: string[] | null = null;
-      for (const r of d.active) {
-        if (r.transport !== t || !fits(r, fam, opener, listener, port)) continue;
-        if (first === null) first = r;
-        else (also ??= []).push(r.id);
-      }
-      if (first) {
-        const cf = byOutcome(f, app, first, vars(f, first, port), first.service, first.id, 'expected');
-        if (also) cf.alsoMatched = also;
-        return cf;
-      }
-    }
+    const cf = matchActive(f, d, app, t, f.clientWords, f.serverWords, f.serverPort)
+      ?? (f.guessed ? matchActive(f, d, app, t, f.serverWords, f.clientWords, f.clientPort) : null);
+    if (cf) return cf;
   }
 
   for (const a of d.allow) {
     if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6') : (a.proto !== t || a.port !== f.serverPort)) continue;
     if (!a.to.has(fam, f.serverWords) || !a.from.has(fam, f.clientWords)) continue;
-    return byOutcome(f, app, null, { ...vars(f, null), name: a.entry.name, rule: `allow.${a.entry.name}`, service: a.entry.name },
-      null, `allow.${a.entry.name}`, 'allowed');
+    return byOutcome(f, app, { rule: null, port: f.serverPort, allow: a }, null, `allow.${a.entry.name}`, 'allowed');
   }
 
   if (t !== null && !f.guessed && !noSite) {
     // Same port, roles swapped: the listener is where the design puts the opener.
-    for (const r of d.active) {
-      if (r.transport !== t || r.direction === 'both' || !fits(r, fam, f.serverWords, f.clientWords, f.serverPort)) continue;
+    for (const r of d.activeByPort.at(t, f.serverPort)) {
+      if (r.direction === 'both' || !fitsHosts(r, fam, f.serverWords, f.clientWords)) continue;
       const designedListener = r.direction === 'inbound' ? r.host : (r.peer ?? 'any host');
       const designedOpener = r.direction === 'inbound' ? (r.peer ?? 'any host') : r.host;
       const mismatch = appContradicts(r.app, app);
       const cf = result(f, app, 'wrong-direction', 'wrong-direction',
-        { ...vars(f, r), opener: f.clientIp, designedOpener, designedListener }, r, mismatch);
+        ruleReason('wrong-direction', f, r, f.serverPort, { opener: f.clientIp, designedOpener, designedListener }), r, mismatch);
       return withMismatch(cf, mismatch ? { found: APP_NAMES[app], want: APP_NAMES[r.app!] } : null);
     }
   }
 
   if (noSite) {
-    if (WFO_PROTOCOLS.includes(app)) return result(f, app, 'unexpected', 'off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }, null, true);
-    return result(f, app, 'ignored', 'no-site', vars(f, null), null);
+    if (WFO_PROTOCOLS.includes(app)) {
+      return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }), null, true);
+    }
+    return result(f, app, 'ignored', 'no-site', reasonText('no-site', vars(f, null)), null);
   }
 
   const cloudIp = cloudEnd(f, d);
   if (cloudIp !== null && d.mode !== 'hybrid') {
-    return result(f, app, 'unexpected', 'cloud-not-in-mode', { ...vars(f, null), cloudIp, mode: d.mode }, null);
+    return result(f, app, 'unexpected', 'cloud-not-in-mode', reasonText('cloud-not-in-mode', { ...vars(f, null), cloudIp, mode: d.mode }), null);
   }
 
   if (t !== null) {
     // Nearest rule: an inactive rule that fits, a pinned service on the wrong host, a wrong peer or host.
-    for (const r of d.rules) {
-      if (r.active || r.transport !== t || !fits(r, fam, f.clientWords, f.serverWords, f.serverPort)) continue;
-      const v = vars(f, r);
+    const port = f.serverPort;
+    for (const r of d.inactiveByPort.at(t, port)) {
+      if (!fitsHosts(r, fam, f.clientWords, f.serverWords)) continue;
       const why = r.inactive!;
-      if (why.kind === 'module') return result(f, app, 'unexpected', 'module-not-enabled', { ...v, module: why.module }, r);
-      if (why.kind === 'mode') return result(f, app, 'unexpected', 'mode-inactive', { ...v, modes: why.modes.join('/'), mode: d.mode }, r);
-      if (why.kind === 'disabled') return result(f, app, 'unexpected', 'rule-disabled', v, r);
+      if (why.kind === 'module') return result(f, app, 'unexpected', 'module-not-enabled', ruleReason('module-not-enabled', f, r, port, null, { module: why.module }), r);
+      if (why.kind === 'mode') return result(f, app, 'unexpected', 'mode-inactive', ruleReason('mode-inactive', f, r, port, null, { modes: why.modes.join('/'), mode: d.mode }), r);
+      if (why.kind === 'disabled') return result(f, app, 'unexpected', 'rule-disabled', ruleReason('rule-disabled', f, r, port), r);
     }
-    for (const r of d.active) {
-      if (r.transport !== t || !r.pinned || !fits(r, fam, f.clientWords, f.serverWords, f.serverPort, d.wfo)) continue;
+    const candidates = d.activeByPort.at(t, port);
+    for (const r of candidates) {
+      if (!r.pinned || !fitsHosts(r, fam, f.clientWords, f.serverWords, d.wfo)) continue;
       const ip = r.direction === 'inbound' ? f.serverIp : r.direction === 'outbound' ? f.clientIp
         : (r.hostSet.has(fam, f.serverWords) ? f.clientIp : f.serverIp);
-      return result(f, app, 'unexpected', 'pinned-elsewhere', { ...vars(f, r), pinned: r.hostSet.describe(), ip }, r);
+      return result(f, app, 'unexpected', 'pinned-elsewhere', ruleReason('pinned-elsewhere', f, r, port, { pinned: r.hostSet.describe(), ip }), r);
     }
     // Right WFO side, wrong other end first; then right other end (a named role), wrong host.
-    for (const wantHost of [true, false]) {
-      for (const r of d.active) {
-        if (r.transport !== t || r.direction === 'both' || !r.ports.includes(f.serverPort)) continue;
-        const out = r.direction === 'outbound';
-        const hostOk = r.hostSet.has(fam, out ? f.clientWords : f.serverWords);
-        const peerOk = r.peerSet.has(fam, out ? f.serverWords : f.clientWords);
-        if (wantHost && hostOk && !peerOk) {
-          return result(f, app, 'unexpected', 'wrong-peer', { ...vars(f, r), ip: out ? f.serverIp : f.clientIp, role: r.peer ?? 'any' }, r);
-        }
-        if (!wantHost && !hostOk && peerOk && r.peer !== null) {
-          return result(f, app, 'unexpected', 'wrong-host', { ...vars(f, r), ip: out ? f.clientIp : f.serverIp, role: r.pinned ? r.hostSet.describe() : r.host }, r);
-        }
+    for (const r of candidates) {
+      if (r.direction === 'both') continue;
+      const out = r.direction === 'outbound';
+      if (r.hostSet.has(fam, out ? f.clientWords : f.serverWords) && !r.peerSet.has(fam, out ? f.serverWords : f.clientWords)) {
+        return result(f, app, 'unexpected', 'wrong-peer', ruleReason('wrong-peer', f, r, port, { ip: out ? f.serverIp : f.clientIp, role: r.peer ?? 'any' }), r);
+      }
+    }
+    for (const r of candidates) {
+      if (r.direction === 'both' || r.peer === null) continue;
+      const out = r.direction === 'outbound';
+      if (!r.hostSet.has(fam, out ? f.clientWords : f.serverWords) && r.peerSet.has(fam, out ? f.serverWords : f.clientWords)) {
+        return result(f, app, 'unexpected', 'wrong-host', ruleReason('wrong-host', f, r, port, { ip: out ? f.clientIp : f.serverIp, role: r.pinned ? r.hostSet.describe() : r.host }), r);
       }
     }
   }
-  if (WFO_PROTOCOLS.includes(app)) return result(f, app, 'unexpected', 'off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }, null, true);
-  return result(f, app, 'unexpected', 'no-rule', vars(f, null), null);
+  if (WFO_PROTOCOLS.includes(app)) {
+    return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }), null, true);
+  }
+  return result(f, app, 'unexpected', 'no-rule', reasonText('no-rule', vars(f, null)), null);
 }

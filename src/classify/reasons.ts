@@ -132,7 +132,21 @@ export type ReasonCode = keyof typeof REASONS;
 /** All reason codes, in documentation order. */
 export const REASON_CODES: readonly ReasonCode[] = Object.keys(REASONS) as ReasonCode[];
 
+/** A template split at its placeholders: literal, name, literal, name, ..., literal. */
+type TemplateParts = readonly string[];
+
+const PARTS = {} as Record<ReasonCode, TemplateParts>;
+for (const code of REASON_CODES) PARTS[code] = REASONS[code].template.split(/\{(\w+)\}/);
+
 /** Fills a reason template; unknown placeholders stay visible so a missing value is noticed in tests. */
 export function reasonText(code: ReasonCode, vars: Readonly<Record<string, string | number>>): string {
-  return REASONS[code].template.replace(/\{(\w+)\}/g, (m, k: string) => (vars[k] === undefined ? m : String(vars[k])));
+  // Templates are split once; filling is plain concatenation (this runs for every flow).
+  const parts = PARTS[code];
+  let s = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const k = parts[i]!;
+    const v = vars[k];
+    s += (v === undefined ? `{${k}}` : String(v)) + parts[i + 1]!;
+  }
+  return s;
 }

@@ -6,6 +6,7 @@
  */
 import { AddressSet, parseAddress, type AddressSpec } from './address.js';
 import { DEFAULT_CLOUD, RULES, ROLES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
+import { RuleIndex } from './rule-index.js';
 import type { AllowEntry, Site } from './site.js';
 
 /** Why a rule is not active. */
@@ -28,6 +29,11 @@ export interface ResolvedRule extends Rule {
   pinned: boolean;
   /** true when the site file changed the rule's ports or reading. */
   overridden: boolean;
+  /**
+   * Reason sentences that depend only on this rule and the port, memoised by the
+   * classifier (key: reason ordinal * 65536 + port) so that most flows share a string.
+   */
+  readonly sentences: Map<number, string>;
 }
 
 /** An `allow:` entry compiled. */
@@ -56,6 +62,10 @@ export interface ResolvedDesign {
   rules: readonly ResolvedRule[];
   /** Active rules, in matching order. */
   active: readonly ResolvedRule[];
+  /** Active rules by transport and port, in matching order (what the classifier tries first). */
+  activeByPort: RuleIndex<ResolvedRule>;
+  /** Inactive rules by transport and port, in matching order (the nearest-rule explanations). */
+  inactiveByPort: RuleIndex<ResolvedRule>;
   /** Role -> addresses (AddressSet.all() for every role without a site file). */
   roles: Readonly<Record<Role, AddressSet>>;
   /** WFO hosts: wfo-servers plus every service pin. */
@@ -108,6 +118,7 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
       ...base, ports, direction, transport, host, peer,
       active: inactive === null, inactive, hostSet, peerSet, pinned: !!pin && host === 'wfo-servers',
       overridden: site !== null && (site.ports[base.id] !== undefined || site.rules[base.id] !== undefined),
+      sentences: new Map(),
     };
   });
   const active = rules.filter((r) => r.active);
@@ -119,5 +130,7 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
     from: entry.from ? AddressSet.of(entry.from) : AddressSet.all(),
   }));
   for (const a of allow) if (a.port !== null) serverPortHint[a.port]! |= a.proto === 'tcp' ? HINT_TCP : HINT_UDP;
-  return { site, mode, modules, rules, active, roles, wfo, cloud, pins, allow, serverPortHint };
+  const activeByPort = new RuleIndex(active);
+  const inactiveByPort = new RuleIndex(rules.filter((r) => !r.active));
+  return { site, mode, modules, rules, active, activeByPort, inactiveByPort, roles, wfo, cloud, pins, allow, serverPortHint };
 }
