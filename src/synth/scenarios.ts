@@ -496,6 +496,79 @@ export const WFO_SCENARIOS: Scenario[] = (['premises', 'hybrid', 'wfm-v2'] as co
   build: () => wfoTrace(mode, '2026-01-15T08:30:00Z'),
 }));
 
+/**
+ * The reasons capture, for fixtures/sites/reasons.yaml (premises; only the
+ * speech-analytics and on-demand modules; rule service-manager.in.1024 disabled;
+ * cti-core pinned to 10.10.0.11; DNS to 10.10.0.2 allowed). One flow per reason
+ * the three deployment captures do not show, in this order: a designed portal
+ * flow (expected); DNS from the WFO server (allowed); a portal connection seen
+ * from the PC side only (expected-one-sided); an SNMP trap answered by ICMP host
+ * unreachable (blocked-unreachable); the cloud opening 2010 (cloud-not-in-mode);
+ * a PC on desktop analytics' 5634 (module-not-enabled); the Service Manager's
+ * 1024 (rule-disabled); CTI Core's 6620 on 10.10.0.10 (pinned-elsewhere); the
+ * WFO server opening the Info Broker port on the SQL server (wrong-host); TDS on
+ * 14330 (off-design-protocol); and, as the very last packet, a PC's SYN to 4510
+ * (unverifiable).
+ */
+export function reasonsTrace(start: string): TimedPacket[] {
+  const t = new Trace(start);
+  const w = WFO;
+  const pc = (n: number): string => w.client(20 + n);
+  let cport = 49800;
+  const sess = (client: string, server: string, sport: number): TcpSession =>
+    new TcpSession({ client, server, cport: cport++, sport });
+
+  // expected: a PC on the web portal.
+  fullTcp(t, sess(pc(0), w.wfo, 80), httpGet(w.wfo), httpOk());
+  t.wait(200);
+  // allowed: the WFO server's DNS lookup (allow entry "dns").
+  t.add(1, udpFrame(w.wfo, '10.10.0.2', 50053, 53, dnsQuery(21, 'sql.wfo.example.com')));
+  t.add(0.5, udpFrame('10.10.0.2', w.wfo, 53, 50053, dnsAnswer(21, 'sql.wfo.example.com', [10, 10, 0, 20])));
+  t.wait(200);
+  {
+    // expected-one-sided: only the PC's frames of a portal connection; its ACKs cover server data never seen.
+    const s = sess(pc(1), w.wfo, 80);
+    const all: [boolean, Uint8Array][] = [];
+    all.push([true, s.syn()], [false, s.synAck()], [true, s.ack()]);
+    all.push([true, s.data('client', httpGet(w.wfo, '/WFO/'))], [false, s.data('server', httpOk())], [true, s.ack()]);
+    all.push([true, s.fin('client')], [false, s.fin('server')], [true, s.ack()]);
+    for (const [fromClient, f] of all) { if (fromClient) t.add(0.5, f); else t.wait(0.5); }
+  }
+  t.wait(200);
+  {
+    // blocked-unreachable: the Logger's trap to the SNMP manager, which the firewall cannot route.
+    const p = snmpTrap('public', 9);
+    t.add(1, udpFrame(w.wfo, w.snmpManager, 50001, 162, p));
+    t.add(0.6, icmpFrame(w.firewall, w.wfo, ICMP_HOST_UNREACH, udpIp(w.wfo, w.snmpManager, 50001, 162, p)));
+  }
+  t.wait(200);
+  // cloud-not-in-mode: the cloud opening connection pooling on a premises-only site.
+  fullTcp(t, new TcpSession({ client: w.cloud, server: w.wfo, cport: 40200, sport: 2010 }),
+    httpPost('10.10.0.10:2010', '/pool/keepalive', '{"site":"reasons"}'), httpOk('{"ok":true}'), 15);
+  // module-not-enabled: a PC on desktop analytics' port; the module is not in `modules:`.
+  fullTcp(t, sess(pc(2), w.wfo, 5634), opaque(96, 60), opaque(48, 61));
+  // rule-disabled: the CTI server on the Service Manager port, whose rule the site file turns off.
+  fullTcp(t, sess(w.cti, w.wfo, 1024), opaque(64, 62), opaque(32, 63));
+  // pinned-elsewhere: CTI Core's 6620 answered by 10.10.0.10, but cti-core is pinned to 10.10.0.11.
+  fullTcp(t, sess(pc(3), w.wfo, 6620), opaque(80, 64), opaque(40, 65));
+  // wrong-host: the WFO server opening the Info Broker port on the SQL server.
+  fullTcp(t, sess(w.wfo, w.sql, 50817), opaque(64, 66), opaque(64, 67));
+  // off-design-protocol: SQL Server (TDS) on 14330, a port no rule designs.
+  fullTcp(t, sess(w.wfo, w.sql, 14330), tdsPrelogin(), tdsPrelogin());
+  t.wait(500);
+  // unverifiable: the very last packet is a PC's SYN to 4510; the capture ends before any reply could come.
+  t.add(1, sess(pc(4), w.wfo, 4510).syn());
+  return t.out;
+}
+
+/** The reasons capture (fixtures/captures/wfo/reasons.pcap); see reasonsTrace. */
+export const WFO_REASONS_SCENARIO: Scenario = {
+  path: 'captures/wfo/reasons.pcap',
+  description: 'Premises site with only some modules, a disabled rule, a pin and an allow entry (fixtures/sites/reasons.yaml): PC->portal 80 (expected), DNS to 10.10.0.2 (allowed), a portal connection seen one way (expected, one-sided), 162/udp ICMP host unreachable (blocked, unreachable), cloud->2010 (cloud not in mode), PC->5634 (module not enabled), 10.10.0.11->1024 (rule disabled), PC->10.10.0.10:6620 (cti-core pinned elsewhere), 10.10.0.10->SQL:50817 (wrong host), TDS on 14330 (off-design protocol), a final SYN to 4510 (unverifiable).',
+  format: ETHERNET_PCAP,
+  build: () => reasonsTrace('2026-01-15T10:00:00Z'),
+};
+
 /** The bundled demo capture (fixtures/demo/demo.pcap); see demoTrace. */
 export const DEMO_SCENARIO: Scenario = {
   path: 'demo/demo.pcap',
@@ -539,4 +612,4 @@ export function demoTrace(): TimedPacket[] {
 }
 
 /** Every committed scenario, in the order make-fixtures writes them. */
-export const SCENARIOS: Scenario[] = [...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, DEMO_SCENARIO];
+export const SCENARIOS: Scenario[] = [...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, WFO_REASONS_SCENARIO, DEMO_SCENARIO];
