@@ -1,11 +1,16 @@
 /**
  * From classified flows to the report's records: the JSON flow shape, a stable flow
- * order, findings grouped the way an admin fixes them (one firewall rule per service,
- * port and host pair), and the summary counts. Pure functions; no wall clock.
+ * order and the summary counts (the grouping of findings is in grouper.ts). Pure
+ * functions; no wall clock.
  */
 import type { ClassifiedFlow, Verdict } from '../classify/types.js';
 import { VERDICTS } from '../classify/types.js';
 import type { AuditReport, ReportFlow } from './types.js';
+
+export { FINDING_VERDICTS } from './types.js';
+export type { FindingGroup, FindingVerdict, FlowGroup, MismatchGroup, ReasonCount } from './types.js';
+// The grouping lives in grouper.ts (incremental and bounded); these are its batch forms.
+export { groupFindings, groupMismatches } from './grouper.js';
 
 /** Round a capture time to microseconds, the precision pcap timestamps usually carry. */
 export function roundTime(t: number): number {
@@ -61,153 +66,13 @@ export function compareFlows(a: ReportFlow, b: ReportFlow): number {
   return a.first - b.first || a.id - b.id;
 }
 
-/** Deterministic string order independent of locale (plain code-unit comparison). */
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `null` service sorts after every named one. */
-function cmpService(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return cmpStr(a, b);
-}
-
-/** The verdicts that are findings, in the order reports list them. */
-export const FINDING_VERDICTS = ['blocked', 'wrong-direction', 'unexpected'] as const;
-
-/** A finding verdict. */
-export type FindingVerdict = (typeof FINDING_VERDICTS)[number];
-
-/** One reason inside a finding group, with how many of the group's flows gave it. */
-export interface ReasonCount {
-  reason: string;
-  reasonCode: string;
-  count: number;
-}
-
-/** What every group of flows carries: the service, port and host pair, how many flows and when. */
-export interface FlowGroup {
-  key: string;
-  service: string | null;
-  /** Rule id of the group's first flow (matched or nearest rule). */
-  rule: string | null;
-  proto: ReportFlow['proto'];
-  /** Server port (0 for ICMP). */
-  port: number;
-  /** Bare addresses (no brackets), the opener first. */
-  clientIp: string;
-  serverIp: string;
-  count: number;
-  first: number;
-  last: number;
-  /** Flow ids in the group, in report order. */
-  ids: number[];
-}
-
-/**
- * Flows of one finding verdict grouped by service, proto/port and host pair: what
- * one firewall or configuration change would fix.
- */
-export interface FindingGroup extends FlowGroup {
-  /** verdict|service|proto/port|client ip|server ip (the same key as the dashboard's Finding). */
-  key: string;
-  verdict: FindingVerdict;
-  /** The most frequent reason (ties: the one seen first). */
-  reason: string;
-  reasonCode: string;
-  /** Every distinct reason, most frequent first. */
-  reasons: ReasonCount[];
-}
-
-/** Flows whose identified protocol contradicts their rule's port, grouped by service, port, hosts and protocol. */
-export interface MismatchGroup extends FlowGroup {
-  /** The protocol actually identified on the flows. */
-  app: ReportFlow['app'];
-  /** Verdict of the group's first flow. */
-  verdict: Verdict;
-}
-
-function isFindingVerdict(v: Verdict): v is FindingVerdict {
-  return v === 'blocked' || v === 'wrong-direction' || v === 'unexpected';
-}
-
-/**
- * Group the flows `pick` accepts, in report order: `keyOf` names the group (it is
- * given the common key "service|proto/port|client|server"), `extra` fills a new
- * group's own fields and `add` folds each flow in.
- */
-function groupFlows<G extends FlowGroup>(flows: readonly ReportFlow[], pick: (f: ReportFlow) => boolean,
-  keyOf: (f: ReportFlow, base: string) => string, extra: (f: ReportFlow) => Omit<G, keyof FlowGroup>,
-  add?: (g: G, f: ReportFlow) => void): G[] {
-  const groups = new Map<string, G>();
-  for (const f of flows.slice().sort(compareFlows)) {
-    if (!pick(f)) continue;
-    const c = splitEndpoint(f.client);
-    const s = splitEndpoint(f.server);
-    const key = keyOf(f, `${f.service ?? '-'}|${f.proto}/${s.port}|${c.ip}|${s.ip}`);
-    let g = groups.get(key);
-    if (!g) {
-      const base: FlowGroup = {
-        key, service: f.service, rule: f.rule, proto: f.proto, port: s.port, clientIp: c.ip, serverIp: s.ip,
-        count: 0, first: f.first, last: f.last, ids: [],
-      };
-      g = { ...base, ...extra(f) } as G;
-      groups.set(key, g);
-    }
-    g.count++;
-    g.ids.push(f.id);
-    if (f.first < g.first) g.first = f.first;
-    if (f.last > g.last) g.last = f.last;
-    add?.(g, f);
-  }
-  return [...groups.values()];
-}
-
-/** Group the blocked, wrong-direction and unexpected flows; sorted by verdict, service, port, proto, hosts. */
-export function groupFindings(flows: readonly ReportFlow[]): FindingGroup[] {
-  const out = groupFlows<FindingGroup>(flows, (f) => isFindingVerdict(f.verdict),
-    (f, base) => `${f.verdict}|${base}`,
-    (f) => ({ verdict: f.verdict as FindingVerdict, reason: f.reason, reasonCode: f.reasonCode, reasons: [] }),
-    (g, f) => {
-      const rc = g.reasons.find((r) => r.reason === f.reason && r.reasonCode === f.reasonCode);
-      if (rc) rc.count++;
-      else g.reasons.push({ reason: f.reason, reasonCode: f.reasonCode, count: 1 });
-    });
-  for (const g of out) {
-    // Stable sort keeps first-seen order among equal counts.
-    g.reasons.sort((a, b) => b.count - a.count);
-    g.reason = g.reasons[0]!.reason;
-    g.reasonCode = g.reasons[0]!.reasonCode;
-  }
-  return out.sort((a, b) => FINDING_VERDICTS.indexOf(a.verdict) - FINDING_VERDICTS.indexOf(b.verdict)
-    || compareGroups(a, b));
-}
-
-/** Group order: service (named first), port, proto, then the host pair. */
-function compareGroups(a: FlowGroup, b: FlowGroup): number {
-  return cmpService(a.service, b.service)
-    || a.port - b.port
-    || cmpStr(a.proto, b.proto)
-    || cmpStr(a.clientIp, b.clientIp)
-    || cmpStr(a.serverIp, b.serverIp);
-}
-
-/** Group the protocol-mismatch flows (any verdict); sorted by service, port, proto, hosts, app. */
-export function groupMismatches(flows: readonly ReportFlow[]): MismatchGroup[] {
-  return groupFlows<MismatchGroup>(flows, (f) => f.protocolMismatch, (f, base) => `${base}|${f.app}`,
-    (f) => ({ app: f.app, verdict: f.verdict }))
-    .sort((a, b) => compareGroups(a, b) || cmpStr(a.app, b.app));
-}
-
 /**
  * Whether the table and markdown reporters need this flow in `AuditReport.flows`
  * (a finding or a protocol mismatch). The pipeline may keep only these flows when
  * neither JSON nor a full listing is asked for; the reporters group findings from them.
  */
 export function isFindingFlow(f: { verdict: Verdict; protocolMismatch: boolean }): boolean {
-  return isFindingVerdict(f.verdict) || f.protocolMismatch;
+  return f.verdict === 'blocked' || f.verdict === 'wrong-direction' || f.verdict === 'unexpected' || f.protocolMismatch;
 }
 
 /** Total flows counted in a summary (every verdict; protocol mismatches are not a verdict). */

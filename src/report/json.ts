@@ -44,7 +44,17 @@ const COVERAGE_KEYS = [
 ] as const;
 const CONFLICT_KEYS = ['kind', 'message'] as const;
 const SUMMARY_KEYS = [...VERDICTS, 'protocol-mismatch'] as const;
-/** Top-level key order of the report. */
+/** Key order of a finding group (AuditReport.findings.groups[]). */
+export const FINDING_GROUP_KEYS = [
+  'key', 'verdict', 'service', 'rule', 'proto', 'port', 'clientIp', 'serverIp', 'folded', 'count', 'first', 'last',
+  'reason', 'reasonCode', 'reasons', 'ids',
+] as const;
+/** Key order of a protocol-mismatch group (AuditReport.findings.mismatches[]). */
+export const MISMATCH_GROUP_KEYS = [
+  'key', 'service', 'rule', 'proto', 'port', 'clientIp', 'serverIp', 'folded', 'app', 'verdict', 'count', 'first', 'last', 'ids',
+] as const;
+const REASON_KEYS = ['reason', 'reasonCode', 'count'] as const;
+/** Top-level key order of the report (`findings`, when present, follows `summary`). */
 export const REPORT_KEYS = ['version', 'inputs', 'site', 'stats', 'flows', 'coverage', 'conflicts', 'summary'] as const;
 
 const arr = (fn: (v: object) => Obj) => (v: unknown) => (v as object[]).map(fn);
@@ -74,6 +84,10 @@ export function canonicalParts(r: AuditReport): Obj {
     coverage: arr((c) => canonicalCoverage(c as CoverageRow)),
     conflicts: arr((c) => ordered(c, CONFLICT_KEYS)),
     summary: (v) => ordered(v as object, SUMMARY_KEYS),
+    findings: (v) => ordered(v as object, ['groups', 'mismatches'], {
+      groups: arr((g) => ordered(g, FINDING_GROUP_KEYS, { reasons: arr((x) => ordered(x, REASON_KEYS)) })),
+      mismatches: arr((g) => ordered(g, MISMATCH_GROUP_KEYS)),
+    }),
   });
 }
 

@@ -3,9 +3,7 @@
  * attach to a change ticket (GitHub-flavoured tables; no colour; no width limit).
  */
 import { VERDICTS } from '../classify/types.js';
-import {
-  compareFlows, FINDING_VERDICTS, findingsMissing, groupFindings, groupMismatches, summaryTotal,
-} from './build.js';
+import { compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal } from './build.js';
 import {
   captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING,
   plural, siteText, STATUS_MEANING, VERDICT_MEANING, volumeText,
@@ -13,7 +11,8 @@ import {
 import { fmtBytes, fmtInt, timeFormatter } from './format.js';
 import type { ReportOptions } from './options.js';
 import type { AuditReport } from './types.js';
-import { portText } from './table.js';
+import { reportFindings } from './grouper.js';
+import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 
 /**
  * Make free text literal in markdown: backslash-escape the ASCII punctuation that
@@ -81,7 +80,7 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
   }
 
   out.push('## Findings', '');
-  const groups = groupFindings(r.flows);
+  const { groups, mismatches } = reportFindings(r);
   const missing = findingsMissing(r, groups.reduce((s, g) => s + g.count, 0));
   if (missing > 0) {
     out.push(`${plural(missing, 'finding flow')} counted in the summary ${missing === 1 ? 'is' : 'are'} not in the flow list given to this report, so ${missing === 1 ? 'it is' : 'they are'} not grouped here.`, '');
@@ -92,20 +91,23 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
     const gs = groups.filter((g) => g.verdict === v);
     if (gs.length === 0) continue;
     out.push(`### ${FINDING_TITLE[v]} (${plural(gs.reduce((s, g) => s + g.count, 0), 'flow')})`, '');
+    const shown = topGroups(gs, o.all);
     out.push(...mdTable(['Service', 'Port', 'From', 'To', 'Flows', 'First', 'Last', 'Rule', 'Reason'],
-      gs.map((g) => [
-        g.service ?? '(none)', portText(g.proto, g.port), g.clientIp, g.serverIp, fmtInt(g.count),
+      shown.map((g) => [
+        groupService(g), groupPort(g), groupHosts(g).from, groupHosts(g).to, fmtInt(g.count),
         at(g.first), at(g.last), g.rule ?? '',
         g.reasons.map((x) => (g.reasons.length > 1 ? `${x.reason} (${x.count})` : x.reason)).join('; '),
       ]), [4]), '');
+    if (shown.length < gs.length) out.push(mdText(moreGroupsText(gs, shown)), '');
   }
-  const mismatches = groupMismatches(r.flows);
   if (mismatches.length > 0) {
     out.push(`### Protocol mismatch: ${MISMATCH_MEANING} (${plural(mismatches.reduce((s, g) => s + g.count, 0), 'flow')})`, '');
+    const shown = topGroups(mismatches, o.all);
     out.push(...mdTable(['Service', 'Port', 'From', 'To', 'Carried', 'Flows', 'Verdict'],
-      mismatches.map((g) => [
-        g.service ?? '(none)', portText(g.proto, g.port), g.clientIp, g.serverIp, g.app, fmtInt(g.count), g.verdict,
+      shown.map((g) => [
+        groupService(g), groupPort(g), groupHosts(g).from, groupHosts(g).to, g.app, fmtInt(g.count), g.verdict,
       ]), [5]), '');
+    if (shown.length < mismatches.length) out.push(mdText(moreGroupsText(mismatches, shown)), '');
   }
 
   out.push('## Conflicts in the design', '');

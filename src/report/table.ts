@@ -8,8 +8,10 @@
 import type { Verdict } from '../classify/types.js';
 import { VERDICTS } from '../classify/types.js';
 import {
-  compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal, groupFindings, groupMismatches, type FindingGroup, type MismatchGroup,
+  compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal, type FindingGroup, type MismatchGroup,
 } from './build.js';
+import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
+import { reportFindings } from './grouper.js';
 import {
   captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
   plural, siteText, VERDICT_MEANING, volumeText,
@@ -115,8 +117,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
     });
   }
 
-  const groups = groupFindings(r.flows);
-  const mismatches = groupMismatches(r.flows);
+  const { groups, mismatches } = reportFindings(r);
   const findingFlows = groups.reduce((s, g) => s + g.count, 0);
   heading(`FINDINGS (${plural(groups.length, 'group')}, ${plural(findingFlows, 'flow')})`);
   const missing = findingsMissing(r, findingFlows);
@@ -130,12 +131,16 @@ export function table(r: AuditReport, o: ReportOptions): string {
     if (gs.length === 0) continue;
     const n = gs.reduce((s, g) => s + g.count, 0);
     out.push(...wrap(`${FINDING_TITLE[v]} (${plural(n, 'flow')})`, width, '  ').map((l) => paint(l, VERDICT_COLOR[v], color)));
-    out.push(...findingLines(gs, width, color, at));
+    const shown = topGroups(gs, o.all);
+    out.push(...findingLines(shown, width, color, at));
+    if (shown.length < gs.length) out.push(...wrap(moreGroupsText(gs, shown), width, '    '));
   }
   if (mismatches.length > 0) {
     const n = mismatches.reduce((s, g) => s + g.count, 0);
     out.push(...wrap(`${MISMATCH_TITLE} (${plural(n, 'flow')})`, width, '  '));
-    out.push(...mismatchLines(mismatches, width, color));
+    const shown = topGroups(mismatches, o.all);
+    out.push(...mismatchLines(shown, width, color));
+    if (shown.length < mismatches.length) out.push(...wrap(moreGroupsText(mismatches, shown), width, '    '));
   }
 
   if (r.conflicts.length > 0) {
@@ -146,9 +151,10 @@ export function table(r: AuditReport, o: ReportOptions): string {
   if (o.all) {
     heading(`ALL FLOWS (${r.flows.length})`);
     out.push(...flowLines(r.flows.slice().sort(compareFlows), width, color, at));
-  } else if (r.flows.length > 0) {
+  } else if (r.flows.length > 0 || r.findings) {
     out.push('');
-    out.push(paint(`(Individual flows are not listed; --all lists all ${fmtInt(r.flows.length)}.)`, ANSI.dim, color));
+    const n = Math.max(r.flows.length, summaryTotal(r.summary));
+    out.push(paint(`(Individual flows are not listed; --all lists all ${fmtInt(n)}.)`, ANSI.dim, color));
   }
   return out.join('\n') + '\n';
 }
@@ -163,10 +169,10 @@ function wrapBullet(text: string, width: number): string[] {
 function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t: number) => string): string[] {
   const layout: TableLayout<FindingGroup> = { columns: [], widths: [] };
   const cols: Column<FindingGroup>[] = [
-    { header: 'SERVICE', get: (g) => g.service ?? '(none)', min: 10 },
-    { header: 'PORT', get: (g) => portText(g.proto, g.port), min: 8 },
-    { header: 'FROM', get: (g) => g.clientIp, min: 15 },
-    { header: 'TO', get: (g) => g.serverIp, min: 15 },
+    { header: 'SERVICE', get: groupService, min: 10 },
+    { header: 'PORT', get: groupPort, min: 8 },
+    { header: 'FROM', get: (g) => groupHosts(g).from, min: 15 },
+    { header: 'TO', get: (g) => groupHosts(g).to, min: 15 },
     { header: 'FLOWS', get: (g) => fmtInt(g.count), align: 'right' },
     { header: 'FIRST', get: (g) => at(g.first), drop: 2 },
     { header: 'LAST', get: (g) => at(g.last), drop: 1 },
@@ -177,7 +183,7 @@ function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t:
   const hostWidth = (h: string) => layout.widths[layout.columns.findIndex((c) => c.header === h)] ?? 0;
   gs.forEach((g, i) => {
     out.push(lines[i + 1]!);
-    if (g.clientIp.length > hostWidth('FROM') || g.serverIp.length > hostWidth('TO')) {
+    if (!g.folded && (g.clientIp.length > hostWidth('FROM') || g.serverIp.length > hostWidth('TO'))) {
       out.push(...wrap(`${g.clientIp} -> ${g.serverIp}`, width, '      '));
     }
     for (const x of g.reasons) {
@@ -190,10 +196,10 @@ function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t:
 
 function mismatchLines(gs: MismatchGroup[], width: number, color: boolean): string[] {
   return renderTable(gs, [
-    { header: 'SERVICE', get: (g) => g.service ?? '(none)', min: 10 },
-    { header: 'PORT', get: (g) => portText(g.proto, g.port), min: 8 },
-    { header: 'FROM', get: (g) => g.clientIp, min: 11 },
-    { header: 'TO', get: (g) => g.serverIp, min: 11 },
+    { header: 'SERVICE', get: groupService, min: 10 },
+    { header: 'PORT', get: groupPort, min: 8 },
+    { header: 'FROM', get: (g) => groupHosts(g).from, min: 11 },
+    { header: 'TO', get: (g) => groupHosts(g).to, min: 11 },
     { header: 'CARRIED', get: (g) => g.app },
     { header: 'FLOWS', get: (g) => fmtInt(g.count), align: 'right' },
     { header: 'VERDICT', get: (g) => g.verdict, drop: 1 },
@@ -214,7 +220,4 @@ function flowLines(flows: ReportFlow[], width: number, color: boolean, at: (t: n
   ], width, { indent: '  ', color });
 }
 
-/** "443/tcp", or just the protocol for ICMP (no ports). */
-export function portText(proto: string, port: number): string {
-  return proto === 'icmp' || proto === 'icmp6' ? proto : `${port}/${proto}`;
-}
+export { portText } from './shown.js';

@@ -86,4 +86,83 @@ export interface AuditReport {
   coverage: CoverageRow[];
   conflicts: Conflict[];
   summary: Record<Verdict, number> & { 'protocol-mismatch': number };
+  /**
+   * Finding and protocol-mismatch groups built while the flows streamed past
+   * (FindingGrouper), so a report need not hold the flows to group them. When
+   * present, the table and markdown reporters render from it instead of `flows`.
+   */
+  findings?: ReportFindings;
+}
+
+/** The verdicts that are findings, in the order reports list them. */
+export const FINDING_VERDICTS = ['blocked', 'wrong-direction', 'unexpected'] as const;
+
+/** A finding verdict. */
+export type FindingVerdict = (typeof FINDING_VERDICTS)[number];
+
+/** One reason inside a finding group, with how many of the group's flows gave it. */
+export interface ReasonCount {
+  reason: string;
+  reasonCode: string;
+  count: number;
+}
+
+/**
+ * How a group stands for more than one host pair once the grouper's group limit is
+ * reached: `hosts` holds every further host pair of one service and port (its
+ * `clientIp` and `serverIp` are `*`); `all` holds every further flow of its verdict
+ * (or protocol) whatever the service and port (`service` and `rule` null, `port` 0).
+ */
+export type GroupFold = 'hosts' | 'all';
+
+/** What every group of flows carries: the service, port and host pair, how many flows and when. */
+export interface FlowGroup {
+  key: string;
+  service: string | null;
+  /** Rule id of the group's first flow in report order (matched or nearest rule). */
+  rule: string | null;
+  proto: ReportFlow['proto'];
+  /** Server port (0 for ICMP). */
+  port: number;
+  /** Bare addresses (no brackets), the opener first; `*` in a folded group. */
+  clientIp: string;
+  serverIp: string;
+  count: number;
+  first: number;
+  last: number;
+  /** Flow ids in the group, in report order (at most the grouper's `maxIds` first ones; `count` is the total). */
+  ids: number[];
+  /** Set only on a group that folds several host pairs (see GroupFold). */
+  folded?: GroupFold;
+}
+
+/**
+ * Flows of one finding verdict grouped by service, proto/port and host pair: what
+ * one firewall or configuration change would fix.
+ */
+export interface FindingGroup extends FlowGroup {
+  /** verdict|service|proto/port|client ip|server ip (the same key as the dashboard's Finding). */
+  key: string;
+  verdict: FindingVerdict;
+  /** The most frequent reason (ties: the one seen first). */
+  reason: string;
+  reasonCode: string;
+  /** Every distinct reason, most frequent first. */
+  reasons: ReasonCount[];
+}
+
+/** Flows whose identified protocol contradicts their rule's port, grouped by service, port, hosts and protocol. */
+export interface MismatchGroup extends FlowGroup {
+  /** The protocol actually identified on the flows. */
+  app: ReportFlow['app'];
+  /** Verdict of the group's first flow. */
+  verdict: Verdict;
+}
+
+/** The grouped findings of a report (AuditReport.findings). */
+export interface ReportFindings {
+  /** Blocked, wrong-direction and unexpected groups: by verdict, then service, port, proto and hosts. */
+  groups: FindingGroup[];
+  /** Protocol-mismatch groups (any verdict): by service, port, proto, hosts and protocol. */
+  mismatches: MismatchGroup[];
 }

@@ -206,3 +206,52 @@ export function emptyReport(): AuditReport {
     summary: summarize([]),
   };
 }
+
+/**
+ * `n` classified flows of every verdict over a few hundred host pairs, with IPv6,
+ * ICMP, VLANs, ICMP errors, quotes and non-ASCII in reasons; deterministic, and
+ * deliberately not in time order (flows end, and reach the report, out of order).
+ */
+export function manyFlows(n: number): ClassifiedFlow[] {
+  let seed = 12345;
+  const rnd = (m: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % m;
+  };
+  const verdicts = ['expected', 'blocked', 'wrong-direction', 'unexpected', 'ignored'] as const;
+  const out: ClassifiedFlow[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = i + 1;
+    const v6 = rnd(10) === 0;
+    const icmp = !v6 && rnd(20) === 0;
+    const clientIp = v6 ? `2001:db8:20::${rnd(40).toString(16)}` : `10.20.${rnd(3)}.${rnd(60)}`;
+    const serverIp = v6 ? `2001:db8:10::${rnd(4).toString(16)}` : `10.10.0.${10 + rnd(5)}`;
+    const verdict = verdicts[rnd(verdicts.length)]!;
+    const port = [443, 1433, 2012, 5620, 3389][rnd(5)]!;
+    const service = rnd(6) === 0 ? null : ['sql', 'cti-core', 'web-portal'][rnd(3)]!;
+    const reason = ['no reply (dropped by a firewall?)', 'refused by the host (RST)', 'règle "absente" → ok', 'matches rule x'][rnd(4)]!;
+    const first = T0 + Math.floor(i / 3) * 0.0137 + rnd(1000) / 7;
+    out.push(classified(flowRecord({
+      id, clientIp, serverIp, family: v6 ? 6 : 4,
+      proto: icmp ? 'icmp' : rnd(4) === 0 ? 'udp' : 'tcp',
+      clientPort: icmp ? 8 : 40000 + rnd(20000), serverPort: icmp ? 0 : port,
+      first, last: first + rnd(100) / 3,
+      packets: { client: rnd(50), server: rnd(50) }, bytes: { client: rnd(90000), server: rnd(90000) },
+      vlans: rnd(8) === 0 ? [10, 20 + rnd(5)] : [],
+      icmpErrors: rnd(15) === 0 ? [{ family: 4, type: 3, code: rnd(14), from: '10.10.0.1', count: 1 + rnd(3) }] : [],
+      guessed: rnd(9) === 0,
+      history: ['ShADadFf', 'S', 'Sr', 'D^'][rnd(4)]!,
+    }), {
+      service, rule: service ? `premises.${service}.${port}` : null, verdict, reason, reasonCode: `code-${rnd(3)}`,
+      app: ['tls', 'tds', 'unknown'][rnd(3)] as ClassifiedFlow['app'], protocolMismatch: rnd(12) === 0,
+    }));
+  }
+  // Emission order: by last packet, roughly, as flows end.
+  return out.sort((a, b) => a.flow.last - b.flow.last || b.flow.id - a.flow.id);
+}
+
+/** A report over `flows` the way the pipeline builds one, coverage and inputs from the sample. */
+export function reportOf(flows: ClassifiedFlow[]): AuditReport {
+  const rows = flows.map(toReportFlow).sort(compareFlows);
+  return { ...sampleReport(), stats: { ...sampleReport().stats, flows: rows.length }, flows: rows, summary: summarize(rows) };
+}
