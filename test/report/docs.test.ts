@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { json } from '../../src/report/json.js';
 import { ndjson } from '../../src/report/ndjson.js';
-import { sampleReport } from './support.js';
+import { FindingGrouper } from '../../src/report/grouper.js';
+import { manyFlows, sampleReport } from './support.js';
 
 const doc = readFileSync(new URL('../../docs/report-schema.md', import.meta.url), 'utf8');
 
@@ -38,5 +39,15 @@ describe('docs/report-schema.md', () => {
     expect(doc).toContain('`type`');
     expect(doc).toContain('{"type":"flow", ...}');
     expect(doc).toContain('{"type":"summary", ...}');
+  });
+
+  it('documents every key of the grouped findings, folded groups included', () => {
+    const findings = new FindingGrouper({ maxGroups: 5 }).addAll(manyFlows(500)).result();
+    const r = { ...sampleReport(), findings };
+    const keys = [...paths(JSON.parse(json(r, { color: false, all: false, width: 80 })), '', new Set())]
+      .filter((k) => k.startsWith('findings'));
+    expect(keys).toContain('findings.groups[].folded');
+    expect(keys).toContain('findings.mismatches[].app');
+    expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
   });
 });
