@@ -1,11 +1,13 @@
 /**
  * The bidirectional flow table (issue 3), built for the hot path (issue 6).
  *
- * Flows live in slots of two packed typed arrays (array of structs, so that one
- * packet touches a handful of cache lines, not one line per field): 32 words of
- * key and state, 16 doubles of counters. A linear-probing index (Int32Array of
- * slot+1, 0 = empty) maps a symmetric numeric hash of (protocol, both
- * address:port ends) to the slot. Expiry uses one intrusive queue per timeout
+ * Flows live in 256-byte slots of one buffer seen as words and as doubles
+ * (array of structs), laid out by how often a field is touched: a UDP packet
+ * touches the first 128 bytes only, a TCP packet that advances its ACK also
+ * the third 64; the last 64 are written at create, re-queue and emit. A
+ * linear-probing index of (hash, slot+1) pairs (0 = empty) maps a symmetric
+ * numeric hash of (protocol, both address:port ends) to the slot, so probing
+ * past other flows reads no slot. Expiry uses one intrusive queue per timeout
  * class, ordered by the monotonic capture clock at which each flow was queued;
  * a touched flow is not moved per packet but re-queued lazily when it reaches
  * the head (so the head is always the oldest queued flow). Nothing on the
@@ -79,16 +81,21 @@ const FRAG_MAX = 4096;
 const FRAG_TTL = 60;
 const INITIAL_CAPACITY = 1024;
 
-// Slot layout. Key/state words (K, 32 x uint32 = 128 bytes per slot):
-const KW = 32;
-const K_HASH = 0, K_PV = 1, K_A = 2, K_B = 6, K_PORTS = 10, K_ST = 11, K_HIST = 12, K_CLS = 13, K_PREV = 14, K_NEXT = 15;
-const K_HI = 16, K_ACK = 18, K_SYNSEQ = 20, K_FL = 21, K_INPUT = 22, K_VLAN = 23;
-/** Byte offset of the history letter codes inside a K slot (words 25..27). */
-const K_HSEQ_BYTE = 100;
-// Counter doubles (F, 16 x float64 = 128 bytes per slot):
-const FW = 16;
-// The first eight (one cache line when aligned) are the ones every packet writes.
-const F_PKTS = 0, F_BYTES = 2, F_TOUCH = 4, F_LAST = 5, F_SIDELAST = 6, F_FIRST = 8, F_QUEUED = 9, F_ACKED = 10, F_UNSEEN = 12, F_ID = 14;
+// Slot layout: KW words (K_*, index into I/U: slot * KW + K_x) = FW doubles (F_*, into F: slot * FW + F_x).
+const KW = 64, FW = 32;
+// Bytes 0..63, every packet: key, state, history bits, flags, class, highest sequence ends.
+const K_PV = 0, K_A = 1, K_B = 5, K_PORTS = 9, K_ST = 10, K_HIST = 11, K_FL = 12, K_CLS = 13, K_HI = 14;
+// Bytes 64..127, every packet: counters and times (doubles 8..13), then ACK baselines (words 28..31).
+const F_PKTS = 8, F_BYTES = 10, F_TOUCH = 12, F_LAST = 13;
+const K_ACK = 28, K_SYNSEQ = 30, K_INPUT = 31;
+// Bytes 128..191, TCP ACK advances and VLAN tags: acknowledged and unseen bytes, then VLAN ids (words 44..45).
+const F_ACKED = 16, F_UNSEEN = 18;
+const K_VLAN = 44;
+// Bytes 192..255, rarely: times and id for queues and records, queue links, hash, history letters.
+const F_FIRST = 24, F_QUEUED = 25, F_ID = 26;
+const K_PREV = 54, K_NEXT = 55, K_HASH = 56;
+/** Byte offset of the history letter codes inside a slot (words 57..59). */
+const K_HSEQ_BYTE = 228;
 
 type EmitReason = 'timeout' | 'evicted' | 'open' | 'reuse';
 
@@ -237,9 +244,21 @@ export class FlowTable {
 
   /** End of all input: emit every live flow in id order (SYN grace measured from `lastTime`). */
   flush(): void {
-    const slots = this.liveSlots();
-    slots.sort((x, y) => this.F[x * FW + F_ID] - this.F[y * FW + F_ID]);
-    for (const s of slots) this.emit(s, 'open');
+    const cap = this.cap;
+    if (Number.isSafeInteger(this.nextId * cap)) {
+      // Sort numbers, not slots through a comparator: key = id * cap + slot.
+      const keys = new Float64Array(this.live);
+      let n = 0;
+      for (let c = 0; c < N_CLASSES; c++) {
+        for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) keys[n++] = this.F[s * FW + F_ID] * cap + s;
+      }
+      keys.sort();
+      for (let i = 0; i < n; i++) this.emit(keys[i] % cap, 'open');
+    } else {
+      const slots = this.liveSlots();
+      slots.sort((x, y) => this.F[x * FW + F_ID] - this.F[y * FW + F_ID]);
+      for (const s of slots) this.emit(s, 'open');
+    }
     this.frags.clear();
   }
 
@@ -318,10 +337,10 @@ export class FlowTable {
     const fwdPorts = ((sp << 16) | dp) >>> 0, revPorts = ((dp << 16) | sp) >>> 0;
     let i = h & mask;
     for (;;) {
-      const e = index[i];
+      const e = index[2 * i + 1];
       if (e === 0) return -1;
       const k = (e - 1) * KW;
-      if (I[k + K_HASH] === h && I[k + K_PV] === pv) {
+      if (index[2 * i] === h && I[k + K_PV] === pv) {
         const ports = U[k + K_PORTS];
         if (ports === fwdPorts && U[k + K_A] === s0 && U[k + K_B] === d0 && U[k + K_A + 1] === s1 && U[k + K_A + 2] === s2
           && U[k + K_A + 3] === s3 && U[k + K_B + 1] === d1 && U[k + K_B + 2] === d2 && U[k + K_B + 3] === d3) {
@@ -336,29 +355,32 @@ export class FlowTable {
     }
   }
 
-  private indexInsert(slot: number, h: number): void {
-    const mask = this.mask;
+  /** Puts entry `e` (slot+1) with hash `h` in the first free place of its probe run. */
+  private indexInsert(e: number, h: number): void {
+    const index = this.index, mask = this.mask;
     let i = h & mask;
-    while (this.index[i] !== 0) i = (i + 1) & mask;
-    this.index[i] = slot + 1;
+    while (index[2 * i + 1] !== 0) i = (i + 1) & mask;
+    index[2 * i] = h;
+    index[2 * i + 1] = e;
   }
 
   /** Backward-shift deletion (linear probing without tombstones). */
   private indexRemove(slot: number): void {
-    const index = this.index, mask = this.mask, I = this.I;
-    let i = I[slot * KW + K_HASH] & mask;
-    while (index[i] !== slot + 1) i = (i + 1) & mask;
+    const index = this.index, mask = this.mask;
+    let i = this.I[slot * KW + K_HASH] & mask;
+    while (index[2 * i + 1] !== slot + 1) i = (i + 1) & mask;
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const e = index[j];
+      const e = index[2 * j + 1];
       if (e === 0) break;
-      const k = I[(e - 1) * KW + K_HASH] & mask;
+      const h = index[2 * j], home = h & mask;
       // Move e back to the hole unless its home lies cyclically in (i, j].
-      const inRange = i <= j ? (k > i && k <= j) : (k > i || k <= j);
-      if (!inRange) { index[i] = e; i = j; }
+      const inRange = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!inRange) { index[2 * i] = h; index[2 * i + 1] = e; i = j; }
     }
-    index[i] = 0;
+    index[2 * i] = 0;
+    index[2 * i + 1] = 0;
   }
 
   // ---------------------------------------------------------------- slots
@@ -366,10 +388,9 @@ export class FlowTable {
   private grow(newCap: number): void {
     const old = this.cap;
     const U = new Uint32Array(newCap * KW); U.set(this.U);
-    const F = new Float64Array(newCap * FW); F.set(this.F);
     const pay = new Uint8Array(newCap * 2 * PAYLOAD_MAX); pay.set(this.pay);
-    this.U = U; this.I = new Int32Array(U.buffer); this.B = new Uint8Array(U.buffer);
-    this.F = F; this.pay = pay;
+    this.U = U; this.I = new Int32Array(U.buffer); this.B = new Uint8Array(U.buffer); this.F = new Float64Array(U.buffer);
+    this.pay = pay;
     // Free slots are popped from the top: push the new ones highest first so the lowest is used first.
     const fr = new Int32Array(newCap); fr.set(this.freeList.subarray(0, this.freeTop));
     for (let s = newCap - 1; s >= old; s--) fr[this.freeTop++] = s;
@@ -377,9 +398,11 @@ export class FlowTable {
     this.cap = newCap;
     let size = 16;
     while (size < newCap * 2) size *= 2;
-    this.index = new Int32Array(size);
+    // Re-insert from the old index: a sequential read, no slot is touched.
+    const before = this.index;
+    this.index = new Int32Array(size * 2);
     this.mask = size - 1;
-    for (const s of this.liveSlots()) this.indexInsert(s, this.I[s * KW + K_HASH]);
+    for (let i = 1; i < before.length; i += 2) if (before[i] !== 0) this.indexInsert(before[i], before[i - 1]);
   }
 
   private create(l4: number, v: number, p: DecodedPacket, sp: number, dp: number, input: number, h: number): number {
@@ -396,11 +419,10 @@ export class FlowTable {
     // UDP and ICMP: the first datagram's sender is the client; TCP waits for a SYN.
     I[k + K_ST] = l4 === L4_TCP ? 0 : ST_DECIDED;
     I[k + K_INPUT] = input;
-    F.fill(0, f, f + FW);
     F[f + F_ID] = this.nextId++;
-    F[f + F_FIRST] = p.ts; F[f + F_LAST] = p.ts; F[f + F_SIDELAST] = p.ts; F[f + F_SIDELAST + 1] = p.ts;
+    F[f + F_FIRST] = p.ts; F[f + F_LAST] = p.ts;
     F[f + F_QUEUED] = this.clock;
-    this.indexInsert(s, h);
+    this.indexInsert(s + 1, h);
     const c = l4 === L4_TCP ? C_TCP : l4 === L4_UDP ? C_UDP : C_ICMP;
     I[k + K_CLS] = c;
     this.append(s, c);
@@ -493,7 +515,6 @@ export class FlowTable {
     // Only a packet older than the clock can be older than the flow's first one.
     if (ts < this.clock && ts < F[f + F_FIRST]) F[f + F_FIRST] = ts;
     if (ts > F[f + F_LAST]) F[f + F_LAST] = ts;
-    if (F[f + F_PKTS + dir] === 1 || ts > F[f + F_SIDELAST + dir]) F[f + F_SIDELAST + dir] = ts;
     F[f + F_TOUCH] = this.clock;
     if (p.vlanCount > 0) this.noteVlan(s, p.vlan0);
     const plen = p.payloadLength;
@@ -634,7 +655,6 @@ export class FlowTable {
     F[f + F_PKTS + e.dir]++;
     F[f + F_BYTES + e.dir] += p.origLen;
     if (p.ts > F[f + F_LAST]) F[f + F_LAST] = p.ts;
-    if (p.ts > F[f + F_SIDELAST + e.dir]) F[f + F_SIDELAST + e.dir] = p.ts;
     F[f + F_TOUCH] = this.clock;
     if (p.vlanCount > 0) this.noteVlan(s, p.vlan0);
   }
@@ -748,7 +768,8 @@ export class FlowTable {
       if (rstS && !serverOther) return 'rejected';
       if (ps > 0) return 'established';
       if (proof) return 'one-sided';
-      if (end === 'open' && this.synGrace > 0 && this.F[f + F_SIDELAST + c] >= this.lastTime - this.synGrace) return 'no-reply-yet';
+      // No server packet (ps is 0 here), so the flow's last packet is the client's.
+      if (end === 'open' && this.synGrace > 0 && this.F[f + F_LAST] >= this.lastTime - this.synGrace) return 'no-reply-yet';
       return 'unanswered';
     }
     if (oneDir && proof) return 'one-sided';
