@@ -174,9 +174,7 @@ export class FindingGrouper {
 
   private addFinding(p: Parts, base: string): void {
     const v = p.verdict as FindingVerdict;
-    const s = this.slot(this.findings, `${v}|${base}|${p.clientIp}|${p.serverIp}`,
-      `${v}|${base}|*|*`, `${v}|*`, p,
-      () => ({ verdict: v, reason: p.reason, reasonCode: p.reasonCode, reasons: [] }));
+    const s = this.slot(this.findings, `${v}|${base}|${p.clientIp}|${p.serverIp}`, base, p, true);
     const rs = s.g.reasons;
     let i = 0;
     while (i < rs.length && (rs[i]!.reason !== p.reason || rs[i]!.reasonCode !== p.reasonCode)) i++;
@@ -194,26 +192,29 @@ export class FindingGrouper {
   }
 
   private addMismatch(p: Parts, base: string): void {
-    const s = this.slot(this.mismatches, `${base}|${p.clientIp}|${p.serverIp}|${p.app}`,
-      `${base}|*|*|${p.app}`, `*|${p.app}`, p, () => ({ app: p.app, verdict: p.verdict }));
+    const s = this.slot(this.mismatches, `${base}|${p.clientIp}|${p.serverIp}|${p.app}`, base, p, false);
     if (s.repId === p.id && s.repFirst === p.first) s.g.verdict = p.verdict;
   }
 
   /**
    * The slot for `key` (created when new), or, once the map is full, the "other
-   * hosts" slot `hostsKey`, or past a tenth more, the catch-all slot `allKey`.
-   * Counts, times, ids and the representative flow are updated here.
+   * hosts" slot of the flow's service and port, or past a tenth more, the catch-all
+   * slot of its verdict (findings) or protocol (mismatches). Counts, times, ids and
+   * the representative flow are updated here.
    */
-  private slot<G extends FlowGroup>(map: Map<string, Slot<G>>, key: string, hostsKey: string, allKey: string,
-    p: Parts, extra: () => Omit<G, keyof FlowGroup>): Slot<G> {
+  private slot<G extends FlowGroup>(map: Map<string, Slot<G>>, key: string, base: string, p: Parts,
+    finding: boolean): Slot<G> {
     let s = map.get(key);
     if (!s && map.size >= this.maxGroups) {
-      const room = map.size < this.maxGroups + Math.ceil(this.maxGroups / 10);
+      const hostsKey = finding ? `${p.verdict}|${base}|*|*` : `${base}|*|*|${p.app}`;
       s = map.get(hostsKey);
-      if (!s && room) s = this.create(map, hostsKey, p, extra, 'hosts');
-      if (!s) s = map.get(allKey) ?? this.create(map, allKey, p, extra, 'all');
+      if (!s && map.size < this.maxGroups + Math.ceil(this.maxGroups / 10)) s = this.create(map, hostsKey, p, finding, 'hosts');
+      if (!s) {
+        const allKey = finding ? `${p.verdict}|*` : `*|${p.app}`;
+        s = map.get(allKey) ?? this.create(map, allKey, p, finding, 'all');
+      }
     }
-    if (!s) s = this.create(map, key, p, extra, undefined);
+    if (!s) s = this.create(map, key, p, finding, undefined);
     const g = s.g;
     g.count++;
     if (p.first < g.first) g.first = p.first;
@@ -227,18 +228,25 @@ export class FindingGrouper {
     return s;
   }
 
-  private create<G extends FlowGroup>(map: Map<string, Slot<G>>, key: string, p: Parts,
-    extra: () => Omit<G, keyof FlowGroup>, folded: GroupFold | undefined): Slot<G> {
+  private create<G extends FlowGroup>(map: Map<string, Slot<G>>, key: string, p: Parts, finding: boolean,
+    folded: GroupFold | undefined): Slot<G> {
     const all = folded === 'all';
-    const base: FlowGroup = {
-      key, service: all ? null : p.service, rule: all ? null : p.rule, proto: p.proto, port: all ? 0 : p.port,
-      clientIp: folded ? '*' : p.clientIp, serverIp: folded ? '*' : p.serverIp,
-      count: 0, first: p.first, last: p.last, ids: [],
-    };
-    if (folded) base.folded = folded;
-    const s: Slot<G> = {
-      g: { ...base, ...extra() } as G, repFirst: p.first, repId: p.id, idFirst: [], reasonFirst: [], reasonId: [],
-    };
+    const service = all ? null : p.service;
+    const rule = all ? null : p.rule;
+    const port = all ? 0 : p.port;
+    const clientIp = folded ? '*' : p.clientIp;
+    const serverIp = folded ? '*' : p.serverIp;
+    const g: FindingGroup | MismatchGroup = finding
+      ? {
+        key, service, rule, proto: p.proto, port, clientIp, serverIp, count: 0, first: p.first, last: p.last, ids: [],
+        verdict: p.verdict as FindingVerdict, reason: p.reason, reasonCode: p.reasonCode, reasons: [],
+      }
+      : {
+        key, service, rule, proto: p.proto, port, clientIp, serverIp, count: 0, first: p.first, last: p.last, ids: [],
+        app: p.app, verdict: p.verdict,
+      };
+    if (folded) g.folded = folded;
+    const s: Slot<G> = { g: g as unknown as G, repFirst: p.first, repId: p.id, idFirst: [], reasonFirst: [], reasonId: [] };
     map.set(key, s);
     return s;
   }
