@@ -6,12 +6,12 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { FlowRecord } from '../flow/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import { classifyFlow } from '../classify/classify.js';
-import { identifyApp } from '../decode/app/index.js';
+import { identifyAppProto } from '../decode/app/index.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 
 /** Identifies the application protocol of a flow and classifies it against the design. */
 export function classifyOne(f: FlowRecord, design: ResolvedDesign): ClassifiedFlow {
-  const app = identifyApp(f.payloadClient, f.payloadServer, f.proto, f.serverPort).app;
+  const app = identifyAppProto(f.payloadClient, f.payloadServer, f.proto, f.serverPort);
   return classifyFlow(f, design, app);
 }
 

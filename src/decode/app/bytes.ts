@@ -10,8 +10,15 @@ export interface AppMatch {
   detail: string | null;
 }
 
-/** An identifier: the first payload bytes of one direction, and whether they came from the client. */
-export type AppIdentifier = (b: Uint8Array, fromClient: boolean) => AppMatch | null;
+/**
+ * An identifier: the first payload bytes of one direction, and whether they came from
+ * the client. With `detail` false only match or no match counts: the identifier may
+ * return NO_DETAIL instead of building its summary (the answer must not change).
+ */
+export type AppIdentifier = (b: Uint8Array, fromClient: boolean, detail?: boolean) => AppMatch | null;
+
+/** A match whose summary was not asked for (shared, never changed). */
+export const NO_DETAIL: AppMatch = Object.freeze({ detail: null });
 
 /** true when `b` holds exactly the ASCII string `s` at `off` (case-sensitive). */
 export function hasAscii(b: Uint8Array, off: number, s: string): boolean {

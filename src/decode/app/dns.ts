@@ -13,7 +13,7 @@
  * (RFC 1002 §4.2) also borrows it, but its 32-letter encoded names with type NB (0x20)
  * or NBSTAT (0x21) are not DNS and are rejected.
  */
-import { type AppMatch, isVisible, u16be } from './bytes.js';
+import { type AppMatch, NO_DETAIL, isVisible, u16be } from './bytes.js';
 
 const HEADER = 12;
 /** Questions per message: in practice 1; a few tolerated (mDNS, odd resolvers). */
@@ -28,19 +28,19 @@ const QTYPES: Record<number, string> = {
 };
 
 /** Identifies a DNS message carried as a UDP payload (detail: query/response, name, type, error rcode). */
-export function identifyDns(b: Uint8Array, _fromClient: boolean): AppMatch | null {
-  return message(b, 0, b.length);
+export function identifyDns(b: Uint8Array, _fromClient: boolean, detail = true): AppMatch | null {
+  return message(b, 0, b.length, detail);
 }
 
 /** Identifies a DNS message over TCP: the 2-byte length prefix (at least a header) and then the message. */
-export function identifyDnsTcp(b: Uint8Array, _fromClient: boolean): AppMatch | null {
+export function identifyDnsTcp(b: Uint8Array, _fromClient: boolean, detail = true): AppMatch | null {
   if (b.length < 2) return null;
   const len = u16be(b, 0);
   if (len < HEADER + 5) return null;
-  return message(b, 2, Math.min(b.length, 2 + len));
+  return message(b, 2, Math.min(b.length, 2 + len), detail);
 }
 
-function message(b: Uint8Array, start: number, end: number): AppMatch | null {
+function message(b: Uint8Array, start: number, end: number, detail: boolean): AppMatch | null {
   if (end - start < HEADER + 1) return null;
   const flags = u16be(b, start + 2);
   const qr = (flags & 0x8000) !== 0;
@@ -58,23 +58,24 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
   // A query carries no error code (mDNS queries may carry known answers, RFC 6762 §7.1).
   if (!qr && rcode !== 0) return null;
   let i = start + HEADER;
+  // The name text is built only for the detail; `total` > 0 once a whole label was read.
   let name = '';
   let total = 0;
   for (;;) {
     // The flow table keeps only the first bytes: a name cut by their end still counts
     // once a whole label has been checked.
-    if (i >= end) return name === '' ? null : cutName(qr, opcode, name);
+    if (i >= end) return total === 0 ? null : cutName(qr, opcode, name, detail);
     const len = b[i]!;
     if (len === 0) { i++; break; }
     if (len > 63) return null; // no compression pointer can precede the first name
     if (i + 1 + len > end) {
       for (let k = i + 1; k < end; k++) if (!isVisible(b[k]!)) return null;
-      return name === '' ? null : cutName(qr, opcode, name);
+      return total === 0 ? null : cutName(qr, opcode, name, detail);
     }
     total += len + 1;
     if (total > 254) return null;
     for (let k = i + 1; k <= i + len; k++) if (!isVisible(b[k]!)) return null;
-    name += (name === '' ? '' : '.') + String.fromCharCode(...b.subarray(i + 1, i + 1 + len));
+    if (detail) name += (name === '' ? '' : '.') + String.fromCharCode(...b.subarray(i + 1, i + 1 + len));
     i += 1 + len;
   }
   let type = '';
@@ -86,10 +87,11 @@ function message(b: Uint8Array, start: number, end: number): AppMatch | null {
     if ((qtype === 0x20 || qtype === 0x21) && isNetbiosName(b, start + HEADER)) return null;
     type = QTYPES[qtype] ?? `TYPE${qtype}`;
   }
-  let detail = `${opName(qr, opcode)} ${name === '' ? '.' : name}`;
-  if (type !== '') detail += ` ${type}`;
-  if (qr && rcode !== 0) detail += ` ${RCODES[rcode] ?? `RCODE${rcode}`}`;
-  return { detail };
+  if (!detail) return NO_DETAIL;
+  let text = `${opName(qr, opcode)} ${name === '' ? '.' : name}`;
+  if (type !== '') text += ` ${type}`;
+  if (qr && rcode !== 0) text += ` ${RCODES[rcode] ?? `RCODE${rcode}`}`;
+  return { detail: text };
 }
 
 function opName(qr: boolean, opcode: number): string {
@@ -97,8 +99,8 @@ function opName(qr: boolean, opcode: number): string {
 }
 
 /** Detail for a first name cut by the end of the bytes: what was read, marked as cut. */
-function cutName(qr: boolean, opcode: number, name: string): AppMatch {
-  return { detail: `${opName(qr, opcode)} ${name}...` };
+function cutName(qr: boolean, opcode: number, name: string, detail: boolean): AppMatch {
+  return detail ? { detail: `${opName(qr, opcode)} ${name}...` } : NO_DETAIL;
 }
 
 /** RFC 1001 §14.1: a single 32-byte label of letters 'A'-'P' (a first-level encoded NetBIOS name). */

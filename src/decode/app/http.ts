@@ -8,7 +8,7 @@
  * methods that Windows clients send; RFC 9110 §7.2 for Host.
  */
 import {
-  type AppMatch, asciiText, hasAscii, hasAsciiNoCase, isDigit, isVisible, lineEnd, nextLine,
+  type AppMatch, NO_DETAIL, asciiText, hasAscii, hasAsciiNoCase, isDigit, isVisible, lineEnd, nextLine,
 } from './bytes.js';
 
 /** Request methods we accept (an unknown token is not evidence of HTTP). */
@@ -25,13 +25,13 @@ const HOST_SCAN_LIMIT = 4096;
  * within the bytes) or response (status code). Requests are accepted when the
  * request line is cut by the capture after the method and the start of the target.
  */
-export function identifyHttp(b: Uint8Array, _fromClient: boolean): AppMatch | null {
+export function identifyHttp(b: Uint8Array, _fromClient: boolean, detail = true): AppMatch | null {
   if (isHttpVersionAt(b, 0)) {
     // "HTTP/1.1 200": version, one SP, three digits, then SP or the line end.
     if (b.length < 12 || b[8] !== 0x20) return null;
     if (!isDigit(b[9]!) || !isDigit(b[10]!) || !isDigit(b[11]!) || b[9]! < 0x31 || b[9]! > 0x35) return null;
     if (b.length > 12 && b[12] !== 0x20 && b[12] !== 0x0d && b[12] !== 0x0a) return null;
-    return { detail: asciiText(b, 9, 12) };
+    return detail ? { detail: asciiText(b, 9, 12) } : NO_DETAIL;
   }
   const method = methodAt(b);
   if (method === null) return null;
@@ -50,6 +50,7 @@ export function identifyHttp(b: Uint8Array, _fromClient: boolean): AppMatch | nu
   if (i + 8 > b.length) return { detail: method };
   i += 8;
   if (i < b.length && b[i] !== 0x0d && b[i] !== 0x0a) return null;
+  if (!detail) return NO_DETAIL;
   const host = hostHeader(b, i);
   return { detail: host === null ? method : `${method} ${host}` };
 }

@@ -9,13 +9,13 @@
  * nothing stay `unknown`: the port alone never names a protocol.
  */
 import type { AppProto } from '../../classify/types.js';
-import type { AppIdentifier } from './bytes.js';
+import type { AppIdentifier, AppMatch } from './bytes.js';
 import { identifyAmqp } from './amqp.js';
 import { identifyDns, identifyDnsTcp } from './dns.js';
-import { identifyHttp } from './http.js';
+import { HTTP_METHODS, identifyHttp } from './http.js';
 import { identifyRdp } from './rdp.js';
 import { identifySilverlight } from './silverlight.js';
-import { identifySip } from './sip.js';
+import { SIP_METHODS, identifySip } from './sip.js';
 import { identifySmb, identifySmb2 } from './smb.js';
 import { identifySmtp, isTwoTwentyGreeting } from './smtp.js';
 import { identifySnmp } from './snmp.js';
@@ -38,6 +38,21 @@ export interface AppIdentifierEntry {
   app: Exclude<AppProto, 'unknown'>;
   tcp: AppIdentifier | null;
   udp: AppIdentifier | null;
+  /**
+   * The byte values a match can start with (256 flags, from `firstBytes`), so that
+   * identifiers are skipped without being called when neither side can be theirs.
+   * Absent: any first byte. test/decode/app/shortcuts.test.ts checks each list.
+   */
+  first?: Uint8Array;
+  /** true when the identifier reads `fromClient` (absent: it answers the same for both sides). */
+  sided?: boolean;
+}
+
+/** Flags for the 256 byte values, set for the bytes and the first characters of the strings given. */
+export function firstBytes(...values: (number | string)[]): Uint8Array {
+  const flags = new Uint8Array(256);
+  for (const v of values) flags[typeof v === 'number' ? v : v.charCodeAt(0)] = 1;
+  return flags;
 }
 
 /**
@@ -47,18 +62,30 @@ export interface AppIdentifierEntry {
  * answered in SMB2 when the dialect is upgraded.
  */
 export const IDENTIFIERS: readonly AppIdentifierEntry[] = [
-  { app: 'tls', tcp: identifyTls, udp: null },
-  { app: 'smb2', tcp: identifySmb2, udp: null },
-  { app: 'smb', tcp: identifySmb, udp: null },
-  { app: 'amqp', tcp: identifyAmqp, udp: null },
-  { app: 'rdp', tcp: identifyRdp, udp: null },
-  { app: 'tds', tcp: identifyTds, udp: null },
-  { app: 'sip', tcp: identifySip, udp: identifySip },
-  { app: 'http', tcp: identifyHttp, udp: null },
-  { app: 'silverlight-policy', tcp: identifySilverlight, udp: null },
-  { app: 'smtp', tcp: identifySmtp, udp: null },
+  // Handshake record (content type 22).
+  { app: 'tls', tcp: identifyTls, udp: null, first: firstBytes(0x16) },
+  // NetBIOS session message (type 0).
+  { app: 'smb2', tcp: identifySmb2, udp: null, first: firstBytes(0x00) },
+  // NetBIOS session message, request, positive or negative response.
+  { app: 'smb', tcp: identifySmb, udp: null, first: firstBytes(0x00, 0x81, 0x82, 0x83) },
+  // "AMQP" protocol header, method frame (1), heartbeat frame (8).
+  { app: 'amqp', tcp: identifyAmqp, udp: null, first: firstBytes('A', 0x01, 0x08), sided: true },
+  // TPKT version 3.
+  { app: 'rdp', tcp: identifyRdp, udp: null, first: firstBytes(0x03), sided: true },
+  // TDS packet types: SQL batch, RPC, response, Login7, pre-login.
+  { app: 'tds', tcp: identifyTds, udp: null, first: firstBytes(0x01, 0x03, 0x04, 0x10, 0x12), sided: true },
+  // "SIP/2.0" status line or a request method.
+  { app: 'sip', tcp: identifySip, udp: identifySip, first: firstBytes('S', ...SIP_METHODS) },
+  // "HTTP/1.x" status line or a request method.
+  { app: 'http', tcp: identifyHttp, udp: null, first: firstBytes('H', ...HTTP_METHODS) },
+  // The request's '<', or a response's '<', UTF-8 BOM or leading white space.
+  { app: 'silverlight-policy', tcp: identifySilverlight, udp: null, first: firstBytes('<', 0xef, ' ', '\t', '\r', '\n'), sided: true },
+  // EHLO/HELO in either case, or a "220" banner.
+  { app: 'smtp', tcp: identifySmtp, udp: null, first: firstBytes('E', 'e', 'H', 'h', '2'), sided: true },
+  // The message ID or the TCP length prefix: any byte.
   { app: 'dns', tcp: identifyDnsTcp, udp: identifyDns },
-  { app: 'snmp', tcp: null, udp: identifySnmp },
+  // BER SEQUENCE.
+  { app: 'snmp', tcp: null, udp: identifySnmp, first: firstBytes(0x30) },
 ];
 
 /** Usual server ports per protocol, used only to break ties between protocols that all matched. */
@@ -93,36 +120,77 @@ export function identifyApp(
   serverPort: number,
   table: readonly AppIdentifierEntry[] = IDENTIFIERS,
 ): AppIdentification {
-  if (proto !== 'tcp' && proto !== 'udp') return { app: 'unknown', detail: null };
-  const c = client !== null && client.length > 0 ? client : null;
-  const s = server !== null && server.length > 0 ? server : null;
-  // When no SYN was seen the flow table may have guessed the roles wrong, so the
-  // swapped reading is tried, but only when the bytes say nothing the right way round.
-  const best = bestMatch(c, s, proto, serverPort, table) ?? bestMatch(s, c, proto, serverPort, table);
-  if (best !== null) return best;
-  if (proto === 'tcp' && s !== null && SMTP_GREETING_PORTS.includes(serverPort) && isTwoTwentyGreeting(s)
-    && (c === null || !looksLikeOtherClientCommand(c))) {
-    return { app: 'smtp', detail: 'greeting' };
-  }
-  return { app: 'unknown', detail: null };
+  const i = pick(client, server, proto, serverPort, table, true);
+  if (i === GREETING) return { app: 'smtp', detail: 'greeting' };
+  if (i === NONE) return { app: 'unknown', detail: null };
+  return { app: table[i]!.app, detail: joinDetail(pickedC?.detail ?? null, pickedS?.detail ?? null) };
 }
 
-function bestMatch(
+/**
+ * The protocol alone, as `identifyApp` names it, without building the detail: what
+ * classification needs for every flow.
+ */
+export function identifyAppProto(client: Uint8Array | null, server: Uint8Array | null, proto: AppTransport,
+  serverPort: number): AppProto {
+  const i = pick(client, server, proto, serverPort, IDENTIFIERS, false);
+  return i === GREETING ? 'smtp' : i === NONE ? 'unknown' : IDENTIFIERS[i]!.app;
+}
+
+/** `pick` results besides a table index. */
+const NONE = -1;
+const GREETING = -2;
+
+/** The matches of the entry `bestEntry` returned (what each side's bytes said). */
+let pickedC: AppMatch | null = null;
+let pickedS: AppMatch | null = null;
+
+/** Index in `table` of the flow's protocol, GREETING for a bare SMTP greeting, or NONE. */
+function pick(client: Uint8Array | null, server: Uint8Array | null, proto: AppTransport, serverPort: number,
+  table: readonly AppIdentifierEntry[], detail: boolean): number {
+  if (proto !== 'tcp' && proto !== 'udp') return NONE;
+  const c = client !== null && client.length > 0 ? client : null;
+  const s = server !== null && server.length > 0 ? server : null;
+  if (c === null && s === null) return NONE;
+  // When no SYN was seen the flow table may have guessed the roles wrong, so the
+  // swapped reading is tried, but only when the bytes say nothing the right way round.
+  let i = bestEntry(c, s, proto, serverPort, table, detail, false);
+  if (i === NONE) i = bestEntry(s, c, proto, serverPort, table, detail, true);
+  if (i !== NONE) return i;
+  if (proto === 'tcp' && s !== null && SMTP_GREETING_PORTS.includes(serverPort) && isTwoTwentyGreeting(s)
+    && (c === null || !looksLikeOtherClientCommand(c))) {
+    return GREETING;
+  }
+  return NONE;
+}
+
+/**
+ * The first entry that matches, unless a later one matches whose usual port is the
+ * server port; NONE when nothing matches. In the `swapped` reading, identifiers
+ * blind to the side (not `sided`) are not asked again: they already said no.
+ */
+function bestEntry(
   c: Uint8Array | null, s: Uint8Array | null, proto: 'tcp' | 'udp', serverPort: number,
-  table: readonly AppIdentifierEntry[],
-): AppIdentification | null {
-  let best: AppIdentification | null = null;
-  let bestOnPort = false;
-  for (const entry of table) {
+  table: readonly AppIdentifierEntry[], detail: boolean, swapped: boolean,
+): number {
+  let best = NONE;
+  pickedC = null;
+  pickedS = null;
+  for (let i = 0; i < table.length; i++) {
+    const entry = table[i]!;
     const fn = proto === 'tcp' ? entry.tcp : entry.udp;
-    if (fn === null) continue;
-    const cm = c === null ? null : fn(c, true);
-    const sm = s === null ? null : fn(s, false);
+    if (fn === null || (swapped && entry.sided !== true)) continue;
+    // After a match only a protocol on its usual port can still win.
+    if (best !== NONE && !USUAL_PORTS[entry.app].includes(serverPort)) continue;
+    // A side whose first byte the identifier cannot start with is not offered to it.
+    const first = entry.first;
+    const cm = c === null || (first !== undefined && first[c[0]!] !== 1) ? null : fn(c, true, detail);
+    const sm = s === null || (first !== undefined && first[s[0]!] !== 1) ? null : fn(s, false, detail);
     if (cm === null && sm === null) continue;
-    const onPort = USUAL_PORTS[entry.app].includes(serverPort);
-    if (best !== null && (bestOnPort || !onPort)) continue;
-    best = { app: entry.app, detail: joinDetail(cm?.detail ?? null, sm?.detail ?? null) };
-    bestOnPort = onPort;
+    best = i;
+    pickedC = cm;
+    pickedS = sm;
+    // Nothing later displaces a match on its usual port.
+    if (USUAL_PORTS[entry.app].includes(serverPort)) break;
   }
   return best;
 }

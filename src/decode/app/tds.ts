@@ -17,7 +17,7 @@
  * §2.2.7 token stream types seen first in a server response (LOGINACK 0xAD,
  * ENVCHANGE 0xE3, ERROR 0xAA, INFO 0xAB, DONE 0xFD, COLMETADATA 0x81).
  */
-import { type AppMatch, u16be, u32le } from './bytes.js';
+import { type AppMatch, NO_DETAIL, u16be, u32le } from './bytes.js';
 
 const TYPE_SQL_BATCH = 0x01;
 const TYPE_RPC = 0x03;
@@ -38,7 +38,7 @@ const RESPONSE_FIRST_TOKENS = new Set([0xad, 0xe3, 0xaa, 0xab, 0xfd, 0x81]);
  * (PRELOGIN response or a token stream). The header length must be consistent
  * (8 < length <= 32768) and the body must parse as far as the bytes go.
  */
-export function identifyTds(b: Uint8Array, fromClient: boolean): AppMatch | null {
+export function identifyTds(b: Uint8Array, fromClient: boolean, detail = true): AppMatch | null {
   if (b.length < HEADER) return null;
   const type = b[0]!;
   const status = b[1]!;
@@ -46,26 +46,27 @@ export function identifyTds(b: Uint8Array, fromClient: boolean): AppMatch | null
   if ((status & ~0x1f) !== 0 || len <= HEADER || len > MAX_PACKET || b[7] !== 0) return null;
   const end = Math.min(b.length, len);
   if (fromClient) {
-    if (type === TYPE_PRELOGIN) return prelogin(b, end, len, 'prelogin');
-    if (type === TYPE_LOGIN7) return login7(b, end, len);
+    if (type === TYPE_PRELOGIN) return prelogin(b, end, len, 'prelogin', detail);
+    if (type === TYPE_LOGIN7) return login7(b, end, len, detail);
     if (type === TYPE_SQL_BATCH) return request(b, end, len, 'sql-batch');
     if (type === TYPE_RPC) return request(b, end, len, 'rpc');
     return null;
   }
   if (type !== TYPE_RESPONSE) return null;
-  const pl = prelogin(b, end, len, 'prelogin-response');
+  const pl = prelogin(b, end, len, 'prelogin-response', detail);
   if (pl !== null) return pl;
   if (end > HEADER && RESPONSE_FIRST_TOKENS.has(b[HEADER]!)) return { detail: 'response' };
   return null;
 }
 
 /** Walks the PRELOGIN option table; offsets are relative to the body and must stay inside it. */
-function prelogin(b: Uint8Array, end: number, len: number, what: string): AppMatch | null {
+function prelogin(b: Uint8Array, end: number, len: number, what: string, detail: boolean): AppMatch | null {
   const bodyLen = len - HEADER;
   let i = HEADER;
   let first = true;
-  let version: string | null = null;
-  let encryption: string | null = null;
+  // Where the VERSION and ENCRYPTION values lie (-1: not within the bytes); read only for the detail.
+  let versionAt = -1;
+  let encryptionAt = -1;
   while (i < end) {
     const token = b[i]!;
     if (token === PL_TERMINATOR) break;
@@ -75,20 +76,18 @@ function prelogin(b: Uint8Array, end: number, len: number, what: string): AppMat
     if (first && (token !== PL_VERSION || olen !== 6)) return null;
     if (token > 0x08 || off + olen > bodyLen || off < 6) return null;
     const at = HEADER + off;
-    if (token === PL_VERSION && at + 4 <= end) {
-      version = `${b[at]}.${b[at + 1]}.${u16be(b, at + 2)}`;
-    } else if (token === PL_ENCRYPTION && olen >= 1 && at < end) {
-      encryption = ENCRYPTION_NAMES[b[at]!] ?? `0x${b[at]!.toString(16)}`;
-    }
+    if (token === PL_VERSION && at + 4 <= end) versionAt = at;
+    else if (token === PL_ENCRYPTION && olen >= 1 && at < end) encryptionAt = at;
     first = false;
     i += 5;
   }
   // Nothing but a header, or a table without its VERSION entry, is no evidence.
   if (first) return null;
-  let detail = what;
-  if (version !== null) detail += ` version=${version}`;
-  if (encryption !== null) detail += ` encrypt=${encryption}`;
-  return { detail };
+  if (!detail) return NO_DETAIL;
+  let text = what;
+  if (versionAt >= 0) text += ` version=${b[versionAt]}.${b[versionAt + 1]}.${u16be(b, versionAt + 2)}`;
+  if (encryptionAt >= 0) text += ` encrypt=${ENCRYPTION_NAMES[b[encryptionAt]!] ?? `0x${b[encryptionAt]!.toString(16)}`}`;
+  return { detail: text };
 }
 
 /**
@@ -127,12 +126,13 @@ function request(b: Uint8Array, end: number, len: number, what: string): AppMatc
 }
 
 /** LOGIN7: its own Length field covers the login record; TDSVersion's top byte is 0x70-0x74 (7.x) or 0x08 (8.0). */
-function login7(b: Uint8Array, end: number, len: number): AppMatch | null {
+function login7(b: Uint8Array, end: number, len: number, detail: boolean): AppMatch | null {
   if (end < HEADER + 8) return null;
   const loginLen = u32le(b, HEADER);
   const ver = u32le(b, HEADER + 4);
   const major = ver >>> 24;
   if (loginLen < 94 || loginLen > 0xffff || loginLen < len - HEADER) return null;
   if (!((major >= 0x70 && major <= 0x74) || ver === 0x08000000)) return null;
+  if (!detail) return NO_DETAIL;
   return { detail: `login7 tds=${ver === 0x08000000 ? '8.0' : `7.${major - 0x70}`}` };
 }
