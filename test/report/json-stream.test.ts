@@ -52,6 +52,16 @@ describe('flowText', () => {
     for (const f of r.flows) expect(text).toContain(`\n${flowText(f)}`);
   });
 
+  it('writes odd numbers and strings as JSON.stringify does', () => {
+    const f0 = sampleReport().flows[0]!;
+    const odd = [
+      { ...f0, id: 0, first: -0, last: 1e21, packets: { client: -5, server: 2 ** 53 + 2 }, bytes: { client: NaN, server: Infinity } },
+      { ...f0, first: 0.000001, last: 1e-7, vlans: [0, 4095, -1.5], reason: 'tab\there "quoted" back\\slash \u0001 \ud800 lone', history: '' },
+      { ...f0, service: 'é', rule: '日本', reasonCode: '\u007f\u0080', client: '[2001:db8::1]:0', icmp: [{ type: 3, code: 13, from: '\n', count: 0.5 }] },
+    ];
+    for (const f of odd) expect(flowText(f)).toBe(flowTextGeneric(f));
+  });
+
   it('falls back to the generic form for flows with extra fields', () => {
     const f = { ...sampleReport().flows[0]!, extra: 'x' };
     expect(flowText(f)).toBe(flowTextGeneric(f));
