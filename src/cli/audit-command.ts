@@ -6,13 +6,14 @@ import { UsageError } from '../errors.js';
 import { runAudit } from '../pipeline/audit.js';
 import type { DashboardSnapshot } from '../pipeline/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
-import { REPORTERS, type ReportFormat } from '../report/index.js';
+import type { ReportFormat } from '../report/index.js';
+import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
 import { ndjsonFlowLine } from '../report/ndjson.js';
 import { toReportFlow } from '../report/build.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
-import { loadDesign, Output, reportOptions } from './common.js';
+import { loadDesign, Output, reportOptions, writeReport } from './common.js';
 
 /** Flags of the audit command (as commander gives them). */
 export interface AuditFlags {
@@ -45,6 +46,8 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   const started = Date.now();
 
   let onFlows: ((b: ClassifiedFlow[]) => void) | undefined;
+  const spill = format === 'json' ? new JsonFlowSpill() : null;
+  if (spill) onFlows = (batch) => spill.addBatch(batch);
   if (format === 'ndjson') {
     onFlows = (batch) => {
       let s = '';
@@ -69,7 +72,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       design,
       site,
       flow,
-      keepFlows: format === 'json' || !!flags.all,
+      keepFlows: !!flags.all && format !== 'json',
       onFlows,
       onProgress: progress
         ? (p) => progress.update({ ...p, elapsedSec: (Date.now() - started) / 1000 })
@@ -83,8 +86,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
     if (dashboardDone) await dashboardDone;
   }
 
-  if (format === 'ndjson') out.write(REPORTERS.ndjson({ ...report, flows: [] }, opts));
-  else out.write(REPORTERS[format](report, opts));
+  await writeReport(report, format, out, opts, spill);
   out.close();
 
   let failed = false;

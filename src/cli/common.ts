@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
-import type { ReportOptions } from '../report/index.js';
+import { REPORTERS, type ReportFormat, type ReportOptions } from '../report/index.js';
+import type { JsonFlowSpill } from '../report/json-stream.js';
 
 /** Loads the site file (if any) and resolves the design. */
 export function loadDesign(sitePath: string | undefined): { design: ResolvedDesign; site: AuditReport['site'] } {
@@ -25,6 +26,10 @@ export class Output {
     } catch (e) {
       throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
     }
+  }
+  /** Where the streamed JSON writer writes: the file descriptor, or stdout as a stream. */
+  get sink(): number | NodeJS.WritableStream {
+    return this.fd ?? process.stdout;
   }
   /** true when output goes to a terminal (colours, width). */
   get isTTY(): boolean {
@@ -45,4 +50,24 @@ export function reportOptions(out: Output, all: boolean): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
   return { color, all, width };
+}
+
+/**
+ * Writes the final report. JSON comes from the flow spill (flows were written to a
+ * temp file as they ended, so memory does not grow with the capture); NDJSON flow
+ * lines were streamed already, so only its summary line is left.
+ */
+export async function writeReport(report: AuditReport, format: ReportFormat, out: Output, opts: ReportOptions,
+  spill: JsonFlowSpill | null): Promise<void> {
+  if (spill) {
+    try {
+      await spill.write(report, out.sink);
+    } finally {
+      spill.close();
+    }
+  } else if (format === 'ndjson') {
+    out.write(REPORTERS.ndjson({ ...report, flows: [] }, opts));
+  } else {
+    out.write(REPORTERS[format](report, opts));
+  }
 }

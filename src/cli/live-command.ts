@@ -6,11 +6,12 @@ import { Subject } from 'rxjs';
 import { runLive } from '../pipeline/live.js';
 import type { DashboardSnapshot } from '../pipeline/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
-import { REPORTERS, type ReportFormat } from '../report/index.js';
+import type { ReportFormat } from '../report/index.js';
+import { JsonFlowSpill } from '../report/json-stream.js';
 import { ndjsonFlowLine } from '../report/ndjson.js';
 import { toReportFlow } from '../report/build.js';
 import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
-import { loadDesign, Output, reportOptions } from './common.js';
+import { loadDesign, Output, reportOptions, writeReport } from './common.js';
 
 /** Flags of the live command. */
 export interface LiveFlags {
@@ -37,7 +38,9 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
   const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
 
+  const spill = format === 'json' ? new JsonFlowSpill() : null;
   const onFlows = (batch: ClassifiedFlow[]): void => {
+    spill?.addBatch(batch);
     let s = '';
     for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
     events?.write(s);
@@ -65,7 +68,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       bufferSize: bufferMiB * 1024 * 1024,
       design,
       site,
-      keepFlows: format === 'json',
+      keepFlows: false,
       durationSec: duration,
       onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
@@ -78,8 +81,6 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboardDone) await dashboardDone;
     events?.close();
   }
-  const opts = reportOptions(stdout, false);
-  if (format === 'ndjson') stdout.write(REPORTERS.ndjson({ ...report, flows: [] }, opts));
-  else stdout.write(REPORTERS[format](report, opts));
+  await writeReport(report, format, stdout, reportOptions(stdout, false), spill);
   return findingsExitCode(report, failOn);
 }

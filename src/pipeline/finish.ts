@@ -43,5 +43,6 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     coverage: acc.coverage.rows(empty ? 0 : engine.last - engine.first),
     conflicts: findConflicts(design),
     summary: { ...acc.counts },
+    findings: acc.grouper.result(),
   };
 }
