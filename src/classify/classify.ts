@@ -7,6 +7,7 @@ import type { FlowRecord } from '../flow/types.js';
 import type { AddressSet } from '../design/address.js';
 import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
 import { WFO_PROTOCOLS } from '../design/rules.js';
+import { MASK_BITS } from '../design/rule-index.js';
 import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
 import type { AppProto, ClassifiedFlow, Verdict } from './types.js';
 
@@ -106,37 +107,42 @@ function unreachWhat(family: 4 | 6, code: number): string {
 }
 
 /**
- * Where a matched flow's reason values come from: a designed rule (sentences memoised
- * per rule and port) or an allow entry of the site file.
+ * The sentence of a matched flow: from its designed rule (memoised per rule and port)
+ * or, when `r` is null, from the allow entry of the site file it matched.
  */
-type Match = { rule: ResolvedRule; port: number; allow: null } | { rule: null; port: number; allow: ResolvedAllow };
-
-function matchText(code: ReasonCode, f: FlowRecord, m: Match, extra: Extra = null): string {
-  if (m.rule !== null) return ruleReason(code, f, m.rule, m.port, extra);
-  const name = m.allow.entry.name;
+function matchText(code: ReasonCode, f: FlowRecord, r: ResolvedRule | null, allow: ResolvedAllow | null, port: number,
+  extra: Extra): string {
+  if (r !== null) return ruleReason(code, f, r, port, extra);
+  const name = allow!.entry.name;
   return reasonText(code, { ...vars(f, null), name, rule: `allow.${name}`, service: name, ...extra });
 }
 
-/** Verdict of a flow that matches a designed rule (or an allow entry), from its outcome. */
-function byOutcome(f: FlowRecord, app: AppProto, m: Match, service: string | null, ruleId: string | null,
-  okCode: ReasonCode): ClassifiedFlow {
-  const r = m.rule;
-  const failed = f.outcome === 'unanswered' || f.outcome === 'rejected' || f.outcome === 'unreachable' || f.outcome === 'no-reply-yet';
-  const icmp = failed ? icmpReason(f) : null;
+/** Verdict of a flow that matches a designed rule `r` (or, with `r` null, an allow entry), from its outcome. */
+function byOutcome(f: FlowRecord, app: AppProto, r: ResolvedRule | null, allow: ResolvedAllow | null, port: number,
+  service: string | null, ruleId: string | null, okCode: ReasonCode): ClassifiedFlow {
+  const o = f.outcome;
+  const icmp = o === 'unanswered' || o === 'rejected' || o === 'unreachable' || o === 'no-reply-yet' ? icmpReason(f) : null;
   const mismatch = r !== null && appContradicts(r.app, app);
-  const mm = mismatch ? { found: APP_NAMES[app], want: APP_NAMES[r!.app!] } : null;
-  const res = (verdict: Verdict, code: ReasonCode, text: string, mis: boolean): ClassifiedFlow =>
-    result(f, app, verdict, code, text, r, mis, service, ruleId);
-  if (icmp) return withMismatch(res('blocked', icmp.code, matchText(icmp.code, f, m, { from: icmp.from, what: icmp.what }), mismatch), mm);
-  if (f.outcome === 'unanswered') return withMismatch(res('blocked', 'blocked-no-reply', matchText('blocked-no-reply', f, m), mismatch), mm);
-  if (f.outcome === 'rejected') return withMismatch(res('blocked', 'blocked-refused', matchText('blocked-refused', f, m), mismatch), mm);
-  if (f.outcome === 'unreachable') {
-    return withMismatch(res('blocked', 'blocked-unreachable', matchText('blocked-unreachable', f, m, { from: '?', what: 'no detail' }), mismatch), mm);
+  let verdict: Verdict = 'blocked';
+  let code: ReasonCode;
+  let extra: Extra = null;
+  if (icmp) {
+    code = icmp.code;
+    extra = { from: icmp.from, what: icmp.what };
+  } else if (o === 'unanswered') code = 'blocked-no-reply';
+  else if (o === 'rejected') code = 'blocked-refused';
+  else if (o === 'unreachable') {
+    code = 'blocked-unreachable';
+    extra = { from: '?', what: 'no detail' };
+  } else {
+    verdict = 'expected';
+    if (mismatch) {
+      code = 'protocol-mismatch';
+      extra = { found: APP_NAMES[app], want: APP_NAMES[r!.app!] };
+    } else code = o === 'no-reply-yet' ? 'unverifiable' : o === 'one-sided' ? 'expected-one-sided' : okCode;
   }
-  if (mm) return res('expected', 'protocol-mismatch', matchText('protocol-mismatch', f, m, mm), true);
-  if (f.outcome === 'no-reply-yet') return res('expected', 'unverifiable', matchText('unverifiable', f, m), false);
-  if (f.outcome === 'one-sided') return res('expected', 'expected-one-sided', matchText('expected-one-sided', f, m), false);
-  return res('expected', okCode, matchText(okCode, f, m), false);
+  const cf = result(f, app, verdict, code, matchText(code, f, r, allow, port, extra), r, mismatch, service, ruleId);
+  return verdict === 'blocked' && mismatch ? withMismatch(cf, { found: APP_NAMES[app], want: APP_NAMES[r!.app!] }) : cf;
 }
 
 function withMismatch(cf: ClassifiedFlow, mm: { found: string; want: string } | null): ClassifiedFlow {
@@ -158,16 +164,22 @@ function cloudEnd(f: FlowRecord, d: ResolvedDesign): string | null {
 function matchActive(f: FlowRecord, d: ResolvedDesign, app: AppProto, t: 'tcp' | 'udp',
   opener: readonly number[], listener: readonly number[], port: number): ClassifiedFlow | null {
   const fam = f.family;
+  const list = d.activeByPort.at(t, port);
   let first: ResolvedRule | null = null;
+  // Further fitting rules as bits of `list` (one shared id array per set), or ids when the list is too long for that.
+  let mask = 0;
   let also: string[] | null = null;
-  for (const r of d.activeByPort.at(t, port)) {
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     if (!fitsHosts(r, fam, opener, listener)) continue;
     if (first === null) first = r;
+    else if (list.length <= MASK_BITS) mask |= 1 << i;
     else (also ??= []).push(r.id);
   }
   if (first === null) return null;
-  const cf = byOutcome(f, app, { rule: first, port, allow: null }, first.service, first.id, 'expected');
-  if (also) cf.alsoMatched = also;
+  const cf = byOutcome(f, app, first, null, port, first.service, first.id, 'expected');
+  if (mask !== 0) cf.alsoMatched = d.activeByPort.ids(t, port, mask);
+  else if (also) cf.alsoMatched = also;
   return cf;
 }
 
@@ -195,7 +207,7 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
   for (const a of d.allow) {
     if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6') : (a.proto !== t || a.port !== f.serverPort)) continue;
     if (!a.to.has(fam, f.serverWords) || !a.from.has(fam, f.clientWords)) continue;
-    return byOutcome(f, app, { rule: null, port: f.serverPort, allow: a }, null, `allow.${a.entry.name}`, 'allowed');
+    return byOutcome(f, app, null, a, f.serverPort, null, `allow.${a.entry.name}`, 'allowed');
   }
 
   if (t !== null && !f.guessed && !noSite) {
