@@ -6,8 +6,7 @@
 import type { FlowRecord } from '../flow/types.js';
 import type { AddressSet } from '../design/address.js';
 import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
-import { WFO_PROTOCOLS } from '../design/rules.js';
-import { MASK_BITS } from '../design/rule-index.js';
+import { WFO_PROTOCOLS, type Direction } from '../design/rules.js';
 import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
 import type { AppProto, ClassifiedFlow, Verdict } from './types.js';
 
@@ -35,9 +34,9 @@ function fits(r: ResolvedRule, fam: 4 | 6, opener: readonly number[], listener: 
   return r.ports.includes(port) && fitsHosts(r, fam, opener, listener, hostSet, peerSet);
 }
 
-/** `fits` for a rule already known to hold the port (taken from the design's port index). */
-function fitsHosts(r: ResolvedRule, fam: 4 | 6, opener: readonly number[], listener: readonly number[],
-  hostSet: AddressSet = r.hostSet, peerSet: AddressSet = r.peerSet): boolean {
+/** `fits` for a rule (or a shape of rules) already known to hold the port (taken from the design's port index). */
+function fitsHosts(r: { direction: Direction; hostSet: AddressSet; peerSet: AddressSet }, fam: 4 | 6,
+  opener: readonly number[], listener: readonly number[], hostSet: AddressSet = r.hostSet, peerSet: AddressSet = r.peerSet): boolean {
   if (r.direction !== 'outbound' && hostSet.has(fam, listener) && peerSet.has(fam, opener)) return true;
   return r.direction !== 'inbound' && hostSet.has(fam, opener) && peerSet.has(fam, listener);
 }
@@ -164,22 +163,32 @@ function cloudEnd(f: FlowRecord, d: ResolvedDesign): string | null {
 function matchActive(f: FlowRecord, d: ResolvedDesign, app: AppProto, t: 'tcp' | 'udp',
   opener: readonly number[], listener: readonly number[], port: number): ClassifiedFlow | null {
   const fam = f.family;
-  const list = d.activeByPort.at(t, port);
-  let first: ResolvedRule | null = null;
-  // Further fitting rules as bits of `list` (one shared id array per set), or ids when the list is too long for that.
+  const shapes = d.activeByPort.shapes(t, port);
+  if (shapes === null) return matchActiveLong(f, d, app, t, opener, listener, port);
+  // Bits of the port's rule list that fit: the first is the match, the rest also matched.
   let mask = 0;
+  for (const sh of shapes) if (fitsHosts(sh, fam, opener, listener)) mask |= sh.mask;
+  if (mask === 0) return null;
+  const first = d.activeByPort.at(t, port)[31 - Math.clz32(mask & -mask)]!;
+  const cf = byOutcome(f, app, first, null, port, first.service, first.id, 'expected');
+  const rest = mask & (mask - 1);
+  if (rest !== 0) cf.alsoMatched = d.activeByPort.ids(t, port, rest);
+  return cf;
+}
+
+/** `matchActive` rule by rule, for a port that more rules hold than a bit mask has bits. */
+function matchActiveLong(f: FlowRecord, d: ResolvedDesign, app: AppProto, t: 'tcp' | 'udp',
+  opener: readonly number[], listener: readonly number[], port: number): ClassifiedFlow | null {
+  let first: ResolvedRule | null = null;
   let also: string[] | null = null;
-  for (let i = 0; i < list.length; i++) {
-    const r = list[i]!;
-    if (!fitsHosts(r, fam, opener, listener)) continue;
+  for (const r of d.activeByPort.at(t, port)) {
+    if (!fitsHosts(r, f.family, opener, listener)) continue;
     if (first === null) first = r;
-    else if (list.length <= MASK_BITS) mask |= 1 << i;
     else (also ??= []).push(r.id);
   }
   if (first === null) return null;
   const cf = byOutcome(f, app, first, null, port, first.service, first.id, 'expected');
-  if (mask !== 0) cf.alsoMatched = d.activeByPort.ids(t, port, mask);
-  else if (also) cf.alsoMatched = also;
+  if (also) cf.alsoMatched = also;
   return cf;
 }
 

@@ -63,26 +63,26 @@ function maskWord(prefix: number, wordIndex: number): number {
  * match everything (the role is unknown, as with no site file).
  */
 export class AddressSet {
-  /** IPv4 network and mask pairs. */
-  private readonly v4: Uint32Array;
-  /** IPv6: four network words then four mask words per entry. */
-  private readonly v6: Uint32Array;
+  /** IPv4 network and mask pairs (as int32: `&` yields int32, so matching stays in small integers). */
+  private readonly v4: Int32Array;
+  /** IPv6: four network words then four mask words per entry (int32 like v4). */
+  private readonly v6: Int32Array;
 
   private constructor(readonly specs: readonly AddressSpec[], readonly any: boolean) {
     const v4 = specs.filter((s) => s.family === 4);
     const v6 = specs.filter((s) => s.family === 6);
-    this.v4 = new Uint32Array(v4.length * 2);
+    this.v4 = new Int32Array(v4.length * 2);
     v4.forEach((s, i) => {
       const m = maskWord(s.prefix, 0);
-      this.v4[i * 2] = (s.words[0]! & m) >>> 0;
-      this.v4[i * 2 + 1] = m;
+      this.v4[i * 2] = s.words[0]! & m;
+      this.v4[i * 2 + 1] = m | 0;
     });
-    this.v6 = new Uint32Array(v6.length * 8);
+    this.v6 = new Int32Array(v6.length * 8);
     v6.forEach((s, i) => {
       for (let w = 0; w < 4; w++) {
         const m = maskWord(s.prefix, w);
-        this.v6[i * 8 + w] = (s.words[w]! & m) >>> 0;
-        this.v6[i * 8 + 4 + w] = m;
+        this.v6[i * 8 + w] = s.words[w]! & m;
+        this.v6[i * 8 + 4 + w] = m | 0;
       }
     });
   }
@@ -114,13 +114,13 @@ export class AddressSet {
     if (family === 4) {
       const w = words[0]!;
       const t = this.v4;
-      for (let i = 0; i < t.length; i += 2) if (((w & t[i + 1]!) >>> 0) === t[i]) return true;
+      for (let i = 0; i < t.length; i += 2) if ((w & t[i + 1]!) === t[i]) return true;
       return false;
     }
     const t = this.v6;
     for (let i = 0; i < t.length; i += 8) {
-      if (((words[0]! & t[i + 4]!) >>> 0) === t[i] && ((words[1]! & t[i + 5]!) >>> 0) === t[i + 1]
-        && ((words[2]! & t[i + 6]!) >>> 0) === t[i + 2] && ((words[3]! & t[i + 7]!) >>> 0) === t[i + 3]) return true;
+      if ((words[0]! & t[i + 4]!) === t[i] && (words[1]! & t[i + 5]!) === t[i + 1]
+        && (words[2]! & t[i + 6]!) === t[i + 2] && (words[3]! & t[i + 7]!) === t[i + 3]) return true;
     }
     return false;
   }
