@@ -66,19 +66,27 @@ type Extra = Readonly<Record<string, string | number>> | null;
 /**
  * The sentence of `code` for a flow on `port` that matched (or nearly matched) `r`.
  * Without per-flow values it depends only on the rule, the design and the port (the
- * flow's transport is the rule's), so it is built once per rule and port and shared;
- * `fixed` holds further values of that kind (the rule's module, modes). With
- * `perFlow` values (addresses) it is built for the flow.
+ * flow's transport is the rule's), so it is built once per rule and port and shared.
+ * With `perFlow` values (addresses) it is built for the flow.
  */
-function ruleReason(code: ReasonCode, f: FlowRecord, r: ResolvedRule, port: number, perFlow: Extra = null, fixed: Extra = null): string {
-  if (perFlow !== null) return reasonText(code, { ...vars(f, r, port), ...perFlow });
+function ruleReason(code: ReasonCode, f: FlowRecord, r: ResolvedRule, port: number, perFlow: Extra = null,
+  d: ResolvedDesign | null = null): string {
+  if (perFlow !== null) return reasonText(code, vars(f, r, port), perFlow);
   const key = ORDINAL[code] * 65536 + port;
   let s = r.sentences.get(key);
   if (s === undefined) {
-    s = reasonText(code, fixed === null ? vars(f, r, port) : { ...vars(f, r, port), ...fixed });
+    s = reasonText(code, vars(f, r, port), inactiveVars(code, r, d));
     r.sentences.set(key, s);
   }
   return s;
+}
+
+/** What the reasons for an inactive rule name besides the rule: its module, or its modes and the site's. */
+function inactiveVars(code: ReasonCode, r: ResolvedRule, d: ResolvedDesign | null): Extra {
+  const why = r.inactive;
+  if (code === 'module-not-enabled' && why?.kind === 'module') return { module: why.module };
+  if (code === 'mode-inactive' && why?.kind === 'mode' && d !== null) return { modes: why.modes.join('/'), mode: d.mode };
+  return null;
 }
 
 /** Empty values, for templates without placeholders. */
@@ -113,7 +121,11 @@ function matchText(code: ReasonCode, f: FlowRecord, r: ResolvedRule | null, allo
   extra: Extra): string {
   if (r !== null) return ruleReason(code, f, r, port, extra);
   const name = allow!.entry.name;
-  return reasonText(code, { ...vars(f, null), name, rule: `allow.${name}`, service: name, ...extra });
+  const v = vars(f, null);
+  v.name = name;
+  v.rule = `allow.${name}`;
+  v.service = name;
+  return reasonText(code, v, extra);
 }
 
 /** Verdict of a flow that matches a designed rule `r` (or, with `r` null, an allow entry), from its outcome. */
@@ -234,14 +246,14 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
 
   if (noSite) {
     if (WFO_PROTOCOLS.includes(app)) {
-      return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }), null, true);
+      return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', vars(f, null), { found: APP_NAMES[app] }), null, true);
     }
     return result(f, app, 'ignored', 'no-site', reasonText('no-site', vars(f, null)), null);
   }
 
   const cloudIp = cloudEnd(f, d);
   if (cloudIp !== null && d.mode !== 'hybrid') {
-    return result(f, app, 'unexpected', 'cloud-not-in-mode', reasonText('cloud-not-in-mode', { ...vars(f, null), cloudIp, mode: d.mode }), null);
+    return result(f, app, 'unexpected', 'cloud-not-in-mode', reasonText('cloud-not-in-mode', vars(f, null), { cloudIp, mode: d.mode }), null);
   }
 
   if (t !== null) {
@@ -250,8 +262,8 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
     for (const r of d.inactiveByPort.at(t, port)) {
       if (!fitsHosts(r, fam, f.clientWords, f.serverWords)) continue;
       const why = r.inactive!;
-      if (why.kind === 'module') return result(f, app, 'unexpected', 'module-not-enabled', ruleReason('module-not-enabled', f, r, port, null, { module: why.module }), r);
-      if (why.kind === 'mode') return result(f, app, 'unexpected', 'mode-inactive', ruleReason('mode-inactive', f, r, port, null, { modes: why.modes.join('/'), mode: d.mode }), r);
+      if (why.kind === 'module') return result(f, app, 'unexpected', 'module-not-enabled', ruleReason('module-not-enabled', f, r, port, null, d), r);
+      if (why.kind === 'mode') return result(f, app, 'unexpected', 'mode-inactive', ruleReason('mode-inactive', f, r, port, null, d), r);
       if (why.kind === 'disabled') return result(f, app, 'unexpected', 'rule-disabled', ruleReason('rule-disabled', f, r, port), r);
     }
     const candidates = d.activeByPort.at(t, port);
@@ -278,7 +290,7 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
     }
   }
   if (WFO_PROTOCOLS.includes(app)) {
-    return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', { ...vars(f, null), found: APP_NAMES[app] }), null, true);
+    return result(f, app, 'unexpected', 'off-design-protocol', reasonText('off-design-protocol', vars(f, null), { found: APP_NAMES[app] }), null, true);
   }
   return result(f, app, 'unexpected', 'no-rule', reasonText('no-rule', vars(f, null)), null);
 }

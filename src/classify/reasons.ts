@@ -138,14 +138,18 @@ type TemplateParts = readonly string[];
 const PARTS = {} as Record<ReasonCode, TemplateParts>;
 for (const code of REASON_CODES) PARTS[code] = REASONS[code].template.split(/\{(\w+)\}/);
 
-/** Fills a reason template; unknown placeholders stay visible so a missing value is noticed in tests. */
-export function reasonText(code: ReasonCode, vars: Readonly<Record<string, string | number>>): string {
+/**
+ * Fills a reason template; unknown placeholders stay visible so a missing value is
+ * noticed in tests. Values in `more` win over those in `vars` (as if spread after them).
+ */
+export function reasonText(code: ReasonCode, vars: Readonly<Record<string, string | number>>,
+  more: Readonly<Record<string, string | number>> | null = null): string {
   // Templates are split once; filling is plain concatenation (this runs for every flow).
   const parts = PARTS[code];
   let s = parts[0]!;
   for (let i = 1; i < parts.length; i += 2) {
     const k = parts[i]!;
-    const v = vars[k];
+    const v = more !== null && more[k] !== undefined ? more[k] : vars[k];
     s += (v === undefined ? `{${k}}` : String(v)) + parts[i + 1]!;
   }
   return s;
