@@ -14,7 +14,19 @@ interface Tally {
   blocked: number;
   first: number | null;
   last: number | null;
-  apps: Set<AppProto>;
+  /** Identified protocols seen, one bit per APP_BITS entry. */
+  apps: number;
+}
+
+/** Bit of each identified protocol in Tally.apps. */
+const APP_BITS: Readonly<Record<AppProto, number>> = {
+  http: 1 << 0, tls: 1 << 1, tds: 1 << 2, smb: 1 << 3, smb2: 1 << 4, amqp: 1 << 5, sip: 1 << 6, snmp: 1 << 7,
+  smtp: 1 << 8, 'silverlight-policy': 1 << 9, dns: 1 << 10, rdp: 1 << 11, unknown: 0,
+};
+
+/** The protocols of an apps bit set, sorted. */
+function appList(bits: number): AppProto[] {
+  return (Object.keys(APP_BITS) as AppProto[]).filter((a) => (bits & APP_BITS[a]) !== 0).sort();
 }
 
 /** Pairs of rules of which the seed needs only one ("one of the following should be open"). */
@@ -23,30 +35,41 @@ const ONE_OF: readonly (readonly [string, string])[] = [['wfm-v2.in.80', 'wfm-v2
 /** Accumulates per-rule coverage from the verdict stream. */
 export class Coverage {
   private readonly tallies = new Map<string, Tally>();
+  /** The tallies of each shared alsoMatched array (the classifier reuses one array per set of rules). */
+  private readonly alsoTallies = new WeakMap<readonly string[], Tally[]>();
 
   constructor(d: ResolvedDesign) {
     for (const rule of d.active) {
-      this.tallies.set(rule.id, { rule, flows: 0, expected: 0, blocked: 0, first: null, last: null, apps: new Set() });
+      this.tallies.set(rule.id, { rule, flows: 0, expected: 0, blocked: 0, first: null, last: null, apps: 0 });
     }
   }
 
   /** Counts a classified flow against its rule (and, when it worked, the rules it also satisfied). */
   add(cf: ClassifiedFlow): void {
     if (cf.verdict !== 'expected' && cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction') return;
-    if (cf.rule !== null) this.count(cf.rule, cf);
-    if (cf.alsoMatched) for (const id of cf.alsoMatched) this.count(id, cf);
+    if (cf.rule !== null) {
+      const t = this.tallies.get(cf.rule);
+      if (t) this.count(t, cf);
+    }
+    const also = cf.alsoMatched;
+    if (also) {
+      let ts = this.alsoTallies.get(also);
+      if (ts === undefined) {
+        ts = also.map((id) => this.tallies.get(id)).filter((t) => t !== undefined);
+        this.alsoTallies.set(also, ts);
+      }
+      for (const t of ts) this.count(t, cf);
+    }
   }
 
-  private count(id: string, cf: ClassifiedFlow): void {
-    const t = this.tallies.get(id);
-    if (!t) return;
+  private count(t: Tally, cf: ClassifiedFlow): void {
     t.flows++;
     if (cf.verdict === 'expected') t.expected++;
     else if (cf.verdict === 'blocked') t.blocked++;
     const f = cf.flow;
     if (t.first === null || f.first < t.first) t.first = f.first;
     if (t.last === null || f.last > t.last) t.last = f.last;
-    if (cf.app !== 'unknown') t.apps.add(cf.app);
+    t.apps |= APP_BITS[cf.app];
   }
 
   /** One row per active rule, in design order. `windowSeconds` is the capture's time span. */
@@ -65,7 +88,7 @@ export class Coverage {
         blocked: t.blocked,
         first: t.first,
         last: t.last,
-        apps: [...t.apps].sort(),
+        apps: appList(t.apps),
         note: this.note(t, status, windowSeconds),
       });
     }
