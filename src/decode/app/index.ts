@@ -144,6 +144,35 @@ const GREETING = -2;
 let pickedC: AppMatch | null = null;
 let pickedS: AppMatch | null = null;
 
+/**
+ * An identifier table by first byte: for each transport and byte value, one bit per
+ * entry (bit i: table[i]) that runs on the transport and can start with the byte.
+ */
+interface TableByFirstByte {
+  tcp: Int32Array;
+  udp: Int32Array;
+  /** Bits of the `sided` entries. */
+  sided: number;
+}
+
+function byFirstByte(table: readonly AppIdentifierEntry[]): TableByFirstByte {
+  if (table.length > 31) throw new Error('an identifier table holds at most 31 entries');
+  const out: TableByFirstByte = { tcp: new Int32Array(256), udp: new Int32Array(256), sided: 0 };
+  table.forEach((e, i) => {
+    for (let b = 0; b < 256; b++) {
+      if (e.first !== undefined && e.first[b] !== 1) continue;
+      if (e.tcp !== null) out.tcp[b]! |= 1 << i;
+      if (e.udp !== null) out.udp[b]! |= 1 << i;
+    }
+    if (e.sided === true) out.sided |= 1 << i;
+  });
+  return out;
+}
+
+const DEFAULT_BY_FIRST_BYTE = byFirstByte(IDENTIFIERS);
+/** Other tables (tests), compiled on first use. */
+const byFirstByteOf = new WeakMap<readonly AppIdentifierEntry[], TableByFirstByte>();
+
 /** Index in `table` of the flow's protocol, GREETING for a bare SMTP greeting, or NONE. */
 function pick(client: Uint8Array | null, server: Uint8Array | null, proto: AppTransport, serverPort: number,
   table: readonly AppIdentifierEntry[], detail: boolean): number {
@@ -151,10 +180,16 @@ function pick(client: Uint8Array | null, server: Uint8Array | null, proto: AppTr
   const c = client !== null && client.length > 0 ? client : null;
   const s = server !== null && server.length > 0 ? server : null;
   if (c === null && s === null) return NONE;
+  let compiled = table === IDENTIFIERS ? DEFAULT_BY_FIRST_BYTE : byFirstByteOf.get(table);
+  if (compiled === undefined) byFirstByteOf.set(table, compiled = byFirstByte(table));
+  const masks = proto === 'tcp' ? compiled.tcp : compiled.udp;
+  const cBits = c === null ? 0 : masks[c[0]!]!;
+  const sBits = s === null ? 0 : masks[s[0]!]!;
   // When no SYN was seen the flow table may have guessed the roles wrong, so the
   // swapped reading is tried, but only when the bytes say nothing the right way round.
-  let i = bestEntry(c, s, proto, serverPort, table, detail, false);
-  if (i === NONE) i = bestEntry(s, c, proto, serverPort, table, detail, true);
+  // Identifiers blind to the side (not `sided`) are not asked again: they already said no.
+  let i = bestEntry(c, s, cBits, sBits, proto, serverPort, table, detail);
+  if (i === NONE) i = bestEntry(s, c, sBits & compiled.sided, cBits & compiled.sided, proto, serverPort, table, detail);
   if (i !== NONE) return i;
   if (proto === 'tcp' && s !== null && SMTP_GREETING_PORTS.includes(serverPort) && isTwoTwentyGreeting(s)
     && (c === null || !looksLikeOtherClientCommand(c))) {
@@ -165,26 +200,26 @@ function pick(client: Uint8Array | null, server: Uint8Array | null, proto: AppTr
 
 /**
  * The first entry that matches, unless a later one matches whose usual port is the
- * server port; NONE when nothing matches. In the `swapped` reading, identifiers
- * blind to the side (not `sided`) are not asked again: they already said no.
+ * server port; NONE when nothing matches. Only the entries in `cBits` are offered
+ * the client's bytes, and only those in `sBits` the server's (their first byte fits).
  */
 function bestEntry(
-  c: Uint8Array | null, s: Uint8Array | null, proto: 'tcp' | 'udp', serverPort: number,
-  table: readonly AppIdentifierEntry[], detail: boolean, swapped: boolean,
+  c: Uint8Array | null, s: Uint8Array | null, cBits: number, sBits: number, proto: 'tcp' | 'udp', serverPort: number,
+  table: readonly AppIdentifierEntry[], detail: boolean,
 ): number {
   let best = NONE;
   pickedC = null;
   pickedS = null;
-  for (let i = 0; i < table.length; i++) {
+  for (let todo = cBits | sBits; todo !== 0;) {
+    const bit = todo & -todo;
+    todo ^= bit;
+    const i = 31 - Math.clz32(bit);
     const entry = table[i]!;
-    const fn = proto === 'tcp' ? entry.tcp : entry.udp;
-    if (fn === null || (swapped && entry.sided !== true)) continue;
     // After a match only a protocol on its usual port can still win.
     if (best !== NONE && !USUAL_PORTS[entry.app].includes(serverPort)) continue;
-    // A side whose first byte the identifier cannot start with is not offered to it.
-    const first = entry.first;
-    const cm = c === null || (first !== undefined && first[c[0]!] !== 1) ? null : fn(c, true, detail);
-    const sm = s === null || (first !== undefined && first[s[0]!] !== 1) ? null : fn(s, false, detail);
+    const fn = (proto === 'tcp' ? entry.tcp : entry.udp)!;
+    const cm = (cBits & bit) !== 0 ? fn(c!, true, detail) : null;
+    const sm = (sBits & bit) !== 0 ? fn(s!, false, detail) : null;
     if (cm === null && sm === null) continue;
     best = i;
     pickedC = cm;

@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AppIdentifier } from '../../../src/decode/app/bytes.js';
 import { IDENTIFIERS, USUAL_PORTS, identifyApp, identifyAppProto } from '../../../src/decode/app/index.js';
+import { isTwoTwentyGreeting } from '../../../src/decode/app/smtp.js';
+import type { AppProto } from '../../../src/classify/types.js';
 import * as s from './support/samples.js';
 
 const SAMPLES: Uint8Array[] = [
@@ -97,6 +99,47 @@ describe.each(FNS)('%s', (_name, fn, entry) => {
   it('matches the same with and without the detail', () => {
     const differ = INPUTS.filter((b) => (fn(b, true, false) === null) !== (fn(b, true) === null)
       || (fn(b, false, false) === null) !== (fn(b, false) === null));
+    expect(differ).toEqual([]);
+  });
+});
+
+/** identifyApp's rule written the plain way: every identifier on both sides, no shortcut. */
+function slowApp(client: Uint8Array | null, server: Uint8Array | null, proto: string, port: number): AppProto {
+  if (proto !== 'tcp' && proto !== 'udp') return 'unknown';
+  const c = client !== null && client.length > 0 ? client : null;
+  const sv = server !== null && server.length > 0 ? server : null;
+  const best = (a: Uint8Array | null, b: Uint8Array | null): AppProto | null => {
+    let found: AppProto | null = null;
+    let onPort = false;
+    for (const e of IDENTIFIERS) {
+      const fn = proto === 'tcp' ? e.tcp : e.udp;
+      if (fn === null || ((a === null || fn(a, true) === null) && (b === null || fn(b, false) === null))) continue;
+      const usual = USUAL_PORTS[e.app].includes(port);
+      if (found !== null && (onPort || !usual)) continue;
+      found = e.app;
+      onPort = usual;
+    }
+    return found;
+  };
+  const app = best(c, sv) ?? best(sv, c);
+  if (app !== null) return app;
+  const ftp = c !== null && ['USER', 'AUTH', 'FEAT', 'SYST', 'OPTS'].includes(String.fromCharCode(...[0, 1, 2, 3].map((i) => (c[i] ?? 0) & 0xdf)));
+  return proto === 'tcp' && sv !== null && [25, 587].includes(port) && isTwoTwentyGreeting(sv) && !ftp ? 'smtp' : 'unknown';
+}
+
+describe('identifyApp', () => {
+  it('names what trying every identifier names, on random pairs of samples, truncations and noise', () => {
+    const r = rng(0xb0b);
+    const differ: string[] = [];
+    const ports = [21, 25, 53, 80, 139, 161, 162, 443, 445, 587, 943, 1433, 3389, 5060, 5672, 9999];
+    for (let n = 0; n < 20000; n++) {
+      const c = n % 7 === 0 ? null : INPUTS[Math.floor(r() * INPUTS.length)]!;
+      const sv = n % 5 === 0 ? null : INPUTS[Math.floor(r() * INPUTS.length)]!;
+      const proto = n % 4 === 0 ? 'udp' : 'tcp';
+      const port = ports[n % ports.length]!;
+      const want = slowApp(c, sv, proto, port);
+      if (identifyApp(c, sv, proto, port).app !== want || identifyAppProto(c, sv, proto, port) !== want) differ.push(`${n}: ${want}`);
+    }
     expect(differ).toEqual([]);
   });
 });
