@@ -7,6 +7,10 @@
  * whose usual port is the server port wins (otherwise the first in IDENTIFIERS order),
  * and a bare "220" greeting counts as SMTP only on an SMTP port. Bytes that match
  * nothing stay `unknown`: the port alone never names a protocol.
+ *
+ * For speed, an identifier that cannot match is not called: its first-byte list
+ * excludes the bytes, or it is blind to the side and already said no the other way
+ * round. test/decode/app/shortcuts.test.ts checks that this never changes an answer.
  */
 import type { AppProto } from '../../classify/types.js';
 import type { AppIdentifier, AppMatch } from './bytes.js';
