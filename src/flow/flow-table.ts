@@ -18,7 +18,7 @@ import {
   DecodedPacket, L4_ICMP, L4_ICMP6, L4_TCP, L4_UDP,
   TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN,
 } from '../decode/packet.js';
-import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, FlowStats, IcmpErrorSeen } from './types.js';
+import type { DirCounts, FlowEnd, FlowOutcome, FlowProto, FlowRecord, FlowStats, IcmpErrorSeen } from './types.js';
 import { formatIp } from '../decode/ip-format.js';
 import { AddressCache } from './address-cache.js';
 
@@ -57,6 +57,8 @@ const GUESSED = 2;
 /** Shared by every record without VLAN tags or ICMP errors (frozen: records never mutate them). */
 const NONE: readonly number[] = Object.freeze([]);
 const NONE_ICMP: readonly IcmpErrorSeen[] = Object.freeze([]);
+/** The flags of every UDP and ICMP record (frozen: records never mutate them). */
+const NO_FLAGS: DirCounts = Object.freeze({ client: 0, server: 0 });
 
 // Flow state bits (st).
 const ST_DECIDED = 1;       // client known from a SYN / SYN-ACK / first datagram
@@ -79,7 +81,12 @@ const VLANS_MAX = 4;
 const SEQ_SANE = 0x40000000;
 const FRAG_MAX = 4096;
 const FRAG_TTL = 60;
-const INITIAL_CAPACITY = 1024;
+// 16384 slots (6 MiB): a small capture never grows, a busy one skips the cheap early doublings.
+const INITIAL_CAPACITY = 16384;
+// Emitted payload bytes are views into shared chunks of this size: one ArrayBuffer per
+// ~16k flows instead of one per payload (the garbage collector tracks each ArrayBuffer).
+// A chunk lives while any record still holds a view into it; records die young downstream.
+const POOL_CHUNK = 1 << 20;
 
 // Slot layout: KW words (K_*, index into I/U: slot * KW + K_x) = FW doubles (F_*, into F: slot * FW + F_x).
 const KW = 64, FW = 32;
@@ -113,6 +120,15 @@ function mix32(h: number): number {
   return h ^ (h >>> 16);
 }
 
+/**
+ * A whole count read from a Float64Array, as a small integer when it fits. V8
+ * boxes every Float64Array read as a heap number, and a record field first
+ * stored that way stays a boxed double field: a heap number per count per record.
+ */
+function count(x: number): number {
+  return x <= 0x3fffffff ? x | 0 : x;
+}
+
 function isIcmpErrorType(l4: number, type: number): boolean {
   // RFC 792 (3, 4, 5, 11, 12) and RFC 4443 §2.1 (types 1-4 are errors; < 128).
   return l4 === L4_ICMP ? (type === 3 || type === 4 || type === 5 || type === 11 || type === 12) : (type >= 1 && type <= 4);
@@ -138,8 +154,13 @@ export class FlowTable {
   private B = new Uint8Array(0);
   /** Counters per slot. */
   private F = new Float64Array(0);
-  /** First payload bytes, 64 per direction per slot. */
+  /** First payload bytes, 64 per direction per slot, as bytes and as words. */
   private pay = new Uint8Array(0);
+  private payW = new Int32Array(0);
+  /** The chunk emitted payload views are cut from (as words for copying) and its next free byte (4-aligned). */
+  private pool = new ArrayBuffer(0);
+  private poolW = new Int32Array(0);
+  private poolPos = 0;
   private freeList = new Int32Array(0);
   private freeTop = 0;
   private readonly heads = new Int32Array(N_CLASSES).fill(-1);
@@ -253,12 +274,15 @@ export class FlowTable {
         for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) keys[n++] = this.F[s * FW + F_ID] * cap + s;
       }
       keys.sort();
-      for (let i = 0; i < n; i++) this.emit(keys[i] % cap, 'open');
+      for (let i = 0; i < n; i++) this.onFlow(this.finalRecord(keys[i] % cap, 'open'));
     } else {
       const slots = this.liveSlots();
       slots.sort((x, y) => this.F[x * FW + F_ID] - this.F[y * FW + F_ID]);
-      for (const s of slots) this.emit(s, 'open');
+      for (const s of slots) this.onFlow(this.finalRecord(s, 'open'));
     }
+    // Every flow ended: empty the table at once instead of unlinking and unindexing each
+    // flow (two to three cache misses per flow). onFlow must not read the table meanwhile.
+    this.clear();
     this.frags.clear();
   }
 
@@ -390,7 +414,7 @@ export class FlowTable {
     const U = new Uint32Array(newCap * KW); U.set(this.U);
     const pay = new Uint8Array(newCap * 2 * PAYLOAD_MAX); pay.set(this.pay);
     this.U = U; this.I = new Int32Array(U.buffer); this.B = new Uint8Array(U.buffer); this.F = new Float64Array(U.buffer);
-    this.pay = pay;
+    this.pay = pay; this.payW = new Int32Array(pay.buffer);
     // Free slots are popped from the top: push the new ones highest first so the lowest is used first.
     const fr = new Int32Array(newCap); fr.set(this.freeList.subarray(0, this.freeTop));
     for (let s = newCap - 1; s >= old; s--) fr[this.freeTop++] = s;
@@ -427,6 +451,21 @@ export class FlowTable {
     I[k + K_CLS] = c;
     this.append(s, c);
     return s;
+  }
+
+  /** Frees every slot at once (all flows were emitted): empty queues and index, every slot free. */
+  private clear(): void {
+    for (let c = 0; c < N_CLASSES; c++) {
+      for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) this.I[s * KW + K_PV] = 0;
+    }
+    this.heads.fill(-1);
+    this.tails.fill(-1);
+    this.index.fill(0);
+    this.freeTop = 0;
+    for (let s = this.cap - 1; s >= 0; s--) this.freeList[this.freeTop++] = s;
+    this.live = 0;
+    this.icmpErrs.clear();
+    this.nextCheck = -Infinity;
   }
 
   private free(s: number): void {
@@ -694,16 +733,21 @@ export class FlowTable {
   // ---------------------------------------------------------------- emission
 
   private emit(s: number, why: EmitReason): void {
-    const end = this.endOf(s, why);
-    const rec = this.record(s, end, true);
+    const rec = this.finalRecord(s, why);
+    this.free(s);
+    this.onFlow(rec);
+  }
+
+  /** The final record of slot `s`, counted into the emitted-TCP accumulators; the slot is not freed. */
+  private finalRecord(s: number, why: EmitReason): FlowRecord {
+    const rec = this.record(s, this.endOf(s, why), true);
     if (rec.proto === 'tcp') {
       this.tcpDone++;
       if (rec.packets.client > 0 && rec.packets.server > 0) this.tcpBothDone++;
       this.ackedDone += rec.acked;
       this.unseenDone += rec.ackedUnseen;
     }
-    this.free(s);
-    this.onFlow(rec);
+    return rec;
   }
 
   private endOf(s: number, why: EmitReason): FlowEnd {
@@ -800,13 +844,23 @@ export class FlowTable {
     return text;
   }
 
-  /** Copy of the first payload bytes of side `side`, or null when it sent none. */
+  /** Copy of the first payload bytes of side `side` (a view into the shared pool chunk), or null when it sent none. */
   private payload(s: number, side: number): Uint8Array | null {
     const k = s * KW;
     if ((this.I[k + K_ST] & (ST_PAY_A << side)) === 0) return null;
     const n = (this.I[k + K_FL] >>> (16 + side * 8)) & 0xff;
-    const at = (s * 2 + side) * PAYLOAD_MAX;
-    return this.pay.slice(at, at + n);
+    const words = (n + 3) >>> 2;
+    let pos = this.poolPos;
+    if (pos + words * 4 > this.pool.byteLength) {
+      this.pool = new ArrayBuffer(POOL_CHUNK);
+      this.poolW = new Int32Array(this.pool);
+      pos = 0;
+    }
+    // Whole words (the slot's bytes past n are spare): at most 16 copies, bit-exact.
+    const src = (s * 2 + side) * (PAYLOAD_MAX >>> 2), dst = pos >>> 2, payW = this.payW, poolW = this.poolW;
+    for (let i = 0; i < words; i++) poolW[dst + i] = payW[src + i];
+    this.poolPos = pos + words * 4;
+    return new Uint8Array(this.pool, pos, n);
   }
 
   /** Distinct VLAN ids, ascending; the shared empty array when untagged. */
@@ -842,18 +896,18 @@ export class FlowTable {
     const v: 4 | 6 = (this.I[k + K_PV] >>> 8) === 6 ? 6 : 4;
     const ck = k + (c === 0 ? K_A : K_B), sk = k + (c === 0 ? K_B : K_A);
     const addrs = this.addrs;
-    const clientIp = addrs.text(v, U[ck], U[ck + 1], U[ck + 2], U[ck + 3]);
-    const serverIp = addrs.text(v, U[sk], U[sk + 1], U[sk + 2], U[sk + 3]);
-    const clientWords = v === 4 ? [U[ck]] : [U[ck], U[ck + 1], U[ck + 2], U[ck + 3]];
-    const serverWords = v === 4 ? [U[sk]] : [U[sk], U[sk + 1], U[sk + 2], U[sk + 3]];
+    let i = addrs.lookup(v, U[ck], U[ck + 1], U[ck + 2], U[ck + 3]);
+    const clientIp = addrs.textAt(i), clientWords = addrs.wordsAt(i);
+    i = addrs.lookup(v, U[sk], U[sk + 1], U[sk + 2], U[sk + 3]);
+    const serverIp = addrs.textAt(i), serverWords = addrs.wordsAt(i);
     const pa = U[k + K_PORTS] >>> 16, pb = U[k + K_PORTS] & 0xffff;
-    const acked = l4 === L4_TCP ? F[f + F_ACKED] + F[f + F_ACKED + 1] : 0;
-    const ackedUnseen = l4 === L4_TCP ? this.unseenOf(s, acked) : 0;
+    const acked = l4 === L4_TCP ? count(F[f + F_ACKED] + F[f + F_ACKED + 1]) : 0;
+    const ackedUnseen = l4 === L4_TCP ? count(this.unseenOf(s, acked)) : 0;
     const fl = this.I[k + K_FL];
     const proto: FlowProto = l4 === L4_TCP ? 'tcp' : l4 === L4_UDP ? 'udp' : l4 === L4_ICMP ? 'icmp' : 'icmp6';
     const outcome = this.outcome(s, c, end, ackedUnseen);
     return {
-      id: F[f + F_ID],
+      id: count(F[f + F_ID]),
       proto,
       family: v,
       clientIp,
@@ -865,12 +919,12 @@ export class FlowTable {
       outcome,
       end,
       guessed,
-      packets: { client: F[f + F_PKTS + c], server: F[f + F_PKTS + 1 - c] },
-      bytes: { client: F[f + F_BYTES + c], server: F[f + F_BYTES + 1 - c] },
+      packets: { client: count(F[f + F_PKTS + c]), server: count(F[f + F_PKTS + 1 - c]) },
+      bytes: { client: count(F[f + F_BYTES + c]), server: count(F[f + F_BYTES + 1 - c]) },
       first: F[f + F_FIRST],
       last: F[f + F_LAST],
       history: this.history(s, c, guessed),
-      flags: { client: (fl >>> (c * 8)) & 0xff, server: (fl >>> ((1 - c) * 8)) & 0xff },
+      flags: l4 === L4_TCP ? { client: (fl >>> (c * 8)) & 0xff, server: (fl >>> ((1 - c) * 8)) & 0xff } : NO_FLAGS,
       payloadClient: this.payload(s, c),
       payloadServer: this.payload(s, 1 - c),
       icmpErrors: this.icmpErrorsOf(s),
