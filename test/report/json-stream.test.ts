@@ -62,6 +62,25 @@ describe('flowText', () => {
     for (const f of odd) expect(flowText(f)).toBe(flowTextGeneric(f));
   });
 
+  it('writes capture times and counters digit by digit exactly as String() does', () => {
+    const f0 = sampleReport().flows[0]!;
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const times = [1e-6, 9.99e-7, 0.5, 0.1 + 0.2, 1.000001, 9.999999, 10.000001, 2 ** 31 - 0.5, 2 ** 31 + 0.25,
+      2 ** 33 - 1e-6, 2 ** 33 + 0.5, 2 ** 40 + 0.125, 1772442000.000001, 1772442000.1, 1772442000.999999];
+    for (let i = 0; i < 3000; i++) {
+      times.push(Math.round((1.7e9 + rnd() * 1e8) * 1e6) / 1e6, Math.round(rnd() * 1e6) / 1e6, rnd() * 2 ** (rnd() * 60 - 20));
+    }
+    const ints = [0, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 33, 2 ** 53 - 1, 2 ** 53, 1e21, 123456789012];
+    for (let i = 0; i < times.length; i++) {
+      const f = { ...f0, first: times[i]!, last: -times[i]!, packets: { client: ints[i % ints.length]!, server: Math.floor(rnd() * 2 ** 31) } };
+      expect(flowText(f)).toBe(flowTextGeneric(f));
+    }
+  });
+
   it('falls back to the generic form for flows with extra fields', () => {
     const f = { ...sampleReport().flows[0]!, extra: 'x' };
     expect(flowText(f)).toBe(flowTextGeneric(f));
@@ -89,6 +108,21 @@ describe('JsonFlowSpill', () => {
     expect(await viaFd(r, flows)).toBe(want);
     expect(await viaFd(r, flows, { runBytes: 64 << 10, mergeBytes: 64 << 10 })).toBe(want);
     expect(await viaFd(r, flows.slice().reverse(), { runBytes: 5000 })).toBe(want);
+  });
+
+  it('writes every piece inline once its table is full, as json() does', async () => {
+    const flows = manyFlows(2000);
+    const r = reportOf(flows);
+    const want = json(r, o);
+    expect(await viaFd(r, flows, { pieceBytes: 0 })).toBe(want);
+    expect(await viaFd(r, flows, { pieceBytes: 2000, runBytes: 32 << 10, mergeBytes: 64 << 10 })).toBe(want);
+  });
+
+  it('keeps report order when ids do not follow first-packet times', async () => {
+    const flows = manyFlows(1000).map((cf, i) => ({ ...cf, flow: { ...cf.flow, id: 5000 - i * 3 } }));
+    const r = reportOf(flows);
+    expect(await viaFd(r, flows)).toBe(json(r, o));
+    expect(await viaFd(r, flows.slice().reverse(), { runBytes: 16 << 10 })).toBe(json(r, o));
   });
 
   it('writes to a stream and to a function with the same bytes', async () => {
