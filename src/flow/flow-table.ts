@@ -328,6 +328,23 @@ export class FlowTable {
     return best.map((s) => this.record(s, this.endOf(s, 'open'), false));
   }
 
+  /**
+   * Live TCP flows still waiting for any reply to their SYN longer than the SYN
+   * grace, as non-final records (outcome `unanswered`), in queue order, at most `n`.
+   * The dashboard shows them as provisional findings long before the idle timeout
+   * ends them. O(live TCP flows); called a few times a second, never per packet.
+   */
+  waiting(n: number): FlowRecord[] {
+    const out: number[] = [];
+    const I = this.I, F = this.F, limit = this.clock - this.synGrace;
+    for (let s = this.heads[C_TCP]; s >= 0 && out.length < n; s = I[s * KW + K_NEXT]) {
+      const f = s * FW;
+      // side A sent a SYN, side B nothing at all
+      if ((I[s * KW + K_HIST] & H_S) !== 0 && F[f + F_PKTS + 1] === 0 && F[f + F_LAST] < limit) out.push(s);
+    }
+    return out.map((s) => this.record(s, this.endOf(s, 'open'), false));
+  }
+
   // ---------------------------------------------------------------- lookup
 
   private liveSlots(): number[] {

@@ -14,6 +14,12 @@ import type { Finding } from './types.js';
 /** The dashboard logs at most this many finding groups (the report's grouper folds the rest). */
 const LIVE_FINDINGS = 5000;
 
+/** The dashboard's key of a finding group: verdict, service, proto/port and host pair. */
+export function findingKey(cf: ClassifiedFlow): string {
+  const f = cf.flow;
+  return `${cf.verdict}|${cf.service ?? '-'}|${f.proto}/${f.serverPort}|${f.clientIp}|${f.serverIp}`;
+}
+
 /** Accumulates the verdict stream. */
 export class ReportAccumulator {
   readonly coverage: Coverage;
@@ -42,7 +48,7 @@ export class ReportAccumulator {
       this.grouper.add(cf);
       if (this.liveFindings && (cf.verdict === 'blocked' || cf.verdict === 'wrong-direction' || cf.verdict === 'unexpected')) {
         const f = cf.flow;
-        const key = `${cf.verdict}|${cf.service ?? '-'}|${f.proto}/${f.serverPort}|${f.clientIp}|${f.serverIp}`;
+        const key = findingKey(cf);
         const g = this.findings.get(key);
         if (g) g.count++;
         else if (this.findings.size < LIVE_FINDINGS) {

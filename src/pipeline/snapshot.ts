@@ -6,7 +6,11 @@ import type { ResolvedDesign } from '../design/resolve.js';
 import type { ReportAccumulator } from './accumulator.js';
 import { classifyOne } from './classify-operator.js';
 import type { PacketEngine } from './packet-engine.js';
-import type { DashboardSnapshot } from './types.js';
+import type { DashboardSnapshot, Finding } from './types.js';
+import { findingKey } from './accumulator.js';
+
+/** At most this many waiting SYNs are classified per frame. */
+const PROVISIONAL_MAX = 500;
 
 /** Remembers the previous frame so that rates can be computed. */
 export class SnapshotMaker {
@@ -17,6 +21,32 @@ export class SnapshotMaker {
   constructor(private readonly source: string, private readonly live: boolean,
     private readonly engine: PacketEngine, private readonly acc: ReportAccumulator,
     private readonly design: ResolvedDesign) {}
+
+  /**
+   * Finding groups of ended flows, plus provisional ones: SYNs still waiting for any
+   * reply past the grace period are shown as blocked now rather than when the idle
+   * timeout ends them minutes later (the final report counts them once they end).
+   */
+  private findings(): Finding[] {
+    const out = [...this.acc.findings.values()];
+    const extra = new Map<string, Finding>();
+    for (const f of this.engine.table.waiting(PROVISIONAL_MAX)) {
+      const cf = classifyOne(f, this.design);
+      if (cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction' && cf.verdict !== 'unexpected') continue;
+      const key = findingKey(cf);
+      if (this.acc.findings.has(key)) continue;
+      const g = extra.get(key);
+      if (g) g.count++;
+      else {
+        extra.set(key, {
+          key, verdict: cf.verdict, service: cf.service, rule: cf.rule, proto: f.proto, port: f.serverPort,
+          clientIp: f.clientIp, serverIp: f.serverIp, reason: cf.reason, count: 1, first: f.first,
+        });
+      }
+    }
+    for (const g of extra.values()) out.push(g);
+    return out;
+  }
 
   /**
    * One frame. `wallMs` is only used for rates on screen (packets/s as the user
@@ -46,7 +76,7 @@ export class SnapshotMaker {
       decodeProblems: problems,
       lossEstimate: stats.lossEstimate,
       coverage: this.acc.coverage.rows(elapsed),
-      findings: [...this.acc.findings.values()],
+      findings: this.findings(),
       topFlows: e.table.top(12).map((f) => classifyOne(f, this.design)),
       bytesRead,
       totalBytes,
