@@ -123,7 +123,7 @@ export function truncate(s: string, width: number): string {
 /** Pad (or cut) to exactly `width` characters. */
 export function fit(s: string, width: number, align: 'left' | 'right' = 'left'): string {
   const t = truncate(s, width);
-  const padding = ' '.repeat(width - t.length);
+  const padding = ' '.repeat(Math.max(0, width - t.length));
   return align === 'left' ? t + padding : padding + t;
 }
 

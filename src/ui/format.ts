@@ -11,21 +11,10 @@ export const ELLIPSIS = '…';
 export const GAP = ' ';
 
 /**
- * Cuts `text` to `width` columns (ending in an ellipsis when cut) and pads it
- * on the right, or on the left when `align` is 'right'. Width 0 gives ''.
+ * Cutting and padding cells is the reports' own (an ellipsis marks a cut): `fit` pads
+ * to exactly `width`, `clip` only cuts (for the last cell of a line).
  */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
-  return align === 'right' ? text.padStart(width) : text.padEnd(width);
-}
-
-/** Cuts `text` to `width` columns without padding (for the last cell of a line). */
-export function clip(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text;
-  return width === 1 ? ELLIPSIS : text.slice(0, width - 1) + ELLIPSIS;
-}
+export { fit, truncate as clip } from '../report/format.js';
 
 /** One column of a table: a fixed width, or `flex` to take what the others leave. */
 export interface ColumnSpec {
