@@ -1,19 +1,15 @@
 /**
  * `wfo-audit audit`: offline analysis of capture files or stdin.
  */
-import { Subject } from 'rxjs';
 import { UsageError } from '../errors.js';
 import { runAudit } from '../pipeline/audit.js';
-import type { DashboardSnapshot } from '../pipeline/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
-import { ndjsonFlowLine } from '../report/ndjson.js';
-import { toReportFlow } from '../report/build.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
-import { loadDesign, Output, reportOptions, writeReport } from './common.js';
+import { loadDesign, ndjsonLines, Output, reportOptions, startDashboard, writeReport } from './common.js';
 
 /** Flags of the audit command (as commander gives them). */
 export interface AuditFlags {
@@ -48,22 +44,11 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   let onFlows: ((b: ClassifiedFlow[]) => void) | undefined;
   const spill = format === 'json' ? new JsonFlowSpill() : null;
   if (spill) onFlows = (batch) => spill.addBatch(batch);
-  if (format === 'ndjson') {
-    onFlows = (batch) => {
-      let s = '';
-      for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
-      out.write(s);
-    };
-  }
+  if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonLines(batch));
 
-  let snapshots: Subject<DashboardSnapshot> | null = null;
-  let dashboardDone: Promise<void> | null = null;
   const abort = new AbortController();
-  if (flags.dashboard) {
-    const { runDashboard } = await import('../ui/dashboard.js');
-    snapshots = new Subject<DashboardSnapshot>();
-    dashboardDone = runDashboard(snapshots, { onQuit: () => abort.abort() });
-  }
+  const dashboard = flags.dashboard ? await startDashboard(abort) : null;
+  const snapshots = dashboard?.snapshots ?? null;
 
   let report;
   try {
@@ -83,7 +68,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   } finally {
     progress?.done();
     snapshots?.complete();
-    if (dashboardDone) await dashboardDone;
+    if (dashboard) await dashboard.done;
   }
 
   await writeReport(report, format, out, opts, spill);

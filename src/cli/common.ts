@@ -8,6 +8,11 @@ import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
 import { REPORTERS, type ReportFormat, type ReportOptions } from '../report/index.js';
 import type { JsonFlowSpill } from '../report/json-stream.js';
+import { Subject } from 'rxjs';
+import type { ClassifiedFlow } from '../classify/types.js';
+import type { DashboardSnapshot } from '../pipeline/types.js';
+import { ndjsonFlowLine } from '../report/ndjson.js';
+import { toReportFlow } from '../report/build.js';
 
 /** Loads the site file (if any) and resolves the design. */
 export function loadDesign(sitePath: string | undefined): { design: ResolvedDesign; site: AuditReport['site'] } {
@@ -70,4 +75,21 @@ export async function writeReport(report: AuditReport, format: ReportFormat, out
   } else {
     out.write(REPORTERS[format](report, opts));
   }
+}
+
+/** One NDJSON line per classified flow, for a batch. */
+export function ndjsonLines(batch: readonly ClassifiedFlow[]): string {
+  let s = '';
+  for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
+  return s;
+}
+
+/**
+ * Starts the Ink dashboard (loaded only here: importing Ink costs ~2 s) on a stream of
+ * snapshots; `q` aborts the run. `done` resolves once the final frame is drawn.
+ */
+export async function startDashboard(abort: AbortController): Promise<{ snapshots: Subject<DashboardSnapshot>; done: Promise<void> }> {
+  const { runDashboard } = await import('../ui/dashboard.js');
+  const snapshots = new Subject<DashboardSnapshot>();
+  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort() }) };
 }

@@ -2,16 +2,12 @@
  * `wfo-audit live`: capture on an interface; dashboard on a terminal, NDJSON
  * verdict events otherwise; the same final report as `audit` at the end.
  */
-import { Subject } from 'rxjs';
 import { runLive } from '../pipeline/live.js';
-import type { DashboardSnapshot } from '../pipeline/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
-import { ndjsonFlowLine } from '../report/ndjson.js';
-import { toReportFlow } from '../report/build.js';
 import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
-import { loadDesign, Output, reportOptions, writeReport } from './common.js';
+import { loadDesign, ndjsonLines, Output, reportOptions, startDashboard, writeReport } from './common.js';
 
 /** Flags of the live command. */
 export interface LiveFlags {
@@ -41,8 +37,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const spill = format === 'json' ? new JsonFlowSpill() : null;
   const onFlows = (batch: ClassifiedFlow[]): void => {
     spill?.addBatch(batch);
-    let s = '';
-    for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
+    const s = ndjsonLines(batch);
     events?.write(s);
     if (!useDashboard && format === 'ndjson') stdout.write(s);
   };
@@ -52,13 +47,8 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
 
-  let snapshots: Subject<DashboardSnapshot> | null = null;
-  let dashboardDone: Promise<void> | null = null;
-  if (useDashboard) {
-    const { runDashboard } = await import('../ui/dashboard.js');
-    snapshots = new Subject<DashboardSnapshot>();
-    dashboardDone = runDashboard(snapshots, { onQuit: () => abort.abort() });
-  }
+  const dashboard = useDashboard ? await startDashboard(abort) : null;
+  const snapshots = dashboard?.snapshots ?? null;
   let report;
   try {
     report = await runLive({
@@ -78,7 +68,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     snapshots?.complete();
-    if (dashboardDone) await dashboardDone;
+    if (dashboard) await dashboard.done;
     events?.close();
   }
   await writeReport(report, format, stdout, reportOptions(stdout, false), spill);
