@@ -90,14 +90,28 @@ function pad2(n: number): string {
  * clock: the same capture always prints the same text. TZ is never consulted.
  */
 export function fmtTime(epochSec: number): string {
-  const d = new Date(Math.floor(epochSec * 1000));
-  const iso = d.toISOString(); // 2026-11-26T15:27:55.123Z
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const iso = isoTime(epochSec); // 2026-11-26T15:27:55.123Z
+  return iso === null ? rawTime(epochSec) : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
 /** Time of day in UTC ("15:27:55"), for rows inside a capture that spans one day. */
 export function fmtTimeOfDay(epochSec: number): string {
-  return new Date(Math.floor(epochSec * 1000)).toISOString().slice(11, 19);
+  const iso = isoTime(epochSec);
+  return iso === null ? rawTime(epochSec) : iso.slice(11, 19);
+}
+
+/**
+ * ISO text of a capture time, or null when no calendar date can hold it: damaged or
+ * odd files carry timestamps such as 2^64 µs (tshark shows them as plain seconds too).
+ */
+export function isoTime(epochSec: number): string | null {
+  const ms = Math.floor(epochSec * 1000);
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null;
+}
+
+/** A capture time no date can hold, as seconds since the epoch. */
+function rawTime(epochSec: number): string {
+  return `${Number.isFinite(epochSec) ? epochSec.toFixed(3) : String(epochSec)} s`;
 }
 
 /**
@@ -109,7 +123,7 @@ export function timeFormatter(first: number | null, last: number | null): (t: nu
     && fmtTime(first).slice(0, 10) === fmtTime(last).slice(0, 10);
   return oneDay
     ? fmtTimeOfDay
-    : (t: number) => fmtTime(t).slice(5, 19);
+    : (t: number) => (isoTime(t) === null ? rawTime(t) : fmtTime(t).slice(5, 19));
 }
 
 /** Cut `s` to at most `width` characters, marking the cut with an ellipsis. */

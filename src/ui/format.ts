@@ -15,6 +15,7 @@ export const GAP = ' ';
  * to exactly `width`, `clip` only cuts (for the last cell of a line).
  */
 export { fit, truncate as clip } from '../report/format.js';
+import { isoTime } from '../report/format.js';
 
 /** One column of a table: a fixed width, or `flex` to take what the others leave. */
 export interface ColumnSpec {
@@ -84,7 +85,8 @@ export function formatElapsed(seconds: number): string {
 /** Capture time (seconds since the epoch) as UTC "HH:MM:SS", so the same capture always prints the same. */
 export function formatClock(epochSeconds: number | null): string {
   if (epochSeconds === null) return '-';
-  return new Date(Math.floor(epochSeconds) * 1000).toISOString().slice(11, 19);
+  const iso = isoTime(Math.floor(epochSeconds));
+  return iso === null ? '?' : iso.slice(11, 19);
 }
 
 /** A 0..1 share as a percentage with one decimal ("0.4%"), or "n/a" when unknown. */
