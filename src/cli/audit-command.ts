@@ -71,7 +71,10 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
     if (dashboard) await dashboard.done;
   }
 
-  await writeReport(report, format, out, opts, spill);
+  // When no input could be opened at all there is nothing to report: the error lines say it all.
+  const nothingRead = report.inputs.every((i) => i.error !== null && i.packets === 0);
+  if (nothingRead) spill?.close();
+  else await writeReport(report, format, out, opts, spill);
   out.close();
 
   let failed = false;

@@ -29,6 +29,8 @@ describe('every error a user can cause is one line with a documented exit code',
     const line = oneLineError(r);
     expect(line).toContain('notes.txt');
     expect(line).toMatch(/68 65 6c 6c/);
+    // nothing could be read: no empty report, only the error
+    expect(r.stdout).toBe('');
   });
 
   it('bad site file: file, line:col and key path', () => {
