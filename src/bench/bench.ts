@@ -137,6 +137,23 @@ async function readerOnly(which: string, file: string): Promise<void> {
 }
 
 /** Runs the bench; returns the process exit code (0 even when a measured tool fails). */
+/**
+ * A fresh machine may lack the tools compared against: as root with apt, install
+ * them (Debian packages tshark, tcpdump, time), as issue 6 allows; otherwise only say so.
+ */
+function installMissing(log: (s?: string) => void): void {
+  const pkgs = [['tshark', have('tshark')], ['tcpdump', have('tcpdump')], ['time', existsSync('/usr/bin/time')]]
+    .filter(([, ok]) => !ok).map(([name]) => name as string);
+  if (pkgs.length === 0 || process.getuid?.() !== 0 || !have('apt-get')) return;
+  log(`installing ${pkgs.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], { stdio: 'ignore', env }).status;
+  if (install() !== 0) {
+    spawnSync('apt-get', ['update'], { stdio: 'ignore', env });
+    if (install() !== 0) log(`apt-get could not install ${pkgs.join(', ')}`);
+  }
+}
+
 export async function runBench(argv: string[]): Promise<number> {
   if (argv[0] === '--reader') {
     await readerOnly(argv[1]!, argv[2]!);
@@ -155,6 +172,7 @@ export async function runBench(argv: string[]): Promise<number> {
   log(`wfo-audit benchmark: ${cpus().length} cores (${cpu}), node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
   log(`captures in ${out}${o.keep || o.out ? '' : ' (removed at the end)'}; site ${o.site.replace(`${ROOT}/`, '')}`);
 
+  if (!o.smoke) installMissing(log);
   const tools = { tshark: have('tshark'), tcpdump: have('tcpdump'), time: existsSync('/usr/bin/time') };
   if (!tools.time) {
     log('/usr/bin/time is missing: install it (apt-get install -y time); cannot measure CPU and RSS.');
