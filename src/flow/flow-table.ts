@@ -183,6 +183,13 @@ export class FlowTable {
   // Result registers of find(), so that lookups return one number and allocate nothing.
   private foundDir = 0;
   private foundHash = 0;
+  /**
+   * The looked-up addresses (source words 0..3, destination words 4..7), passed
+   * to find() through this array rather than as eight call arguments: each
+   * argument is converted to a tagged value, and an address word at or above
+   * 2^30 is not a small integer.
+   */
+  private readonly key = new Uint32Array(8);
 
   // Rare paths: a Map is fine there (bounded).
   private readonly icmpErrs = new Map<number, IcmpErrorEntry[]>();
@@ -230,7 +237,10 @@ export class FlowTable {
       return;
     }
     const v = p.ipVersion;
-    let slot = this.find(l4, v, p.src0, p.src1, p.src2, p.src3, p.dst0, p.dst1, p.dst2, p.dst3, sp, dp);
+    const key = this.key;
+    key[0] = p.src0; key[1] = p.src1; key[2] = p.src2; key[3] = p.src3;
+    key[4] = p.dst0; key[5] = p.dst1; key[6] = p.dst2; key[7] = p.dst3;
+    let slot = this.find(l4, v, sp, dp);
     let dir = this.foundDir;
     const flags = l4 === L4_TCP ? p.tcpFlags : 0;
     if (slot >= 0) {
@@ -362,12 +372,13 @@ export class FlowTable {
   }
 
   /**
-   * Finds the flow of (proto, src, dst, sport, dport) in either orientation.
-   * Returns the slot or -1; sets foundDir (0 = sent by side A) and foundHash.
+   * Finds the flow of (proto, src, dst, sport, dport) in either orientation,
+   * the addresses taken from `key`. Returns the slot or -1; sets foundDir
+   * (0 = sent by side A) and foundHash.
    */
-  private find(l4: number, v: number, s0: number, s1: number, s2: number, s3: number,
-    d0: number, d1: number, d2: number, d3: number, sp: number, dp: number): number {
-    s0 >>>= 0; s1 >>>= 0; s2 >>>= 0; s3 >>>= 0; d0 >>>= 0; d1 >>>= 0; d2 >>>= 0; d3 >>>= 0;
+  private find(l4: number, v: number, sp: number, dp: number): number {
+    const key = this.key;
+    const s0 = key[0], s1 = key[1], s2 = key[2], s3 = key[3], d0 = key[4], d1 = key[5], d2 = key[6], d3 = key[7];
     // Each end hashes alone and the two are added, so both directions hash alike.
     const hs = mix32(s0 ^ Math.imul(s1, 0x9e3779b1) ^ Math.imul(s2, 0x7feb352d) ^ Math.imul(s3, 0x846ca68b) ^ Math.imul(sp + 1, 0x27d4eb2f));
     const hd = mix32(d0 ^ Math.imul(d1, 0x9e3779b1) ^ Math.imul(d2, 0x7feb352d) ^ Math.imul(d3, 0x846ca68b) ^ Math.imul(dp + 1, 0x27d4eb2f));
@@ -729,8 +740,10 @@ export class FlowTable {
     const l4 = qp === 6 ? L4_TCP : qp === 17 ? L4_UDP : qp === 1 ? L4_ICMP : qp === 58 ? L4_ICMP6 : 0;
     const tcpUdp = l4 === L4_TCP || l4 === L4_UDP;
     if (l4 === 0 || (tcpUdp && (p.qSrcPort < 0 || p.qDstPort < 0))) { this.icmpUnmatched++; return; }
-    const s = this.find(l4, p.qIpVersion, p.qSrc0, p.qSrc1, p.qSrc2, p.qSrc3, p.qDst0, p.qDst1, p.qDst2, p.qDst3,
-      tcpUdp ? p.qSrcPort : 0, tcpUdp ? p.qDstPort : 0);
+    const key = this.key;
+    key[0] = p.qSrc0; key[1] = p.qSrc1; key[2] = p.qSrc2; key[3] = p.qSrc3;
+    key[4] = p.qDst0; key[5] = p.qDst1; key[6] = p.qDst2; key[7] = p.qDst3;
+    const s = this.find(l4, p.qIpVersion, tcpUdp ? p.qSrcPort : 0, tcpUdp ? p.qDstPort : 0);
     if (s < 0) { this.icmpUnmatched++; return; }
     const family: 4 | 6 = p.l4 === L4_ICMP ? 4 : 6;
     const version: 4 | 6 = p.ipVersion === 6 ? 6 : 4;
