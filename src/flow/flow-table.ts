@@ -588,8 +588,6 @@ export class FlowTable {
     if (plen > 0 && (this.I[k + K_ST] & (ST_PAY_A << dir)) === 0) this.copyPayload(s, dir, p);
     if (l4 === L4_TCP) {
       this.tcp(s, dir, p, flags, plen);
-      // The first FIN or RST moves the flow to the shorter closed timeout (once per flow).
-      if ((this.I[k + K_HIST] & ((H_F | H_R) * 65)) !== 0 && this.I[k + K_CLS] === C_TCP) this.requeue(s, C_TCP_CLOSED);
     } else if (plen > 0) {
       this.letter(s, dir, H_D);
     }
@@ -604,7 +602,8 @@ export class FlowTable {
     if ((flags & TCP_RST) !== 0) bits |= H_R;
     if (plen > 0) bits |= H_D;
     else if ((flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0 && (flags & TCP_ACK) !== 0) bits |= H_A;
-    if (bits !== 0) this.letter(s, dir, bits);
+    // History bits only change in letter(): what follows from them is decided only then.
+    const changed = bits !== 0 && this.letter(s, dir, bits);
     let st = I[k + K_ST];
     if ((flags & TCP_SYN) !== 0) {
       if ((st & ST_DECIDED) === 0) {
@@ -617,9 +616,11 @@ export class FlowTable {
       st |= ST_ACKNS_A << dir;
     }
     const hb = I[k + K_HIST];
-    if ((hb & (H_R | (H_R << 6))) !== 0 || ((hb & H_F) !== 0 && (hb & (H_F << 6)) !== 0)) st |= ST_CLOSED;
+    if (changed && ((hb & (H_R | (H_R << 6))) !== 0 || ((hb & H_F) !== 0 && (hb & (H_F << 6)) !== 0))) st |= ST_CLOSED;
     if ((flags & TCP_RST) === 0) st = this.seqAck(s, dir, p, flags, plen, st);
     I[k + K_ST] = st;
+    // The first FIN or RST moves the flow to the shorter closed timeout (once per flow).
+    if (changed && (hb & ((H_F | H_R) * 65)) !== 0 && I[k + K_CLS] === C_TCP) this.requeue(s, C_TCP_CLOSED);
   }
 
   /**
@@ -658,7 +659,7 @@ export class FlowTable {
             const above = (ack - U[k + K_HI + 1 - dir]) | 0;
             unseen = above <= 0 ? 0 : above < d ? above : d;
           }
-          F[f + F_UNSEEN + dir] += unseen;
+          if (unseen !== 0) F[f + F_UNSEEN + dir] += unseen;
           U[ackAt] = ack;
         } else if (d >= SEQ_SANE || d <= -SEQ_SANE) {
           U[ackAt] = ack;
@@ -668,18 +669,20 @@ export class FlowTable {
     return st;
   }
 
-  private letter(s: number, dir: number, bits: number): void {
+  /** Adds history bits `bits` of side `dir` (letters in first-seen order); false when all were set already. */
+  private letter(s: number, dir: number, bits: number): boolean {
     const I = this.I, k = s * KW;
     const word = I[k + K_HIST];
     const hb = word & 0xffff;
     const shifted = bits << (dir * 6);
-    if ((hb & shifted) === shifted) return;
+    if ((hb & shifted) === shifted) return false;
     let len = word >>> 16;
     for (let i = 0; i < 6; i++) {
       const b = (1 << i) << (dir * 6);
       if ((shifted & b) !== 0 && (hb & b) === 0 && len < HIST_MAX) this.B[s * KW * 4 + K_HSEQ_BYTE + len++] = dir * 6 + i;
     }
     I[k + K_HIST] = (hb | shifted) | (len << 16);
+    return true;
   }
 
   private noteVlan(s: number, id: number): void {
