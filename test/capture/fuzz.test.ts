@@ -7,23 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { readInput, readStream } from '../../src/capture/open.js';
 import type { PacketSink } from '../../src/capture/types.js';
 import { CaptureError } from '../../src/errors.js';
+import { rng } from '../support/prng.js';
 
 const dir = new URL('../../../shared/corpus/captures/', import.meta.url);
 // Small files keep thousands of runs within seconds; together they cover pcap µs/ns, both byte orders, pcapng, gzip.
 const seeds = readdirSync(dir).filter((f) => statSync(new URL(f, dir)).size <= 16384).sort()
   .map((f) => ({ f, bytes: readFileSync(new URL(f, dir)) }));
-
-/** mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(src: Buffer, r: () => number): Buffer {
   const b = Buffer.from(src);

@@ -14,6 +14,7 @@ import { resolveDesign, type ResolvedDesign, type ResolvedRule } from '../../src
 import { RULES } from '../../src/design/rules.js';
 import { loadSite, parseSite } from '../../src/design/site.js';
 import { flow } from './flows.js';
+import { rng } from '../support/prng.js';
 
 const sites = fileURLToPath(new URL('../../fixtures/sites/', import.meta.url));
 const base = 'mode: premises\nhosts:\n  wfo-servers: [10.10.0.10, 10.10.0.11]\n  sql: [10.10.0.20]\n  clients: [10.20.0.0/16]\n';
@@ -32,18 +33,6 @@ const DESIGNS: [string, ResolvedDesign][] = [
 
 const ADDRESSES = ['10.10.0.10', '10.10.0.11', '10.10.0.20', '10.10.0.30', '10.10.0.40', '10.10.0.41', '10.20.1.5',
   '10.30.0.5', '207.166.100.9', '192.0.2.7'];
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The rule fits a connection opened by `opener` to `listener`'s `port` (the design's definition, rule by rule). */
 function fitsSlowly(r: ResolvedRule, opener: readonly number[], listener: readonly number[], port: number): boolean {

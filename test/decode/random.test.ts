@@ -3,18 +3,7 @@ import { decodePacket, DECODED_LINK_TYPES } from '../../src/decode/decode.js';
 import { DecodedPacket, L4_NONE } from '../../src/decode/packet.js';
 import { PROBLEMS } from '../../src/decode/problems.js';
 import { eth, ipv4, ipv6, tcp, udp, icmp, cat, ext } from './build.js';
-
-/** mulberry32: a small seeded PRNG so every run sees the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../support/prng.js';
 
 const NUMERIC = Object.entries(new DecodedPacket()).filter(([, v]) => typeof v === 'number').map(([k]) => k);
 const LINK_TYPES = [...DECODED_LINK_TYPES, 127, 253];

@@ -19,18 +19,7 @@ import { identifySnmp } from '../../../src/decode/app/snmp.js';
 import { identifyTds } from '../../../src/decode/app/tds.js';
 import { identifyTls } from '../../../src/decode/app/tls.js';
 import * as s from './support/samples.js';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../support/prng.js';
 
 /** Each identifier with its positive samples and the direction each sample comes from. */
 const CASES: [string, AppIdentifier, [Uint8Array, boolean][]][] = [

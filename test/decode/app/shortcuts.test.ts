@@ -12,6 +12,7 @@ import { IDENTIFIERS, USUAL_PORTS, identifyApp, identifyAppProto } from '../../.
 import { isTwoTwentyGreeting } from '../../../src/decode/app/smtp.js';
 import type { AppProto } from '../../../src/classify/types.js';
 import * as s from './support/samples.js';
+import { rng } from '../../support/prng.js';
 
 const SAMPLES: Uint8Array[] = [
   s.httpGet, s.httpResponse, s.httpPostNoHost,
@@ -29,18 +30,6 @@ const SAMPLES: Uint8Array[] = [
   s.dnsQuery, s.dnsNxdomain, s.mdnsResponse, s.dnsQueryTcp,
   s.rdpConnectionRequest, s.rdpConnectionConfirm, s.rdpBareRequest, s.cotpS7Request,
 ];
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Samples, their truncations (the flow table keeps 64 bytes), every first byte before each, random buffers. */
 function inputs(): Uint8Array[] {
