@@ -33,13 +33,10 @@ export class PacketEngine implements PacketSink {
   packet(buf: Uint8Array, offset: number, caplen: number, origLen: number,
     tsSec: number, tsNsec: number, linkType: number, iface: number): void {
     const p = this.pkt;
+    // decodePacket sets buf, offset, caplen and linkType; the record's own fields are ours
     decodePacket(p, buf, offset, caplen, linkType);
-    p.buf = buf;
-    p.offset = offset;
-    p.caplen = caplen;
     p.origLen = origLen;
     p.ts = tsSec + tsNsec / 1e9;
-    p.linkType = linkType;
     p.iface = iface;
     this.packets++;
     this.bytes += origLen;
