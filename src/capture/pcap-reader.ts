@@ -6,7 +6,8 @@
  */
 import { CaptureError } from '../errors.js';
 import type { PacketSink } from './types.js';
-import { noteLinkType, u16, u32, type RecordWalker } from './walker.js';
+import { u16, u32 } from '../bytes.js';
+import { noteLinkType, type RecordWalker } from './walker.js';
 
 /**
  * Largest captured length accepted in one record. libpcap's savefile reader

@@ -8,7 +8,8 @@
  */
 import { CaptureError } from '../errors.js';
 import type { PacketSink } from './types.js';
-import { noteLinkType, u16, u32, u32le, type RecordWalker } from './walker.js';
+import { u16, u32, u32le } from '../bytes.js';
+import { noteLinkType, type RecordWalker } from './walker.js';
 
 const BT_SHB = 0x0a0d0d0a;
 const BT_IDB = 0x00000001;

@@ -27,26 +27,6 @@ export interface RecordWalker {
   linkTypes: number[];
 }
 
-/** Unsigned 32-bit little-endian read. */
-export function u32le(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-
-/** Unsigned 32-bit big-endian read. */
-export function u32be(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-/** Unsigned 32-bit read in the given byte order. */
-export function u32(b: Uint8Array, o: number, le: boolean): number {
-  return le ? u32le(b, o) : u32be(b, o);
-}
-
-/** Unsigned 16-bit read in the given byte order. */
-export function u16(b: Uint8Array, o: number, le: boolean): number {
-  return le ? (b[o]! | (b[o + 1]! << 8)) : ((b[o]! << 8) | b[o + 1]!);
-}
-
 /** Adds a link type to the list unless it is already there. */
 export function noteLinkType(list: number[], lt: number): void {
   if (!list.includes(lt)) list.push(lt);

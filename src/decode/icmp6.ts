@@ -6,8 +6,10 @@
  * never into the main src/dst/port fields.
  */
 import { L4_ICMP6, type DecodedPacket } from './packet.js';
-import { BAD_ICMP_QUOTE, TRUNCATED_ICMP_HEADER, TRUNCATED_ICMP_QUOTE, softProblem, stopProblem } from './problems.js';
+import { BAD_ICMP_QUOTE, TRUNCATED_ICMP_QUOTE, softProblem } from './problems.js';
+import { decodeIcmpHeader, decodeQuotedPorts } from './icmp.js';
 import { EXT_BAD, EXT_OK, Ipv6ExtState, walkIpv6Ext } from './ipv6-ext.js';
+import { u32be } from '../bytes.js';
 
 const walk = new Ipv6ExtState();
 // The quoted payload length describes the original packet, not the quote, so the
@@ -16,20 +18,10 @@ const NO_LENGTH_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Decodes the ICMPv6 message at `o`; `capEnd` ends the captured bytes, `ipEnd` the message per the IP length. */
 export function decodeIcmp6(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: number, ipEnd: number): void {
-  if (capEnd - o < 8 || ipEnd - o < 8) {
-    stopProblem(p, TRUNCATED_ICMP_HEADER, -1);
-    return;
-  }
-  p.l4 = L4_ICMP6;
-  const type = buf[o]!;
-  p.icmpType = type;
-  p.icmpCode = buf[o + 1]!;
-  const start = o + 8;
-  const end = ipEnd < capEnd ? ipEnd : capEnd;
-  p.payloadOffset = start;
-  p.payloadLength = ipEnd - start;
-  p.payloadCaptured = end - start;
-  if (type >= 1 && type <= 4) decodeQuotedIpv6(p, buf, start, end);
+  const start = decodeIcmpHeader(p, L4_ICMP6, buf, o, capEnd, ipEnd);
+  if (start < 0) return;
+  const type = p.icmpType;
+  if (type >= 1 && type <= 4) decodeQuotedIpv6(p, buf, start, capEnd < ipEnd ? capEnd : ipEnd);
 }
 
 /** Decodes the IPv6 packet quoted at `q`, bounded by `end`, into the q* fields. */
@@ -44,14 +36,14 @@ function decodeQuotedIpv6(p: DecodedPacket, buf: Uint8Array, q: number, end: num
   }
   p.quoted = true;
   p.qIpVersion = 6;
-  p.qSrc0 = ((buf[q + 8]! << 24) | (buf[q + 9]! << 16) | (buf[q + 10]! << 8) | buf[q + 11]!) >>> 0;
-  p.qSrc1 = ((buf[q + 12]! << 24) | (buf[q + 13]! << 16) | (buf[q + 14]! << 8) | buf[q + 15]!) >>> 0;
-  p.qSrc2 = ((buf[q + 16]! << 24) | (buf[q + 17]! << 16) | (buf[q + 18]! << 8) | buf[q + 19]!) >>> 0;
-  p.qSrc3 = ((buf[q + 20]! << 24) | (buf[q + 21]! << 16) | (buf[q + 22]! << 8) | buf[q + 23]!) >>> 0;
-  p.qDst0 = ((buf[q + 24]! << 24) | (buf[q + 25]! << 16) | (buf[q + 26]! << 8) | buf[q + 27]!) >>> 0;
-  p.qDst1 = ((buf[q + 28]! << 24) | (buf[q + 29]! << 16) | (buf[q + 30]! << 8) | buf[q + 31]!) >>> 0;
-  p.qDst2 = ((buf[q + 32]! << 24) | (buf[q + 33]! << 16) | (buf[q + 34]! << 8) | buf[q + 35]!) >>> 0;
-  p.qDst3 = ((buf[q + 36]! << 24) | (buf[q + 37]! << 16) | (buf[q + 38]! << 8) | buf[q + 39]!) >>> 0;
+  p.qSrc0 = u32be(buf, q + 8);
+  p.qSrc1 = u32be(buf, q + 12);
+  p.qSrc2 = u32be(buf, q + 16);
+  p.qSrc3 = u32be(buf, q + 20);
+  p.qDst0 = u32be(buf, q + 24);
+  p.qDst1 = u32be(buf, q + 28);
+  p.qDst2 = u32be(buf, q + 32);
+  p.qDst3 = u32be(buf, q + 36);
   walkIpv6Ext(walk, buf, q + 40, buf[q + 6]!, end, NO_LENGTH_LIMIT);
   p.qProto = walk.proto;
   if (walk.status !== EXT_OK) {
@@ -60,11 +52,5 @@ function decodeQuotedIpv6(p: DecodedPacket, buf: Uint8Array, q: number, end: num
   }
   if (walk.fragOffset !== 0) return;
   if (walk.proto !== 6 && walk.proto !== 17) return;
-  const t = walk.offset;
-  if (end - t < 4) {
-    softProblem(p, TRUNCATED_ICMP_QUOTE);
-    return;
-  }
-  p.qSrcPort = (buf[t]! << 8) | buf[t + 1]!;
-  p.qDstPort = (buf[t + 2]! << 8) | buf[t + 3]!;
+  decodeQuotedPorts(p, buf, walk.offset, end);
 }

@@ -12,6 +12,7 @@ import {
 import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
 import { decodeIcmp } from './icmp.js';
+import { u32be } from '../bytes.js';
 
 /** Decodes the IPv4 packet at `o` up to `capEnd` (end of the captured bytes), then its transport. */
 export function decodeIpv4(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: number): void {
@@ -47,8 +48,8 @@ export function decodeIpv4(p: DecodedPacket, buf: Uint8Array, o: number, capEnd:
     if (ipEnd > capEnd) softProblem(p, IPV4_TOTAL_LENGTH_EXCEEDS_CAPTURE);
   }
   p.ipVersion = 4;
-  p.src0 = ((buf[o + 12]! << 24) | (buf[o + 13]! << 16) | (buf[o + 14]! << 8) | buf[o + 15]!) >>> 0;
-  p.dst0 = ((buf[o + 16]! << 24) | (buf[o + 17]! << 16) | (buf[o + 18]! << 8) | buf[o + 19]!) >>> 0;
+  p.src0 = u32be(buf, o + 12);
+  p.dst0 = u32be(buf, o + 16);
   const proto = buf[o + 9]!;
   p.ipProto = proto;
   p.ipId = (buf[o + 4]! << 8) | buf[o + 5]!;

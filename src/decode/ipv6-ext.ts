@@ -4,6 +4,7 @@
  * 4-octet units minus 2). Used for the packet itself and for the IPv6 packet quoted
  * in an ICMPv6 error, so it writes into a caller-owned state object, never a new one.
  */
+import { u32be } from '../bytes.js';
 
 /**
  * Upper bound on extension headers walked; a longer chain is `bad_ipv6_ext_chain`.
@@ -76,7 +77,7 @@ export function walkIpv6Ext(w: Ipv6ExtState, buf: Uint8Array, o: number, nh: num
       w.hasFragment = true;
       w.fragOffset = fo;
       w.moreFragments = (buf[o + 3]! & 1) === 1;
-      w.fragId = ((buf[o + 4]! << 24) | (buf[o + 5]! << 16) | (buf[o + 6]! << 8) | buf[o + 7]!) >>> 0;
+      w.fragId = u32be(buf, o + 4);
       if (fo !== 0) {
         w.offset = o + 8;
         w.proto = next;
@@ -104,7 +105,7 @@ export function findJumboLength(buf: Uint8Array, o: number, capEnd: number): num
     if (i + 2 > end) return 0;
     const optLen = buf[i + 1]!;
     if (type === 0xc2 && optLen === 4 && i + 6 <= end) {
-      return ((buf[i + 2]! << 24) | (buf[i + 3]! << 16) | (buf[i + 4]! << 8) | buf[i + 5]!) >>> 0;
+      return u32be(buf, i + 2);
     }
     i += 2 + optLen;
   }

@@ -16,6 +16,7 @@ import { EXT_OK, EXT_TRUNCATED, Ipv6ExtState, findJumboLength, walkIpv6Ext } fro
 import { decodeTcp } from './tcp.js';
 import { decodeUdp } from './udp.js';
 import { decodeIcmp6 } from './icmp6.js';
+import { u32be } from '../bytes.js';
 
 const walk = new Ipv6ExtState();
 
@@ -30,14 +31,14 @@ export function decodeIpv6(p: DecodedPacket, buf: Uint8Array, o: number, capEnd:
     return;
   }
   p.ipVersion = 6;
-  p.src0 = ((buf[o + 8]! << 24) | (buf[o + 9]! << 16) | (buf[o + 10]! << 8) | buf[o + 11]!) >>> 0;
-  p.src1 = ((buf[o + 12]! << 24) | (buf[o + 13]! << 16) | (buf[o + 14]! << 8) | buf[o + 15]!) >>> 0;
-  p.src2 = ((buf[o + 16]! << 24) | (buf[o + 17]! << 16) | (buf[o + 18]! << 8) | buf[o + 19]!) >>> 0;
-  p.src3 = ((buf[o + 20]! << 24) | (buf[o + 21]! << 16) | (buf[o + 22]! << 8) | buf[o + 23]!) >>> 0;
-  p.dst0 = ((buf[o + 24]! << 24) | (buf[o + 25]! << 16) | (buf[o + 26]! << 8) | buf[o + 27]!) >>> 0;
-  p.dst1 = ((buf[o + 28]! << 24) | (buf[o + 29]! << 16) | (buf[o + 30]! << 8) | buf[o + 31]!) >>> 0;
-  p.dst2 = ((buf[o + 32]! << 24) | (buf[o + 33]! << 16) | (buf[o + 34]! << 8) | buf[o + 35]!) >>> 0;
-  p.dst3 = ((buf[o + 36]! << 24) | (buf[o + 37]! << 16) | (buf[o + 38]! << 8) | buf[o + 39]!) >>> 0;
+  p.src0 = u32be(buf, o + 8);
+  p.src1 = u32be(buf, o + 12);
+  p.src2 = u32be(buf, o + 16);
+  p.src3 = u32be(buf, o + 20);
+  p.dst0 = u32be(buf, o + 24);
+  p.dst1 = u32be(buf, o + 28);
+  p.dst2 = u32be(buf, o + 32);
+  p.dst3 = u32be(buf, o + 36);
   const plen = (buf[o + 4]! << 8) | buf[o + 5]!;
   const nh = buf[o + 6]!;
   const start = o + 40;

@@ -6,6 +6,7 @@
  */
 import { L4_TCP, type DecodedPacket } from './packet.js';
 import { BAD_TCP_DATA_OFFSET, TRUNCATED_TCP_HEADER, stopProblem } from './problems.js';
+import { u32be } from '../bytes.js';
 
 /**
  * Decodes the TCP header at `o`. In a first fragment the payload fields describe
@@ -35,8 +36,8 @@ export function decodeTcp(p: DecodedPacket, buf: Uint8Array, o: number, capEnd: 
   p.l4 = L4_TCP;
   p.srcPort = (buf[o]! << 8) | buf[o + 1]!;
   p.dstPort = (buf[o + 2]! << 8) | buf[o + 3]!;
-  p.tcpSeq = ((buf[o + 4]! << 24) | (buf[o + 5]! << 16) | (buf[o + 6]! << 8) | buf[o + 7]!) >>> 0;
-  p.tcpAck = ((buf[o + 8]! << 24) | (buf[o + 9]! << 16) | (buf[o + 10]! << 8) | buf[o + 11]!) >>> 0;
+  p.tcpSeq = u32be(buf, o + 4);
+  p.tcpAck = u32be(buf, o + 8);
   p.tcpFlags = buf[o + 13]!;
   p.tcpWindow = (buf[o + 14]! << 8) | buf[o + 15]!;
   const start = o + hl;

@@ -89,22 +89,5 @@ export function asciiText(b: Uint8Array, start: number, end: number, max = 128):
   return s;
 }
 
-/** Big-endian unsigned 16-bit read; the caller checks `off + 2 <= b.length`. */
-export function u16be(b: Uint8Array, off: number): number {
-  return (b[off]! << 8) | b[off + 1]!;
-}
-
-/** Big-endian unsigned 24-bit read; the caller checks `off + 3 <= b.length`. */
-export function u24be(b: Uint8Array, off: number): number {
-  return (b[off]! << 16) | (b[off + 1]! << 8) | b[off + 2]!;
-}
-
-/** Big-endian unsigned 32-bit read; the caller checks `off + 4 <= b.length`. */
-export function u32be(b: Uint8Array, off: number): number {
-  return ((b[off]! << 24) >>> 0) + ((b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!);
-}
-
-/** Little-endian unsigned 32-bit read; the caller checks `off + 4 <= b.length`. */
-export function u32le(b: Uint8Array, off: number): number {
-  return ((b[off + 3]! << 24) >>> 0) + ((b[off + 2]! << 16) | (b[off + 1]! << 8) | b[off]!);
-}
+/** Integer reads, shared with the capture readers and decoders; the caller checks the bounds. */
+export { u16be, u24be, u32be, u32le } from '../../bytes.js';
