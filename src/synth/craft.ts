@@ -94,8 +94,8 @@ export function macFor(addr: string): string {
   return `02:00:${hex(t[0]!)}:${hex(t[1]!)}:${hex(t[2]!)}:${hex(t[3]!)}`;
 }
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
+/** Concatenates byte arrays (plain number arrays of bytes too). */
+export function concat(...parts: (Uint8Array | readonly number[])[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);

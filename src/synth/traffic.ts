@@ -19,6 +19,7 @@ import {
   amqpHeader, dnsQuery, httpGet, httpPost, opaque, policyFileRequest, rdpConnectionRequest, sipInvite, smb2Negotiate,
   snmpTrap, tdsPrelogin, tlsClientHello,
 } from './payloads.js';
+import { mulberry32 } from './prng.js';
 
 /** Options of `generateTraffic`. */
 export interface TrafficOptions {
@@ -105,18 +106,6 @@ const SERVICES: Service[] = [
 
 function ascii(s: string): Uint8Array {
   return new TextEncoder().encode(s);
-}
-
-/** Mulberry32: small, fast, deterministic 32-bit PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 /** 16-bit word sum (RFC 1071) of a byte range starting at an even position. */

@@ -3,15 +3,10 @@
  * header (plus what it carries), with the fields a test needs to vary.
  */
 
-/** Concatenates byte arrays / number arrays. */
-export function cat(...parts: (Uint8Array | number[])[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
+import { concat } from '../../src/synth/craft.js';
+
+/** Concatenates byte arrays / number arrays (the packet crafter's). */
+export const cat = concat;
 
 /** Big-endian 16-bit value as two bytes. */
 export function u16(v: number): number[] { return [(v >> 8) & 255, v & 255]; }

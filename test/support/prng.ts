@@ -1,14 +1,11 @@
 /**
- * mulberry32: a small seeded PRNG, so random and fuzz tests see the same bytes on
- * every run and a failure reproduces. Returns numbers in [0, 1).
+ * The synthetic captures' seeded PRNG (src/synth/prng.ts) as numbers in [0, 1), so
+ * random and fuzz tests see the same bytes on every run and a failure reproduces.
  */
+import { mulberry32 } from '../../src/synth/prng.js';
+
+/** A seeded generator of numbers in [0, 1). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  return () => next() / 4294967296;
 }
