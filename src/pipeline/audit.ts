@@ -38,7 +38,7 @@ export interface AuditConfig {
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
-  const { engine, acc, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows, !!cfg.onSnapshot);
+  const { engine, acc, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
 
   const paths = await orderInputs(cfg.paths);
   const sizes = paths.map((p) => {

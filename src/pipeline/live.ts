@@ -41,7 +41,7 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // Live, a closed connection is reported after 5 s rather than held 60 s for trailing packets:
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
-  const { engine, acc, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows, !!cfg.onSnapshot);
+  const { engine, acc, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
   const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;

@@ -7,7 +7,13 @@ import type { ReportAccumulator } from './accumulator.js';
 import { classifyOne } from './classify-operator.js';
 import type { PacketEngine } from './packet-engine.js';
 import type { DashboardSnapshot, Finding } from './types.js';
-import { findingKey } from './accumulator.js';
+import type { ClassifiedFlow } from '../classify/types.js';
+
+/** The report grouper's key of a finding: verdict, service, proto/port and host pair. */
+function findingKey(cf: ClassifiedFlow): string {
+  const f = cf.flow;
+  return `${cf.verdict}|${cf.service ?? '-'}|${f.proto}/${f.serverPort}|${f.clientIp}|${f.serverIp}`;
+}
 
 /** At most this many waiting SYNs are classified per frame. */
 const PROVISIONAL_MAX = 500;
@@ -28,13 +34,14 @@ export class SnapshotMaker {
    * timeout ends them minutes later (the final report counts them once they end).
    */
   private findings(): Finding[] {
-    const out = [...this.acc.findings.values()];
+    const out: Finding[] = this.acc.grouper.groups();
+    const known = new Set(out.map((g) => g.key));
     const extra = new Map<string, Finding>();
     for (const f of this.engine.table.waiting(PROVISIONAL_MAX)) {
       const cf = classifyOne(f, this.design);
       if (cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction' && cf.verdict !== 'unexpected') continue;
       const key = findingKey(cf);
-      if (this.acc.findings.has(key)) continue;
+      if (known.has(key)) continue;
       const g = extra.get(key);
       if (g) g.count++;
       else {

@@ -25,9 +25,9 @@ export interface Pipeline {
 
 /** Wires the stages for one run. */
 export function createPipeline(design: ResolvedDesign, flow: FlowTableOptions | undefined, keepFlows: boolean,
-  onFlows?: (batch: ClassifiedFlow[]) => void, liveFindings = false): Pipeline {
+  onFlows?: (batch: ClassifiedFlow[]) => void): Pipeline {
   const engine = new PacketEngine({ ...flow, serverPortHint: design.serverPortHint });
-  const acc = new ReportAccumulator(design, keepFlows, liveFindings);
+  const acc = new ReportAccumulator(design, keepFlows);
   const batches = new Subject<FlowRecord[]>();
   const verdicts$ = batches.pipe(classifyFlows(design), share());
   verdicts$.subscribe((b) => acc.add(b));
