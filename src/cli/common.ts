@@ -89,7 +89,8 @@ export function ndjsonLines(batch: readonly ClassifiedFlow[]): string {
  * snapshots; `q` aborts the run. `done` resolves once the final frame is drawn.
  */
 export async function startDashboard(abort: AbortController): Promise<{ snapshots: Subject<DashboardSnapshot>; done: Promise<void> }> {
-  const { runDashboard } = await import('../ui/dashboard.js');
+  const { loadDashboard } = await import('../ui/load.js');
+  const { runDashboard } = await loadDashboard();
   const snapshots = new Subject<DashboardSnapshot>();
   return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort() }) };
 }

@@ -74,7 +74,8 @@ describe('live dashboard in tmux', () => {
       '  clients: [127.0.1.0/24]',
       '',
     ].join('\n'));
-    const cmd = `node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
+    // CI=true on purpose: Ink stops redrawing when it sees CI set; the dashboard must draw anyway.
+    const cmd = `CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
 
     const first = await waitFor((t) => t.includes('kernel drops'), 20);
