@@ -72,10 +72,25 @@ export class Coverage {
     t.apps |= APP_BITS[cf.app];
   }
 
-  /** One row per active rule, in design order. `windowSeconds` is the capture's time span. */
-  rows(windowSeconds: number): CoverageRow[] {
+  /**
+   * One row per active rule, in design order. `windowSeconds` is the capture's time span.
+   * `provisional` flows (interim records of flows still live: the dashboard's view of
+   * long-lived connections) are counted in these rows only, never in the accumulator.
+   */
+  rows(windowSeconds: number, provisional: readonly ClassifiedFlow[] = []): CoverageRow[] {
+    let tallies = this.tallies;
+    if (provisional.length > 0) {
+      tallies = new Map([...this.tallies].map(([id, t]) => [id, { ...t }]));
+      for (const cf of provisional) {
+        if (cf.verdict !== 'expected' && cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction') continue;
+        for (const id of cf.rule !== null ? [cf.rule, ...(cf.alsoMatched ?? [])] : cf.alsoMatched ?? []) {
+          const t = tallies.get(id);
+          if (t) this.count(t, cf);
+        }
+      }
+    }
     const out: CoverageRow[] = [];
-    for (const t of this.tallies.values()) {
+    for (const t of tallies.values()) {
       const status: CoverageStatus = t.expected > 0 ? 'seen' : t.blocked > 0 ? 'blocked' : 'unseen';
       out.push({
         rule: t.rule.id,
@@ -89,20 +104,20 @@ export class Coverage {
         first: t.first,
         last: t.last,
         apps: appList(t.apps),
-        note: this.note(t, status, windowSeconds),
+        note: this.note(t, status, windowSeconds, tallies),
       });
     }
     return out;
   }
 
-  private note(t: Tally, status: CoverageStatus, windowSeconds: number): string | null {
+  private note(t: Tally, status: CoverageStatus, windowSeconds: number, tallies: Map<string, Tally>): string | null {
     if (status === 'seen') return null;
     if (t.rule.rare) {
       return `rare traffic (${t.rule.service === 'snmp' ? 'SNMP traps' : t.rule.service === 'smtp' ? 'SMTP alerts' : 'alerts'}): a ${formatWindow(windowSeconds)} window may be too short to see it`;
     }
     for (const [a, b] of ONE_OF) {
       const other = t.rule.id === a ? b : t.rule.id === b ? a : null;
-      if (other !== null && status === 'unseen' && (this.tallies.get(other)?.expected ?? 0) > 0) {
+      if (other !== null && status === 'unseen' && (tallies.get(other)?.expected ?? 0) > 0) {
         return `the seed needs only one of ${a} and ${b}; ${other} is seen`;
       }
     }

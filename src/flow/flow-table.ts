@@ -100,6 +100,8 @@ const F_ACKED = 16, F_UNSEEN = 18;
 const K_VLAN = 44;
 // Bytes 192..255, rarely: times and id for queues and records, queue links, hash, history letters.
 const F_FIRST = 24, F_QUEUED = 25, F_ID = 26;
+/** Capture time of the flow's last interim update (`updates()`), 0 before the first (words 60..61). */
+const F_UPDATED = 30;
 const K_PREV = 54, K_NEXT = 55, K_HASH = 56;
 /** Byte offset of the history letter codes inside a slot (words 57..59). */
 const K_HSEQ_BYTE = 228;
@@ -351,6 +353,29 @@ export class FlowTable {
       const f = s * FW;
       // side A sent a SYN, side B nothing at all
       if ((I[s * KW + K_HIST] & H_S) !== 0 && F[f + F_PKTS + 1] === 0 && F[f + F_LAST] < limit) out.push(s);
+    }
+    return out.map((s) => this.record(s, this.endOf(s, 'open'), false));
+  }
+
+  /**
+   * Interim updates of long-lived flows (issue 3: "long-lived flows emit periodic
+   * updates for the live dashboard"): live TCP and UDP flows alive for at least
+   * `every` seconds of capture time and not updated in the last `every` seconds, as
+   * non-final records (end `open`), at most `max` per call; each one returned is
+   * marked updated now. TCP flows whose server side has sent nothing are left to
+   * `waiting()`. O(live flows); called every few seconds, never per packet.
+   */
+  updates(every: number, max: number): FlowRecord[] {
+    const out: number[] = [];
+    const I = this.I, F = this.F, now = this.clock;
+    for (const c of [C_TCP, C_TCP_CLOSED, C_UDP]) {
+      for (let s = this.heads[c]; s >= 0 && out.length < max; s = I[s * KW + K_NEXT]) {
+        const f = s * FW;
+        if (now - F[f + F_FIRST] < every || now - F[f + F_UPDATED] < every) continue;
+        if (c !== C_UDP && (F[f + F_PKTS] === 0 || F[f + F_PKTS + 1] === 0) && (I[s * KW + K_HIST] & (H_S | (H_S << 6))) !== 0) continue;
+        F[f + F_UPDATED] = now;
+        out.push(s);
+      }
     }
     return out.map((s) => this.record(s, this.endOf(s, 'open'), false));
   }

@@ -38,7 +38,7 @@ export interface AuditConfig {
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
-  const { engine, acc, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  const { engine, acc, verdicts$, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
 
   const paths = await orderInputs(cfg.paths);
   const sizes = paths.map((p) => {
@@ -46,7 +46,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     try { return statSync(p).size; } catch { return 0; }
   });
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
-  const snap = cfg.onSnapshot ? new SnapshotMaker(paths.join(', '), false, engine, acc, design) : null;
+  const snap = cfg.onSnapshot ? new SnapshotMaker(paths.join(', '), false, engine, acc, design, verdicts$) : null;
   let lastSnap = 0;
   let doneBytes = 0;
   let curBytes = 0;

@@ -30,6 +30,8 @@ export interface LiveConfig {
   onFlows?: (batch: ClassifiedFlow[]) => void;
   onSnapshot?: (s: DashboardSnapshot) => void;
   snapshotMs?: number;
+  /** Seconds after which a live flow gets an interim dashboard update, and again as often (default 10). */
+  updateEvery?: number;
   /** Aborting ends the capture cleanly (Ctrl-C, `q`). */
   signal: AbortSignal;
   /** Called once the capture is open (tests use it to start their traffic). */
@@ -41,13 +43,13 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // Live, a closed connection is reported after 5 s rather than held 60 s for trailing packets:
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
-  const { engine, acc, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
+  const { engine, acc, verdicts$, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
   const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;
   if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
   else cap = await openLive(liveOpts, engine);
-  const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design) : null;
+  const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   cfg.onReady?.();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {

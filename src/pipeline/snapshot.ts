@@ -8,6 +8,7 @@ import { classifyOne } from './classify-operator.js';
 import type { PacketEngine } from './packet-engine.js';
 import type { DashboardSnapshot, Finding } from './types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
+import type { Observable } from 'rxjs';
 
 /** The report grouper's key of a finding: verdict, service, proto/port and host pair. */
 function findingKey(cf: ClassifiedFlow): string {
@@ -17,28 +18,62 @@ function findingKey(cf: ClassifiedFlow): string {
 
 /** At most this many waiting SYNs are classified per frame. */
 const PROVISIONAL_MAX = 500;
+/**
+ * A flow still live after this many seconds of capture time gets an interim update
+ * (and again every as many seconds): long-lived connections (SQL pools, AMQP, CTI
+ * links) count in coverage and findings while they are open, not only when they end.
+ */
+export const UPDATE_EVERY = 10;
+/** Seconds of capture time between two looks for flows due an update. */
+const UPDATE_SCAN = 2;
+/** At most this many interim updates per look (the rest come at the next). */
+const UPDATE_MAX = 5_000;
 
 /** Remembers the previous frame so that rates can be computed. */
 export class SnapshotMaker {
   private prevPackets = 0;
   private prevBytes = 0;
   private prevWall = 0;
+  /** The latest interim update of each long-lived flow still live, by flow id. */
+  private readonly interim = new Map<number, ClassifiedFlow>();
+  private nextScan = -Infinity;
 
+  /**
+   * `verdicts$` is the pipeline's stream of final flows: a flow that ends leaves the
+   * interim set (the accumulator has it from then on). `updateEvery`: see UPDATE_EVERY.
+   */
   constructor(private readonly source: string, private readonly live: boolean,
     private readonly engine: PacketEngine, private readonly acc: ReportAccumulator,
-    private readonly design: ResolvedDesign) {}
+    private readonly design: ResolvedDesign, verdicts$: Observable<ClassifiedFlow[]>,
+    private readonly updateEvery = UPDATE_EVERY) {
+    verdicts$.subscribe((batch) => {
+      if (this.interim.size === 0) return;
+      for (const cf of batch) this.interim.delete(cf.flow.id);
+    });
+  }
+
+  /** Takes the interim updates now due (at most one look per UPDATE_SCAN seconds of capture time). */
+  private refreshInterim(): void {
+    const table = this.engine.table;
+    const now = table.lastTime;
+    if (now < this.nextScan) return;
+    this.nextScan = now + Math.min(UPDATE_SCAN, this.updateEvery);
+    for (const f of table.updates(this.updateEvery, UPDATE_MAX)) this.interim.set(f.id, classifyOne(f, this.design));
+  }
 
   /**
    * Finding groups of ended flows, plus provisional ones: SYNs still waiting for any
    * reply past the grace period are shown as blocked now rather than when the idle
-   * timeout ends them minutes later (the final report counts them once they end).
+   * timeout ends them minutes later, and long-lived flows by their interim update
+   * (the final report counts them once they end).
    */
-  private findings(): Finding[] {
+  private findings(interim: readonly ClassifiedFlow[]): Finding[] {
     const out: Finding[] = this.acc.grouper.groups();
     const known = new Set(out.map((g) => g.key));
     const extra = new Map<string, Finding>();
-    for (const f of this.engine.table.waiting(PROVISIONAL_MAX)) {
-      const cf = classifyOne(f, this.design);
+    const waiting = this.engine.table.waiting(PROVISIONAL_MAX).map((f) => classifyOne(f, this.design));
+    for (const cf of [...waiting, ...interim]) {
+      const f = cf.flow;
       if (cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction' && cf.verdict !== 'unexpected') continue;
       const key = findingKey(cf);
       if (known.has(key)) continue;
@@ -71,6 +106,9 @@ export class SnapshotMaker {
     let problems = 0;
     for (const v of Object.values(e.problems.toRecord())) problems += v;
     const elapsed = Number.isNaN(e.first) ? 0 : e.last - e.first;
+    if (!done) this.refreshInterim();
+    else this.interim.clear();
+    const interim = [...this.interim.values()];
     return {
       source: this.source,
       live: this.live,
@@ -82,8 +120,8 @@ export class SnapshotMaker {
       liveFlows: e.table.liveCount,
       decodeProblems: problems,
       lossEstimate: stats.lossEstimate,
-      coverage: this.acc.coverage.rows(elapsed),
-      findings: this.findings(),
+      coverage: this.acc.coverage.rows(elapsed, interim),
+      findings: this.findings(interim),
       topFlows: e.table.top(12).map((f) => classifyOne(f, this.design)),
       bytesRead,
       totalBytes,
