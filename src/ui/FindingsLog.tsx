@@ -7,6 +7,7 @@ import { Box, Static } from 'ink';
 import type { Finding } from '../pipeline/types.js';
 import { formatClock } from './format.js';
 import { Line, type Part } from './Line.js';
+import { isBurst, type LogBurst, type LogEntry } from './state.js';
 import { THEME, VERDICT_COLOR } from './theme.js';
 
 /** Indent of the reason when it goes on its own line (under the verdict, past the time). */
@@ -31,13 +32,27 @@ export function findingLines(f: Finding, width: number): Part[][] {
   return [head, [{ text: INDENT + f.reason }]];
 }
 
+/** The line of a burst: how many new findings arrived at once beyond the per-frame limit, by verdict. */
+export function burstParts(b: LogBurst): Part[] {
+  const parts: Part[] = [{ text: `… ${b.count} more new finding${b.count === 1 ? '' : 's'} (` }];
+  let first = true;
+  for (const v of ['blocked', 'wrong-direction', 'unexpected'] as const) {
+    if (b.byVerdict[v] === 0) continue;
+    if (!first) parts.push({ text: ', ' });
+    first = false;
+    parts.push({ text: `${b.byVerdict[v]} ` }, { text: v, color: VERDICT_COLOR[v], bold: true });
+  }
+  parts.push({ text: '): see the final report', color: THEME.dim });
+  return parts;
+}
+
 /** Every logged finding, written once (the count is the one at the time it was logged). */
-export function FindingsLog({ entries, width }: { entries: readonly Finding[]; width: number }) {
+export function FindingsLog({ entries, width }: { entries: readonly LogEntry[]; width: number }) {
   return (
-    <Static items={entries as Finding[]}>
-      {(f) => (
-        <Box key={f.key} flexDirection="column" width={width}>
-          {findingLines(f, width).map((parts, i) => <Line key={i} parts={parts} width={width} />)}
+    <Static items={entries as LogEntry[]}>
+      {(e) => (
+        <Box key={e.key} flexDirection="column" width={width}>
+          {(isBurst(e) ? [burstParts(e)] : findingLines(e, width)).map((parts, i) => <Line key={i} parts={parts} width={width} />)}
         </Box>
       )}
     </Static>

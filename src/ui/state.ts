@@ -17,8 +17,29 @@ export type Panel = 'coverage' | 'flows';
 /** The panels in `tab` order. */
 export const PANELS: readonly Panel[] = ['coverage', 'flows'];
 
-/** A line of the findings log: the finding as it was when first logged (its count then). */
-export type LogEntry = Finding;
+/**
+ * New findings logged one by one per frame at most; the rest of a burst (a capture
+ * file read in seconds can bring thousands of host pairs at once) is one summary line.
+ * Every finding is in the final report either way.
+ */
+export const LOG_PER_FRAME = 20;
+
+/** The summary line of a burst: how many new findings were not logged one by one, by verdict. */
+export interface LogBurst {
+  kind: 'burst';
+  /** Unique among log entries (Ink's <Static> key). */
+  key: string;
+  count: number;
+  byVerdict: Record<Finding['verdict'], number>;
+}
+
+/** A line of the findings log: a finding as it was when first logged (its count then), or a burst summary. */
+export type LogEntry = Finding | LogBurst;
+
+/** True for a burst summary line. */
+export function isBurst(e: LogEntry): e is LogBurst {
+  return 'kind' in e && e.kind === 'burst';
+}
 
 /** Everything the dashboard draws. */
 export interface UiState {
@@ -65,17 +86,31 @@ export function initialUiState(): UiState {
   };
 }
 
-/** Appends the findings of `snap` whose key is not logged yet; keeps the same set and array when none is new. */
+/**
+ * Appends the findings of `snap` whose key is not logged yet, at most LOG_PER_FRAME of
+ * them one by one and the rest as one burst line; keeps the same set and array when none is new.
+ */
 function logFindings(state: UiState, snap: DashboardSnapshot): Pick<UiState, 'logged' | 'log'> {
   let logged: Set<string> | null = null;
   let log: LogEntry[] | null = null;
+  let burst: LogBurst | null = null;
+  let added = 0;
   for (const f of snap.findings) {
     if (state.logged.has(f.key) || logged?.has(f.key)) continue;
     logged ??= new Set(state.logged);
     log ??= state.log.slice();
     logged.add(f.key);
-    // Copied so a pipeline that mutates its finding objects cannot change a logged line.
-    log.push({ ...f });
+    if (added++ < LOG_PER_FRAME) {
+      // Copied so a pipeline that mutates its finding objects cannot change a logged line.
+      log.push({ ...f });
+      continue;
+    }
+    if (burst === null) {
+      burst = { kind: 'burst', key: `burst#${log.length}`, count: 0, byVerdict: { blocked: 0, 'wrong-direction': 0, unexpected: 0 } };
+      log.push(burst);
+    }
+    burst.count++;
+    burst.byVerdict[f.verdict]++;
   }
   return logged && log ? { logged, log } : { logged: state.logged, log: state.log };
 }

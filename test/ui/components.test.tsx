@@ -41,6 +41,17 @@ describe('Header', () => {
   });
 });
 
+describe('FindingsLog burst line', () => {
+  it('says how many new findings were not logged one by one, by verdict, cut to the width', () => {
+    const burst = { kind: 'burst' as const, key: 'burst#3', count: 1949, byVerdict: { blocked: 715, 'wrong-direction': 0, unexpected: 1234 } };
+    const text = plain(render(<FindingsLog entries={[FINDINGS[0]!, burst]} width={100} />).lastFrame());
+    expect(text.trimEnd().split('\n').at(-1)).toBe('… 1949 more new findings (715 blocked, 1234 unexpected): see the final report');
+    const narrow = plain(render(<FindingsLog entries={[burst]} width={40} />).lastFrame()).trimEnd();
+    expectFits(narrow, 40);
+    expect(narrow).toBe('… 1949 more new findings (715 blocked, …');
+  });
+});
+
 describe('CoveragePanel', () => {
   for (const width of WIDTHS) {
     it(`lists every rule at ${width} columns, blocked first`, () => {

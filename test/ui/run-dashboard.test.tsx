@@ -5,6 +5,8 @@
  * redraws. CI is set here on purpose, so these tests prove the dashboard still
  * draws on a terminal wherever it runs (CI machines set CI=true).
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Subject, of } from 'rxjs';
 import { loadDashboard } from '../../src/ui/load.js';
@@ -73,5 +75,41 @@ describe('runDashboard', () => {
     snapshots.next(liveSnapshot());
     snapshots.error(new Error('capture failed'));
     await expect(done).rejects.toThrow('capture failed');
+  });
+});
+
+describe('loadDashboard', () => {
+  const built = fileURLToPath(new URL('../../dist/ui/load.js', import.meta.url));
+  /** Loads the dashboard in a fresh node (npm test builds dist/ first); which React build came in, and the environment after. */
+  function load(nodeEnv: string | undefined): { react: string[]; nodeEnv: string | null; ci: string | null } {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      `const { loadDashboard } = await import(${JSON.stringify(built)});`,
+      'await loadDashboard();',
+      // Node's ESM loader puts both branches of react/index.js in the cache unexecuted (it lexes their exports): count the executed ones.
+      'const cache = createRequire(import.meta.url).cache;',
+      'const files = Object.keys(cache).filter((k) => cache[k].loaded && /[\\/]react[\\/]cjs[\\/]/.test(k));',
+      'console.log(JSON.stringify({ react: files.map((k) => k.split(/[\\/]/).pop()), nodeEnv: process.env.NODE_ENV ?? null, ci: process.env.CI ?? null }));',
+    ].join('\n');
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    if (nodeEnv === undefined) delete env.NODE_ENV;
+    else env.NODE_ENV = nodeEnv;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return JSON.parse(r.stdout);
+  }
+
+  it("loads React's production build when NODE_ENV is unset (the development build records every render), and puts the environment back", () => {
+    const r = load(undefined);
+    expect(r.react).toContain('react.production.js');
+    expect(r.react.filter((f) => !f.endsWith('.production.js'))).toEqual([]);
+    expect(r).toMatchObject({ nodeEnv: null, ci: 'true' });
+  });
+
+  it('follows NODE_ENV when the user set it', () => {
+    const r = load('development');
+    expect(r.react).toContain('react.development.js');
+    expect(r.react.filter((f) => !f.endsWith('.development.js'))).toEqual([]);
+    expect(r).toMatchObject({ nodeEnv: 'development', ci: 'true' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VERDICT_FILTERS, initialUiState, reduceUi, type UiAction, type UiState } from '../../src/ui/state.js';
-import { FINDINGS, liveSnapshot } from './fixtures.js';
+import { LOG_PER_FRAME, VERDICT_FILTERS, initialUiState, isBurst, reduceUi, type UiAction, type UiState } from '../../src/ui/state.js';
+import { FINDINGS, T0, finding, liveSnapshot } from './fixtures.js';
 
 function run(actions: UiAction[], from: UiState = initialUiState()): UiState {
   return actions.reduce(reduceUi, from);
@@ -35,6 +35,31 @@ describe('reduceUi', () => {
       [FINDINGS[1]!.key, 11],
       [FINDINGS[2]!.key, 11],
     ]);
+  });
+
+  it('logs at most LOG_PER_FRAME new findings one by one per frame, the rest of a burst as one line', () => {
+    const many = Array.from({ length: LOG_PER_FRAME + 7 }, (_, i) =>
+      finding(i % 3 === 0 ? 'blocked' : 'unexpected', null, 1000 + i, '10.20.1.15', '10.20.0.10', 'r', 1, T0 + i));
+    const s = run([{ type: 'snapshot', snapshot: liveSnapshot({ findings: many }) }]);
+    expect(s.log).toHaveLength(LOG_PER_FRAME + 1);
+    expect(s.log.slice(0, LOG_PER_FRAME).map((e) => e.key)).toEqual(many.slice(0, LOG_PER_FRAME).map((f) => f.key));
+    const burst = s.log[LOG_PER_FRAME]!;
+    expect(isBurst(burst)).toBe(true);
+    const rest = many.slice(LOG_PER_FRAME);
+    expect(burst).toMatchObject({
+      count: 7,
+      byVerdict: { blocked: rest.filter((f) => f.verdict === 'blocked').length, 'wrong-direction': 0, unexpected: rest.filter((f) => f.verdict === 'unexpected').length },
+    });
+    // every one counts as logged: the next frame logs only what is really new
+    expect(s.logged.size).toBe(many.length);
+    const next = reduceUi(s, { type: 'snapshot', snapshot: liveSnapshot({ findings: [...many, ...FINDINGS] }) });
+    expect(next.log.slice(LOG_PER_FRAME + 1).map((e) => e.key)).toEqual(FINDINGS.map((f) => f.key));
+    // burst keys are unique among entries (Ink's <Static> key)
+    const again = reduceUi(next, { type: 'snapshot', snapshot: liveSnapshot({
+      findings: Array.from({ length: LOG_PER_FRAME + 2 }, (_, i) => finding('blocked', 'sql', 2000 + i, '10.1.1.1', '10.1.1.2', 'r', 1, T0)) }) });
+    const keys = again.log.map((e) => e.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(again.log.filter(isBurst).map((b) => b.count)).toEqual([7, 2]);
   });
 
   it('keeps the same log array when no finding is new, so <Static> writes nothing', () => {
