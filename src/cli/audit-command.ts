@@ -9,7 +9,7 @@ import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
-import { loadDesign, ndjsonLines, Output, reportOptions, startDashboard, writeReport } from './common.js';
+import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, writeReport } from './common.js';
 
 /** Flags of the audit command (as commander gives them). */
 export interface AuditFlags {
@@ -44,7 +44,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   let onFlows: ((b: ClassifiedFlow[]) => void) | undefined;
   const spill = format === 'json' ? new JsonFlowSpill() : null;
   if (spill) onFlows = (batch) => spill.addBatch(batch);
-  if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonLines(batch));
+  if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonBytes(batch));
 
   const abort = new AbortController();
   const dashboard = flags.dashboard ? await startDashboard(abort) : null;

@@ -40,10 +40,18 @@ export class Output {
   get isTTY(): boolean {
     return this.fd === null && !!process.stdout.isTTY;
   }
-  write(s: string): void {
+  /** Writes text, or bytes the caller may reuse once this returns (they are copied for stdout, which may keep them). */
+  write(s: string | Uint8Array): void {
     if (s.length === 0) return;
-    if (this.fd === null) process.stdout.write(s);
-    else writeSync(this.fd, s);
+    if (this.fd === null) {
+      process.stdout.write(typeof s === 'string' ? s : Buffer.from(s));
+      return;
+    }
+    if (typeof s === 'string') {
+      writeSync(this.fd, s);
+      return;
+    }
+    for (let done = 0; done < s.length;) done += writeSync(this.fd, s, done, s.length - done);
   }
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
@@ -77,11 +85,27 @@ export async function writeReport(report: AuditReport, format: ReportFormat, out
   }
 }
 
-/** One NDJSON line per classified flow, for a batch. */
-export function ndjsonLines(batch: readonly ClassifiedFlow[]): string {
-  let s = '';
-  for (const cf of batch) s += ndjsonFlowLine(toReportFlow(cf));
-  return s;
+/** Where ndjsonBytes writes; grows to the biggest batch. */
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/**
+ * One NDJSON line per classified flow, for a batch, as UTF-8 bytes: a view of a reused
+ * buffer, valid until the next call. Written line by line into the buffer rather than
+ * joined into one string per batch (the joined strings were most of an NDJSON audit's GC).
+ */
+export function ndjsonBytes(batch: readonly ClassifiedFlow[]): Uint8Array {
+  let n = 0;
+  for (const cf of batch) {
+    const line = ndjsonFlowLine(toReportFlow(cf));
+    const need = n + 3 * line.length;
+    if (need > scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * scratch.length));
+      scratch.copy(bigger, 0, 0, n);
+      scratch = bigger;
+    }
+    n += scratch.write(line, n, 'utf8');
+  }
+  return scratch.subarray(0, n);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
-import { loadDesign, ndjsonLines, Output, reportOptions, startDashboard, writeReport } from './common.js';
+import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, writeReport } from './common.js';
 
 /** Flags of the live command. */
 export interface LiveFlags {
@@ -37,7 +37,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const spill = format === 'json' ? new JsonFlowSpill() : null;
   const onFlows = (batch: ClassifiedFlow[]): void => {
     spill?.addBatch(batch);
-    const s = ndjsonLines(batch);
+    const s = ndjsonBytes(batch);
     events?.write(s);
     if (!useDashboard && format === 'ndjson') stdout.write(s);
   };

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClassifiedFlow } from '../classify/types.js';
 import { endpoint, roundTime } from './build.js';
-import { canonicalFlow, canonicalParts, FLOW_KEYS } from './json.js';
+import { canonicalFlow, canonicalParts, reportShaped } from './json.js';
 import type { AuditReport, ReportFlow } from './types.js';
 
 /** Indentation of a flow object inside the document (top object → `flows` array → element). */
@@ -866,25 +866,6 @@ export class JsonFlowSpill {
       down(0);
     }
   }
-}
-
-/** Whether a report flow has exactly the documented fields, of the types the record holds. */
-function reportShaped(f: ReportFlow): boolean {
-  if (Object.keys(f).length !== FLOW_KEYS.length) return false;
-  if (typeof f.guessed !== 'boolean' || typeof f.protocolMismatch !== 'boolean') return false;
-  for (const s of [f.proto, f.client, f.server, f.state, f.end, f.history, f.verdict, f.reason, f.reasonCode, f.app]) {
-    if (typeof s !== 'string') return false;
-  }
-  if ((f.service !== null && typeof f.service !== 'string') || (f.rule !== null && typeof f.rule !== 'string')) return false;
-  for (const n of [f.id, f.first, f.last, f.packets.client, f.packets.server, f.bytes.client, f.bytes.server, ...f.vlans]) {
-    if (typeof n !== 'number') return false;
-  }
-  if (Object.keys(f.packets).length !== 2 || Object.keys(f.bytes).length !== 2) return false;
-  for (const e of f.icmp) {
-    if (Object.keys(e).length !== 4 || typeof e.from !== 'string') return false;
-    if (typeof e.type !== 'number' || typeof e.code !== 'number' || typeof e.count !== 'number') return false;
-  }
-  return true;
 }
 
 /** Record bytes a piece takes when it is carried inline (none when interned). */

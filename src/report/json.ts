@@ -69,6 +69,25 @@ export function canonicalFlow(f: ReportFlow): Obj {
   });
 }
 
+/** Whether a report flow has exactly the documented fields, of the types the record holds. */
+export function reportShaped(f: ReportFlow): boolean {
+  if (Object.keys(f).length !== FLOW_KEYS.length) return false;
+  if (typeof f.guessed !== 'boolean' || typeof f.protocolMismatch !== 'boolean') return false;
+  for (const s of [f.proto, f.client, f.server, f.state, f.end, f.history, f.verdict, f.reason, f.reasonCode, f.app]) {
+    if (typeof s !== 'string') return false;
+  }
+  if ((f.service !== null && typeof f.service !== 'string') || (f.rule !== null && typeof f.rule !== 'string')) return false;
+  for (const n of [f.id, f.first, f.last, f.packets.client, f.packets.server, f.bytes.client, f.bytes.server, ...f.vlans]) {
+    if (typeof n !== 'number') return false;
+  }
+  if (Object.keys(f.packets).length !== 2 || Object.keys(f.bytes).length !== 2) return false;
+  for (const e of f.icmp) {
+    if (Object.keys(e).length !== 4 || typeof e.from !== 'string') return false;
+    if (typeof e.type !== 'number' || typeof e.code !== 'number' || typeof e.count !== 'number') return false;
+  }
+  return true;
+}
+
 /** A coverage row with its keys in documented order. */
 export function canonicalCoverage(c: CoverageRow): Obj {
   return ordered(c, COVERAGE_KEYS);

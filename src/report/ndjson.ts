@@ -4,13 +4,54 @@
  * (the pipeline calls ndjsonFlowLine), so a consumer can tail the file.
  */
 import { compareFlows } from './build.js';
-import { canonicalFlow, canonicalParts } from './json.js';
+import { canonicalFlow, canonicalParts, reportShaped } from './json.js';
 import type { ReportOptions } from './options.js';
 import type { AuditReport, ReportFlow } from './types.js';
 
-/** One flow as one NDJSON line (with `"type":"flow"` first and a trailing newline). */
-export function ndjsonFlowLine(f: ReportFlow): string {
+/** Printable ASCII other than `"` and `\`: the characters JSON writes as they are. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A string or null as JSON.stringify writes it; plain ASCII (nearly every field) skips the escaping pass. */
+function str(s: string | null): string {
+  if (s === null) return 'null';
+  return PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
+}
+
+/** A number as JSON.stringify writes it (non-finite numbers become null; String(-0) is "0" too). */
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/** The generic way, for any object: what ndjsonFlowLine must equal byte for byte. */
+export function ndjsonFlowLineGeneric(f: ReportFlow): string {
   return JSON.stringify({ type: 'flow', ...canonicalFlow(f) }) + '\n';
+}
+
+/**
+ * One flow as one NDJSON line (with `"type":"flow"` first and a trailing newline), in
+ * the documented key order. Written field by field: JSON.stringify of the reordered
+ * object cost ≈14 µs a flow, most of an NDJSON audit. A flow not of the documented
+ * shape goes the generic way.
+ */
+export function ndjsonFlowLine(f: ReportFlow): string {
+  if (!reportShaped(f)) return ndjsonFlowLineGeneric(f);
+  let vlans = '';
+  for (let i = 0; i < f.vlans.length; i++) vlans += (i === 0 ? '' : ',') + num(f.vlans[i]!);
+  let icmp = '';
+  for (let i = 0; i < f.icmp.length; i++) {
+    const e = f.icmp[i]!;
+    icmp += (i === 0 ? '{"type":' : ',{"type":') + num(e.type) + ',"code":' + num(e.code) + ',"from":' + str(e.from)
+      + ',"count":' + num(e.count) + '}';
+  }
+  return '{"type":"flow","id":' + num(f.id) + ',"proto":' + str(f.proto) + ',"client":' + str(f.client)
+    + ',"server":' + str(f.server) + ',"state":' + str(f.state) + ',"end":' + str(f.end)
+    + ',"guessed":' + (f.guessed ? 'true' : 'false')
+    + ',"packets":{"client":' + num(f.packets.client) + ',"server":' + num(f.packets.server)
+    + '},"bytes":{"client":' + num(f.bytes.client) + ',"server":' + num(f.bytes.server)
+    + '},"first":' + num(f.first) + ',"last":' + num(f.last) + ',"history":' + str(f.history)
+    + ',"vlans":[' + vlans + '],"icmp":[' + icmp + '],"service":' + str(f.service) + ',"rule":' + str(f.rule)
+    + ',"verdict":' + str(f.verdict) + ',"reason":' + str(f.reason) + ',"reasonCode":' + str(f.reasonCode)
+    + ',"app":' + str(f.app) + ',"protocolMismatch":' + (f.protocolMismatch ? 'true' : 'false') + '}\n';
 }
 
 /** The closing line: everything of the report except the flows. */
