@@ -113,7 +113,8 @@ async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array | string
 
 /** A gunzip over `input`, with errors of either stream surfacing on the gunzip's iterator. */
 function gunzipSource(input: Readable, consumed?: () => number): StreamSource {
-  const gz = createGunzip();
+  // 1 MiB output chunks rather than the default 16 KiB: a fortieth of the async steps and copies.
+  const gz = createGunzip({ chunkSize: 1 << 20 });
   pipeline(input, gz, () => { /* errors reach the consumer through gz's iterator */ });
   return new StreamSource(gz[Symbol.asyncIterator](), [], () => { input.destroy(); gz.destroy(); }, consumed);
 }
