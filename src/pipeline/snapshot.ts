@@ -29,6 +29,18 @@ const UPDATE_SCAN = 2;
 /** At most this many interim updates per look (the rest come at the next). */
 const UPDATE_MAX = 5_000;
 
+/** A walk over the live flows costing more than this (ms) makes the next walks wait. */
+const SCAN_FLOOR_MS = 20;
+/** Share of the time the walks over the live flows may take once they are that costly. */
+const SCAN_SHARE = 0.1;
+
+/** What a walk over the live flows found. */
+interface Scan {
+  lossEstimate: number | null;
+  top: ClassifiedFlow[];
+  waiting: ClassifiedFlow[];
+}
+
 /** Remembers the previous frame so that rates can be computed. */
 export class SnapshotMaker {
   private prevPackets = 0;
@@ -37,6 +49,11 @@ export class SnapshotMaker {
   /** The latest interim update of each long-lived flow still live, by flow id. */
   private readonly interim = new Map<number, ClassifiedFlow>();
   private nextScan = -Infinity;
+  /** The last walk of the live flows, and the wall time before which it is reused. */
+  private scanned: Scan | null = null;
+  private nextScanWall = -Infinity;
+  private readonly scanFloorMs: number;
+  private readonly scanShare: number;
 
   /**
    * `verdicts$` is the pipeline's stream of final flows: a flow that ends leaves the
@@ -45,7 +62,9 @@ export class SnapshotMaker {
   constructor(private readonly source: string, private readonly live: boolean,
     private readonly engine: PacketEngine, private readonly acc: ReportAccumulator,
     private readonly design: ResolvedDesign, verdicts$: Observable<ClassifiedFlow[]>,
-    private readonly updateEvery = UPDATE_EVERY) {
+    private readonly updateEvery = UPDATE_EVERY, throttle: { floorMs?: number; share?: number } = {}) {
+    this.scanFloorMs = throttle.floorMs ?? SCAN_FLOOR_MS;
+    this.scanShare = throttle.share ?? SCAN_SHARE;
     verdicts$.subscribe((batch) => {
       if (this.interim.size === 0) return;
       for (const cf of batch) this.interim.delete(cf.flow.id);
@@ -62,16 +81,36 @@ export class SnapshotMaker {
   }
 
   /**
+   * The parts of a frame that walk the live flows (loss estimate, top flows, waiting
+   * SYNs, interim updates): O(live flows), ≈70 ms with a million of them. The capture
+   * runs on the same thread, so when a walk costs more than SCAN_FLOOR_MS the next
+   * one waits until the walks take at most SCAN_SHARE of the time; frames between
+   * reuse the last results. The final frame always walks.
+   */
+  private scan(wallMs: number, force: boolean): Scan {
+    if (!force && this.scanned !== null && wallMs < this.nextScanWall) return this.scanned;
+    const t0 = performance.now();
+    const table = this.engine.table;
+    const lossEstimate = table.stats().lossEstimate;
+    const top = table.top(12).map((f) => classifyOne(f, this.design));
+    const waiting = table.waiting(PROVISIONAL_MAX).map((f) => classifyOne(f, this.design));
+    if (!force) this.refreshInterim();
+    const cost = performance.now() - t0;
+    this.nextScanWall = cost > this.scanFloorMs ? wallMs + cost * (1 / this.scanShare - 1) : -Infinity;
+    this.scanned = { lossEstimate, top, waiting };
+    return this.scanned;
+  }
+
+  /**
    * Finding groups of ended flows, plus provisional ones: SYNs still waiting for any
    * reply past the grace period are shown as blocked now rather than when the idle
    * timeout ends them minutes later, and long-lived flows by their interim update
    * (the final report counts them once they end).
    */
-  private findings(interim: readonly ClassifiedFlow[]): Finding[] {
+  private findings(waiting: readonly ClassifiedFlow[], interim: readonly ClassifiedFlow[]): Finding[] {
     const out: Finding[] = this.acc.grouper.groups();
     const known = new Set(out.map((g) => g.key));
     const extra = new Map<string, Finding>();
-    const waiting = this.engine.table.waiting(PROVISIONAL_MAX).map((f) => classifyOne(f, this.design));
     for (const cf of [...waiting, ...interim]) {
       const f = cf.flow;
       if (cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction' && cf.verdict !== 'unexpected') continue;
@@ -102,12 +141,11 @@ export class SnapshotMaker {
     this.prevWall = wallMs;
     this.prevPackets = e.packets;
     this.prevBytes = e.bytes;
-    const stats = e.table.stats();
     let problems = 0;
     for (const v of Object.values(e.problems.toRecord())) problems += v;
     const elapsed = Number.isNaN(e.first) ? 0 : e.last - e.first;
-    if (!done) this.refreshInterim();
-    else this.interim.clear();
+    const scan = this.scan(wallMs, done);
+    if (done) this.interim.clear();
     const interim = [...this.interim.values()];
     return {
       source: this.source,
@@ -119,10 +157,10 @@ export class SnapshotMaker {
       bitsPerSec: bps,
       liveFlows: e.table.liveCount,
       decodeProblems: problems,
-      lossEstimate: stats.lossEstimate,
+      lossEstimate: scan.lossEstimate,
       coverage: this.acc.coverage.rows(elapsed, interim),
-      findings: this.findings(interim),
-      topFlows: e.table.top(12).map((f) => classifyOne(f, this.design)),
+      findings: this.findings(scan.waiting, interim),
+      topFlows: scan.top,
       bytesRead,
       totalBytes,
       done,

@@ -104,4 +104,27 @@ describe('SnapshotMaker', () => {
     const after = snap.make(2, 0, 0, false).coverage.find((r) => r.rule === 'api-server.sql.1433')!;
     expect(after).toMatchObject({ status: 'seen', flows: 1 });
   });
+
+  it('reuses the last walk of the live flows while walks are costly, and walks again once their share allows', () => {
+    const pipe = createPipeline(design, undefined, false);
+    // any walk counts as costly (floor 0), and walks may take a billionth of the time
+    const snap = new SnapshotMaker('lo', true, pipe.engine, pipe.acc, design, pipe.verdicts$, 10, { floorMs: 0, share: 1e-9 });
+    const flow = (sport: number, ts: number, payload: number): void => {
+      const c = '10.10.0.10', srv = '10.10.0.20';
+      send(pipe.engine, ts, frame(c, srv, 6, tcp({ src: c, dst: srv, sport, dport: 1433, seq: 1, ack: 0, flags: 'S' })));
+      send(pipe.engine, ts, frame(srv, c, 6, tcp({ src: srv, dst: c, sport: 1433, dport: sport, seq: 9, ack: 2, flags: 'SA' })));
+      send(pipe.engine, ts, frame(c, srv, 6, tcp({ src: c, dst: srv, sport, dport: 1433, seq: 2, ack: 10, flags: 'PA', payload: new Uint8Array(payload) })));
+    };
+    flow(40001, 100, 10);
+    const first = snap.make(1000, 0, 0, false);
+    expect(first.topFlows.map((cf) => cf.flow.clientPort)).toEqual([40001]);
+    flow(40002, 101, 500);
+    const reused = snap.make(1250, 0, 0, false);
+    expect(reused.topFlows.map((cf) => cf.flow.clientPort)).toEqual([40001]);
+    // the counters that cost nothing are fresh in every frame
+    expect(reused.packets).toBe(6);
+    expect(reused.liveFlows).toBe(2);
+    const later = snap.make(1e15, 0, 0, false);
+    expect(later.topFlows.map((cf) => cf.flow.clientPort)).toEqual([40002, 40001]);
+  });
 });
