@@ -24,6 +24,8 @@ interface ChunkSource {
   /** Bytes consumed from the underlying file (compressed bytes for gzip). */
   consumed(): number;
   close(): void;
+  /** Ends a read that may wait forever (a pipe): the pending and every later read return 0. */
+  interrupt?(): void;
 }
 
 /** Human words for the errno codes users actually hit. */
@@ -99,6 +101,10 @@ class StreamSource implements ChunkSource {
   }
   consumed(): number { return this.consumedFn ? this.consumedFn() : this.pulled; }
   close(): void { this.closer(); }
+  interrupt(): void {
+    this.ended = true;
+    this.closer();
+  }
 }
 
 /** Chunks of `head` then the rest of `it`: the bytes a peek took, given back to a decompressor. */
@@ -112,11 +118,11 @@ async function* replay(head: Uint8Array[], it: AsyncIterator<Uint8Array | string
 }
 
 /** A gunzip over `input`, with errors of either stream surfacing on the gunzip's iterator. */
-function gunzipSource(input: Readable, consumed?: () => number): StreamSource {
+function gunzipSource(input: Readable, consumed?: () => number, alsoClose?: () => void): StreamSource {
   // 1 MiB output chunks rather than the default 16 KiB: a fortieth of the async steps and copies.
   const gz = createGunzip({ chunkSize: 1 << 20 });
   pipeline(input, gz, () => { /* errors reach the consumer through gz's iterator */ });
-  return new StreamSource(gz[Symbol.asyncIterator](), [], () => { input.destroy(); gz.destroy(); }, consumed);
+  return new StreamSource(gz[Symbol.asyncIterator](), [], () => { input.destroy(); gz.destroy(); alsoClose?.(); }, consumed);
 }
 
 /** The pump's working buffer with the unconsumed window [pos, end). */
@@ -170,11 +176,19 @@ async function pump(name: string, src: ChunkSource, sink: PacketSink, opts: Read
     : new PcapngWalker(name, sink, ifaceBase, gzipped ? 0 : fileSize);
   const format: CaptureFormat = sniffed.kind === 'pcapng' ? 'pcapng' : sniffed.nanos ? 'pcap-ns' : 'pcap';
   let sinceYield = 0;
+  // Stopping (Ctrl-C, the dashboard's q) ends a read that waits on a pipe, too.
+  let interrupted = false;
+  const onAbort = (): void => {
+    interrupted = true;
+    src.interrupt?.();
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let stopped = false;
   for (;;) {
     w.pos = walker.walk(w.buf, w.pos, w.end, w.base);
     if (walker.error !== null) break;
+    if (opts.signal?.aborted && (!eof || interrupted)) { stopped = true; break; }
     if (eof) { walker.finish(w.buf, w.pos, w.end, w.base); break; }
-    if (opts.signal?.aborted) break;
     w.compact(walker.need, chunk);
     const before = w.end;
     await fill();
@@ -185,7 +199,10 @@ async function pump(name: string, src: ChunkSource, sink: PacketSink, opts: Read
       await new Promise<void>((r) => setImmediate(r));
     }
   }
-  if (src instanceof StreamSource && src.failure !== null && walker.error === null) {
+  opts.signal?.removeEventListener('abort', onAbort);
+  if (stopped) {
+    walker.error = `${name}: stopped after ${walker.packets} packets (interrupted); the report covers those only`;
+  } else if (src instanceof StreamSource && src.failure !== null && walker.error === null) {
     walker.error = `${name}: ${gzipped ? 'gzip data damaged' : 'read failed'} after ${walker.packets} packets: ${src.failure}`;
   }
   opts.onProgress?.({ bytesRead: src.consumed(), totalBytes, packets: walker.packets });
@@ -210,20 +227,34 @@ export async function readStream(path: string, stream: Readable, sink: PacketSin
   opts: ReadOptions = {}): Promise<InputInfo> {
   const name = path === '-' ? 'stdin' : path;
   const it: AsyncIterator<Uint8Array | string> = stream[Symbol.asyncIterator]();
+  // Stopped while waiting for the first bytes: nothing was read.
+  const onAbort = (): void => { stream.destroy(); };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   // Peek at the first two bytes: a gzip stream must reach the decompressor whole.
   const head: Uint8Array[] = [];
   let have = 0;
-  while (have < 2) {
-    const r = await it.next();
-    if (r.done) break;
-    const c = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
-    head.push(c);
-    have += c.length;
+  try {
+    while (have < 2 && !opts.signal?.aborted) {
+      const r = await it.next();
+      if (r.done) break;
+      const c = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+      head.push(c);
+      have += c.length;
+    }
+  } catch (e) {
+    if (!opts.signal?.aborted) throw new CaptureError(`cannot read ${name}: ${reason(e)}`);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (opts.signal?.aborted) {
+    stream.destroy();
+    return { path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0,
+      error: `${name}: stopped after 0 packets (interrupted); the report covers those only` };
   }
   const first = head.length > 0 ? Buffer.concat(head) : Buffer.alloc(0);
   const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
   const src = gzip
-    ? gunzipSource(Readable.from(replay(head, it)))
+    ? gunzipSource(Readable.from(replay(head, it)), undefined, () => stream.destroy())
     : new StreamSource(it, head, () => stream.destroy());
   try {
     const r = await pump(name, src, sink, opts, 0, 0, gzip);

@@ -47,6 +47,14 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonBytes(batch));
 
   const abort = new AbortController();
+  // Ctrl-C (or SIGTERM) stops reading: the report covers what was read and the exit code is 2.
+  // A second one ends the process at once (130), as an admin who means it expects.
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const dashboard = flags.dashboard ? await startDashboard(abort) : null;
   const snapshots = dashboard?.snapshots ?? null;
 
@@ -66,6 +74,8 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       signal: abort.signal,
     });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     progress?.done();
     snapshots?.complete();
     if (dashboard) await dashboard.done;

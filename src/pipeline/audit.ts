@@ -53,6 +53,12 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const inputs: InputInfo[] = [];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
+    if (cfg.signal?.aborted) {
+      // Stopped (Ctrl-C, q) during an earlier input: the rest is not read at all.
+      inputs.push({ path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0,
+        error: `${path === '-' ? 'stdin' : path}: not read (the audit was interrupted)` });
+      continue;
+    }
     engine.input = i;
     curBytes = 0;
     let info: InputInfo;
