@@ -3,7 +3,8 @@
  * matching reader in large reused chunks: bounded memory for any file size,
  * records parsed in place, the event loop given a turn between chunks.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import { CaptureError } from '../errors.js';
@@ -279,6 +280,30 @@ export async function readInput(path: string, index: number, sink: PacketSink,
   if (path === '-') return readStream('-', process.stdin, sink, opts);
   let fd: number;
   let size = 0;
+  let kind: Stats;
+  try {
+    kind = statSync(path);
+  } catch (e) {
+    throw new CaptureError(`cannot read ${path}: ${reason(e)}`);
+  }
+  if (kind.isDirectory()) throw new CaptureError(`cannot read ${path}: is a directory`);
+  if (kind.isFIFO()) {
+    // A named pipe (dumpcap -w FIFO) or a process substitution (/dev/fd/N): read it once, as a
+    // stream like stdin (it cannot be read twice for gzip sniffing or first-packet ordering).
+    // Opened non-blocking and read through the event loop, never the thread pool: waiting for a
+    // writer, or on a writer that stalls, neither blocks nor outlives Ctrl-C.
+    let pipeFd: number;
+    try {
+      pipeFd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    } catch (e) {
+      throw new CaptureError(`cannot read ${path}: ${reason(e)}`);
+    }
+    return readStream(path, new Socket({ fd: pipeFd, readable: true, writable: false }), sink, opts);
+  }
+  if (!kind.isFile()) {
+    // A device or socket file: read as a stream too.
+    return readStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), sink, opts);
+  }
   try {
     fd = openSync(path, 'r');
   } catch (e) {
@@ -331,17 +356,29 @@ async function firstPacketTime(path: string): Promise<number> {
   return t;
 }
 
+/** A regular file (or a path that cannot be stat'ed: the real read reports why), not stdin, a pipe or a device. */
+function peekable(path: string): boolean {
+  if (path === '-') return false;
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Orders inputs by the timestamp of their first packet (dumpcap ring-buffer
  * files named out of order still replay in time order). The sort is stable;
- * stdin ('-') cannot be peeked without consuming it, so it goes first.
+ * stdin ('-'), named pipes and devices cannot be peeked without consuming them, so
+ * they go first, in command-line order.
  * Unreadable or empty files go last, keeping their relative order.
  */
 export async function orderInputs(paths: string[]): Promise<string[]> {
+  if (paths.length < 2) return paths.slice();
   const keyed: { path: string; t: number; i: number }[] = [];
   for (let i = 0; i < paths.length; i++) {
     const p = paths[i]!;
-    keyed.push({ path: p, t: p === '-' ? Number.NEGATIVE_INFINITY : await firstPacketTime(p), i });
+    keyed.push({ path: p, t: peekable(p) ? await firstPacketTime(p) : Number.NEGATIVE_INFINITY, i });
   }
   keyed.sort((a, b) => (a.t === b.t ? a.i - b.i : a.t < b.t ? -1 : 1));
   return keyed.map((k) => k.path);
