@@ -75,7 +75,8 @@ describe('live dashboard in tmux', () => {
       '',
     ].join('\n'));
     // CI=true on purpose: Ink stops redrawing when it sees CI set; the dashboard must draw anyway.
-    const cmd = `CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
+    // NODE_ENV unset, as for a user (vitest sets it to test): the dashboard loads React's production build.
+    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
 
     const first = await waitFor((t) => t.includes('kernel drops'), 20);
