@@ -50,6 +50,7 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
   else cap = await openLive(liveOpts, engine);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
+  if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
   cfg.onReady?.();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -73,6 +74,7 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   if (tcpdump) {
     await tcpdump.done;
     kernelDrops = tcpdump.dropped;
+    if (snap) snap.capture = { engine: 'tcpdump', kernelDrops };
   }
   finish();
   const report = finishReport(engine, acc, cfg.design, [{

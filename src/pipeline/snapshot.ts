@@ -46,6 +46,8 @@ export class SnapshotMaker {
   private prevPackets = 0;
   private prevBytes = 0;
   private prevWall = 0;
+  /** Live capture: the engine and, once known, the kernel's drop count (set by the live pipeline). */
+  capture: DashboardSnapshot['capture'];
   /** The latest interim update of each long-lived flow still live, by flow id. */
   private readonly interim = new Map<number, ClassifiedFlow>();
   private nextScan = -Infinity;
@@ -150,6 +152,7 @@ export class SnapshotMaker {
     return {
       source: this.source,
       live: this.live,
+      ...(this.capture ? { capture: { ...this.capture } } : {}),
       elapsed,
       packets: e.packets,
       bytes: e.bytes,

@@ -27,8 +27,13 @@ export interface Finding {
 export interface DashboardSnapshot {
   /** Interface name, or the file names joined by ", ". */
   source: string;
-  /** true for live capture (then kernel drops are unknown: cap cannot report them). */
+  /** true for live capture. */
   live: boolean;
+  /**
+   * Live capture only: the engine and the kernel's drop count when known. `cap` cannot report
+   * drops (absent: cap); the tcpdump engine knows them once tcpdump has exited (null until then).
+   */
+  capture?: { engine: 'cap' | 'tcpdump'; kernelDrops: number | null };
   /** Seconds of capture time since the first packet. */
   elapsed: number;
   packets: number;

@@ -33,14 +33,30 @@ function joined(groups: Part[][]): Part[] {
   return out;
 }
 
+/**
+ * What is known of the kernel's drops. libpcap's drop counter is not exposed by the cap
+ * binding, so no figure would be honest there; said up front. The tcpdump engine gets
+ * tcpdump's count when tcpdump exits.
+ */
+function dropsPart(c: DashboardSnapshot['capture'], done: boolean): Part {
+  if (c === undefined || c.engine === 'cap') return { text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn };
+  if (c.kernelDrops === null) {
+    return done
+      ? { text: 'kernel drops: unknown (tcpdump did not report them)', color: THEME.warn }
+      : { text: 'kernel drops: counted when tcpdump exits', color: THEME.dim };
+  }
+  return c.kernelDrops > 0
+    ? { text: `kernel drops: ${c.kernelDrops.toLocaleString('en-US')}`, color: THEME.warn, bold: true }
+    : { text: 'kernel drops: 0', color: THEME.dim };
+}
+
 /** The first line: product, source, run state, and for live capture the kernel-drop caveat. */
 function sourceLine(s: DashboardSnapshot | null): Part[] {
   const title: Part = { text: 'wfo-audit', color: THEME.title, bold: true };
   if (!s) return [title, SEP, { text: 'waiting for the first packets…', color: THEME.dim }];
   const groups: Part[][] = [[title], field(s.live ? 'live' : 'files', s.source)];
   if (s.done) groups.push([{ text: s.live ? 'capture stopped' : 'input ended', color: THEME.warn }]);
-  // libpcap's drop counter is not exposed by the cap binding, so no drop figure would be honest; said up front.
-  if (s.live) groups.push([{ text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn }]);
+  if (s.live) groups.push([dropsPart(s.capture, s.done)]);
   return joined(groups);
 }
 

@@ -82,4 +82,23 @@ describe('live interim updates', () => {
     expect(last.done).toBe(true);
     expect(last.coverage.find((x) => x.rule === 'api-server.sql.1433')).toMatchObject({ flows: 1 });
   }, 60_000);
+
+  it('with the tcpdump engine, frames say drops are counted at exit, and the final frame has the count', async () => {
+    const site = join(DIR, 'site2.yaml');
+    writeFileSync(site, `mode: premises\nmodules: []\nhosts:\n  wfo-servers: [${WFO}]\n  sql: [${SQL}]\n`);
+    const { design, site: siteInfo } = loadDesign(site);
+    const frames: DashboardSnapshot[] = [];
+    const r = await runLive({
+      iface: 'lo', engine: 'tcpdump', filter: `host ${SQL} and port 1`,
+      design, site: siteInfo, keepFlows: false, durationSec: 1.5, snapshotMs: 100,
+      signal: new AbortController().signal,
+      onSnapshot: (s) => frames.push(s),
+    });
+    expect(frames.length).toBeGreaterThan(2);
+    expect(frames[0]!.capture).toEqual({ engine: 'tcpdump', kernelDrops: null });
+    const last = frames.at(-1)!;
+    expect(last.done).toBe(true);
+    expect(last.capture).toEqual({ engine: 'tcpdump', kernelDrops: 0 });
+    expect(r.inputs[0]!.kernelDrops).toBe(0);
+  }, 30_000);
 });

@@ -26,6 +26,19 @@ describe('Header', () => {
     expect(plain(render(<Header snapshot={liveSnapshot()} width={80} />).lastFrame())).toContain('cap cannot report');
     expect(plain(render(<Header snapshot={fileSnapshot()} width={80} />).lastFrame())).not.toContain('kernel drops');
   });
+  it('with the tcpdump engine: drops counted when tcpdump exits, then the count (or that it gave none)', () => {
+    const first = (snap: ReturnType<typeof liveSnapshot>) => plain(render(<Header snapshot={snap} width={120} />).lastFrame()).split('\n')[0];
+    expect(first(liveSnapshot({ capture: { engine: 'tcpdump', kernelDrops: null } })))
+      .toBe('wfo-audit · live eth1 · kernel drops: counted when tcpdump exits');
+    expect(first(liveSnapshot({ done: true, capture: { engine: 'tcpdump', kernelDrops: 1234 } })))
+      .toBe('wfo-audit · live eth1 · capture stopped · kernel drops: 1,234');
+    expect(first(liveSnapshot({ done: true, capture: { engine: 'tcpdump', kernelDrops: 0 } })))
+      .toBe('wfo-audit · live eth1 · capture stopped · kernel drops: 0');
+    expect(first(liveSnapshot({ done: true, capture: { engine: 'tcpdump', kernelDrops: null } })))
+      .toBe('wfo-audit · live eth1 · capture stopped · kernel drops: unknown (tcpdump did not report them)');
+    expect(first(liveSnapshot({ capture: { engine: 'cap', kernelDrops: null } })))
+      .toBe('wfo-audit · live eth1 · kernel drops: unknown (cap cannot report them)');
+  });
   it('says it is waiting before the first snapshot, still three lines high', () => {
     const text = plain(render(<Header snapshot={null} width={80} />).lastFrame());
     expect(text.split('\n')).toHaveLength(3);
