@@ -50,11 +50,16 @@ export interface LiveDeps {
 export const DEFAULT_LIVE_BUFFER = 256 * 1024 * 1024;
 
 /**
- * Cap objects whose open() failed. cap leaves libpcap's handle set but its poll
- * handle uninitialised, and its destructor then aborts the process when the
- * object is garbage-collected; keeping them reachable means they never are.
+ * Cap objects that must never be garbage-collected, for the life of the process:
+ * - one whose open() failed: cap leaves libpcap's handle set but its poll handle
+ *   uninitialised, and its destructor then aborts the process;
+ * - one that was closed: cap's close() stops its libuv poll handle but never closes
+ *   it, so the handle stays in the event loop's handle list; once the object is
+ *   collected that list points into freed memory, and the process crashes later
+ *   (seen as a test worker dying at random after a capture).
+ * A process opens a handful of captures, so keeping them costs nothing.
  */
-const failedOpens: unknown[] = [];
+const keepAlive: unknown[] = [];
 
 const SETCAP_HINT = 'run as root or grant capabilities: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which node))';
 
@@ -114,12 +119,13 @@ export async function openLive(opts: LiveOptions, sink: PacketSink, deps: LiveDe
     capName = c.open(opts.iface, filter, opts.bufferSize ?? DEFAULT_LIVE_BUFFER, buffer);
   } catch (e) {
     // cap must not be closed (nor collected) after a failed open: its poll handle was never initialised.
-    failedOpens.push(c);
+    keepAlive.push(c);
     throw new CaptureError(liveOpenMessage(opts.iface, filter, e instanceof Error ? e.message : String(e)));
   }
   const linkType = linkTypeFromCapName(capName);
   if (linkType < 0) {
     c.close();
+    keepAlive.push(c);
     throw new CaptureError(`live capture on ${opts.iface}: unsupported link type (${capName})`);
   }
   // Wall-clock origin once, then a monotonic offset per packet: no per-packet allocation (hrtime() returns arrays).
@@ -137,6 +143,7 @@ export async function openLive(opts: LiveOptions, sink: PacketSink, deps: LiveDe
       if (stopped) return;
       stopped = true;
       c.close();
+      keepAlive.push(c);
     },
   };
   c.on('packet', (nbytes: number, trunc: boolean) => {
