@@ -97,10 +97,11 @@ export class AddressSet {
     return new AddressSet([], true);
   }
 
-  /** Union of several sets (an `any` member makes the union `any`). */
+  /** Union of several sets (an `any` member makes the union `any`); an address or network given twice is kept once. */
   static union(sets: readonly AddressSet[]): AddressSet {
     if (sets.some((s) => s.any)) return AddressSet.all();
-    return new AddressSet(sets.flatMap((s) => s.specs), false);
+    const seen = new Set<string>();
+    return new AddressSet(sets.flatMap((s) => s.specs).filter((x) => !seen.has(x.text) && !!seen.add(x.text)), false);
   }
 
   /** true when the set holds no address and is not `any`. */

@@ -24,6 +24,12 @@ describe('resolveDesign', () => {
     expect(d.rules.find((x) => x.id === 'screen-recording.in.5633')!.inactive).toEqual({ kind: 'module', module: 'screen-recording' });
     expect(d.rules.find((x) => x.id === 'survey.in.5060.tcp')!.active).toBe(true);
   });
+  it('a pinned host that is also a WFO server appears once among the wfo-servers peers', () => {
+    const cti = P.rules.find((x) => x.id === 'cti-core.in.5685')!;
+    expect(cti.peer).toBe('wfo-servers');
+    expect(cti.peerSet.describe()).toBe('10.10.0.10, 10.10.0.11');
+    expect(renderDesign(P, 'table')).not.toContain('10.10.0.11, 10.10.0.11');
+  });
   it('pins and roles compile to address sets', () => {
     const cti = P.rules.find((x) => x.id === 'cti-core.in.6620')!;
     expect(cti.pinned).toBe(true);
