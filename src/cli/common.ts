@@ -7,7 +7,7 @@ import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
 import { REPORTERS, type ReportFormat, type ReportOptions } from '../report/index.js';
-import type { JsonFlowSpill } from '../report/json-stream.js';
+import { type JsonFlowSpill, writeAll } from '../report/json-stream.js';
 import { Subject } from 'rxjs';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { DashboardSnapshot } from '../pipeline/types.js';
@@ -47,11 +47,8 @@ export class Output {
       process.stdout.write(typeof s === 'string' ? s : Buffer.from(s));
       return;
     }
-    if (typeof s === 'string') {
-      writeSync(this.fd, s);
-      return;
-    }
-    for (let done = 0; done < s.length;) done += writeSync(this.fd, s, done, s.length - done);
+    if (typeof s === 'string') writeSync(this.fd, s);
+    else writeAll(this.fd, s, null);
   }
   close(): void {
     if (this.fd !== null) closeSync(this.fd);

@@ -14,25 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClassifiedFlow } from '../classify/types.js';
 import { endpoint, roundTime } from './build.js';
-import { canonicalFlow, canonicalParts, reportShaped } from './json.js';
+import { canonicalFlow, canonicalParts, jsonString as str, reportShaped } from './json.js';
 import type { AuditReport, ReportFlow } from './types.js';
 
 /** Indentation of a flow object inside the document (top object → `flows` array → element). */
 const FLOW_INDENT = '    ';
-
-/** A JSON number as JSON.stringify writes it (non-finite numbers become null). */
-function num(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}
-
-/** Printable ASCII other than `"` and `\`: the characters JSON writes as they are. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** A JSON string as JSON.stringify writes it; plain ASCII (nearly every field) skips the escaping pass. */
-function str(s: string | null): string {
-  if (s === null) return 'null';
-  return PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
-}
 
 /** The flow's text the slow, obviously right way: what `json()` writes for it. */
 export function flowTextGeneric(f: ReportFlow): string {
@@ -983,7 +969,7 @@ class Sink {
 }
 
 /** writeSync until every byte is out (`position` null: at the descriptor's current offset). */
-function writeAll(fd: number, b: Buffer, position: number | null): void {
+export function writeAll(fd: number, b: Uint8Array, position: number | null): void {
   let done = 0;
   while (done < b.length) {
     done += writeSync(fd, b, done, b.length - done, position === null ? null : position + done);

@@ -10,6 +10,20 @@ import type { AuditReport, CoverageRow, ReportFlow } from './types.js';
 
 type Obj = Record<string, unknown>;
 
+/** A JSON number as JSON.stringify writes it (non-finite numbers become null; -0 becomes 0). */
+export function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/** Printable ASCII other than `"` and `\`: the characters JSON writes as they are. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A JSON string (or null) as JSON.stringify writes it; plain ASCII (nearly every field) skips the escaping pass. */
+export function jsonString(s: string | null): string {
+  if (s === null) return 'null';
+  return PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
+}
+
 /** Copy `obj` with `keys` first, in that order, then any other keys sorted (fields added later stay deterministic). */
 function ordered(obj: object, keys: readonly string[], nested: Record<string, (v: unknown) => unknown> = {}): Obj {
   const src = obj as Obj;

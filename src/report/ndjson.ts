@@ -4,23 +4,9 @@
  * (the pipeline calls ndjsonFlowLine), so a consumer can tail the file.
  */
 import { compareFlows } from './build.js';
-import { canonicalFlow, canonicalParts, reportShaped } from './json.js';
+import { canonicalFlow, canonicalParts, jsonNumber as num, jsonString as str, reportShaped } from './json.js';
 import type { ReportOptions } from './options.js';
 import type { AuditReport, ReportFlow } from './types.js';
-
-/** Printable ASCII other than `"` and `\`: the characters JSON writes as they are. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** A string or null as JSON.stringify writes it; plain ASCII (nearly every field) skips the escaping pass. */
-function str(s: string | null): string {
-  if (s === null) return 'null';
-  return PLAIN.test(s) ? '"' + s + '"' : JSON.stringify(s);
-}
-
-/** A number as JSON.stringify writes it (non-finite numbers become null; String(-0) is "0" too). */
-function num(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}
 
 /** The generic way, for any object: what ndjsonFlowLine must equal byte for byte. */
 export function ndjsonFlowLineGeneric(f: ReportFlow): string {
