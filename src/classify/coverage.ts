@@ -46,20 +46,24 @@ export class Coverage {
 
   /** Counts a classified flow against its rule (and, when it worked, the rules it also satisfied). */
   add(cf: ClassifiedFlow): void {
+    this.countIn(this.tallies, cf);
+  }
+
+  /** add() into `tallies`: this accumulator's own, or a copy for provisional flows. */
+  private countIn(tallies: Map<string, Tally>, cf: ClassifiedFlow): void {
     if (cf.verdict !== 'expected' && cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction') return;
     if (cf.rule !== null) {
-      const t = this.tallies.get(cf.rule);
+      const t = tallies.get(cf.rule);
       if (t) this.count(t, cf);
     }
     const also = cf.alsoMatched;
-    if (also) {
-      let ts = this.alsoTallies.get(also);
-      if (ts === undefined) {
-        ts = also.map((id) => this.tallies.get(id)).filter((t) => t !== undefined);
-        this.alsoTallies.set(also, ts);
-      }
-      for (const t of ts) this.count(t, cf);
+    if (!also) return;
+    let ts = this.alsoTallies.get(also);
+    if (ts === undefined) {
+      ts = also.map((id) => this.tallies.get(id)).filter((t) => t !== undefined);
+      this.alsoTallies.set(also, ts);
     }
+    for (const t of ts) this.count(tallies === this.tallies ? t : tallies.get(t.rule.id)!, cf);
   }
 
   private count(t: Tally, cf: ClassifiedFlow): void {
@@ -81,13 +85,7 @@ export class Coverage {
     let tallies = this.tallies;
     if (provisional.length > 0) {
       tallies = new Map([...this.tallies].map(([id, t]) => [id, { ...t }]));
-      for (const cf of provisional) {
-        if (cf.verdict !== 'expected' && cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction') continue;
-        for (const id of cf.rule !== null ? [cf.rule, ...(cf.alsoMatched ?? [])] : cf.alsoMatched ?? []) {
-          const t = tallies.get(id);
-          if (t) this.count(t, cf);
-        }
-      }
+      for (const cf of provisional) this.countIn(tallies, cf);
     }
     const out: CoverageRow[] = [];
     for (const t of tallies.values()) {
