@@ -9,7 +9,7 @@ import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
-import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, writeReport } from './common.js';
+import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the audit command (as commander gives them). */
 export interface AuditFlags {
@@ -49,12 +49,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   const abort = new AbortController();
   // Ctrl-C (or SIGTERM) stops reading: the report covers what was read and the exit code is 2.
   // A second one ends the process at once (130), as an admin who means it expects.
-  const onSignal = (): void => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const removeSignals = stopOnSignals(abort, true);
   const dashboard = flags.dashboard ? await startDashboard(abort) : null;
   const snapshots = dashboard?.snapshots ?? null;
 
@@ -74,8 +69,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       signal: abort.signal,
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeSignals();
     progress?.done();
     snapshots?.complete();
     if (dashboard) await dashboard.done;

@@ -55,6 +55,24 @@ export class Output {
   }
 }
 
+/**
+ * Ctrl-C and SIGTERM stop the run through `abort` (the pipeline ends cleanly and the
+ * report follows). With `secondExits`, another one while stopping ends the process at
+ * once with 130. Returns the function that removes the handlers.
+ */
+export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
+  const onSignal = (): void => {
+    if (secondExits && abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 /** Rendering options for a destination. */
 export function reportOptions(out: Output, all: boolean): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;

@@ -7,7 +7,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
-import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, writeReport } from './common.js';
+import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the live command. */
 export interface LiveFlags {
@@ -43,9 +43,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   };
 
   const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const removeSignals = stopOnSignals(abort, false);
 
   const dashboard = useDashboard ? await startDashboard(abort) : null;
   const snapshots = dashboard?.snapshots ?? null;
@@ -65,8 +63,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       signal: abort.signal,
     });
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    removeSignals();
     snapshots?.complete();
     if (dashboard) await dashboard.done;
     events?.close();
