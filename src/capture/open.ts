@@ -3,7 +3,7 @@
  * matching reader in large reused chunks: bounded memory for any file size,
  * records parsed in place, the event loop given a turn between chunks.
  */
-import { closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants as fsConstants, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
@@ -202,12 +202,22 @@ async function pump(name: string, src: ChunkSource, sink: PacketSink, opts: Read
   }
   opts.signal?.removeEventListener('abort', onAbort);
   if (stopped) {
-    walker.error = `${name}: stopped after ${walker.packets} packets (interrupted); the report covers those only`;
+    walker.error = stoppedMessage(name, walker.packets);
   } else if (src instanceof StreamSource && src.failure !== null && walker.error === null) {
     walker.error = `${name}: ${gzipped ? 'gzip data damaged' : 'read failed'} after ${walker.packets} packets: ${src.failure}`;
   }
   opts.onProgress?.({ bytesRead: src.consumed(), totalBytes, packets: walker.packets });
   return { kind: 'done', format, walker };
+}
+
+/** An input of which nothing was read, with the reason. */
+export function noInput(path: string, error: string): InputInfo {
+  return { path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0, error };
+}
+
+/** Why an input stopped early when the run was interrupted (Ctrl-C, SIGTERM, the dashboard's q). */
+function stoppedMessage(name: string, packets: number): string {
+  return `${name}: stopped after ${packets} packets (interrupted); the report covers those only`;
 }
 
 function info(path: string, format: CaptureFormat, gzip: boolean, w: RecordWalker): InputInfo {
@@ -249,8 +259,7 @@ export async function readStream(path: string, stream: Readable, sink: PacketSin
   }
   if (opts.signal?.aborted) {
     stream.destroy();
-    return { path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0,
-      error: `${name}: stopped after 0 packets (interrupted); the report covers those only` };
+    return noInput(path, stoppedMessage(name, 0));
   }
   const first = head.length > 0 ? Buffer.concat(head) : Buffer.alloc(0);
   const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
@@ -278,8 +287,6 @@ export async function readInput(path: string, index: number, sink: PacketSink,
   opts: ReadOptions = {}): Promise<InputInfo> {
   void index;
   if (path === '-') return readStream('-', process.stdin, sink, opts);
-  let fd: number;
-  let size = 0;
   let kind: Stats;
   try {
     kind = statSync(path);
@@ -304,17 +311,16 @@ export async function readInput(path: string, index: number, sink: PacketSink,
     // A device or socket file: read as a stream too.
     return readStream(path, createReadStream(path, { highWaterMark: 1 << 20 }), sink, opts);
   }
+  let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
     throw new CaptureError(`cannot read ${path}: ${reason(e)}`);
   }
   const file = new FileSource(fd, path);
+  const size = kind.size;
   let closed = false;
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw new CaptureError(`cannot read ${path}: is a directory`);
-    size = st.isFile() ? st.size : 0;
     const r = await pump(path, file, sink, opts, size, size, false);
     if (r.kind === 'done') return info(path, r.format, false, r.walker);
     file.close();

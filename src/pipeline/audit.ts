@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import type { InputInfo } from '../capture/types.js';
-import { readInput, orderInputs } from '../capture/open.js';
+import { noInput, orderInputs, readInput } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -55,8 +55,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     const path = paths[i]!;
     if (cfg.signal?.aborted) {
       // Stopped (Ctrl-C, q) during an earlier input: the rest is not read at all.
-      inputs.push({ path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0,
-        error: `${path === '-' ? 'stdin' : path}: not read (the audit was interrupted)` });
+      inputs.push(noInput(path, `${path === '-' ? 'stdin' : path}: not read (the audit was interrupted)`));
       continue;
     }
     engine.input = i;
@@ -81,7 +80,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
-      info = { path, format: 'unknown', gzip: false, linkTypes: [], packets: 0, bytes: 0, error: e.message };
+      info = noInput(path, e.message);
     }
     inputs.push(info);
     doneBytes += sizes[i]!;
