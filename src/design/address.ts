@@ -100,8 +100,9 @@ export class AddressSet {
   /** Union of several sets (an `any` member makes the union `any`); an address or network given twice is kept once. */
   static union(sets: readonly AddressSet[]): AddressSet {
     if (sets.some((s) => s.any)) return AddressSet.all();
-    const seen = new Set<string>();
-    return new AddressSet(sets.flatMap((s) => s.specs).filter((x) => !seen.has(x.text) && !!seen.add(x.text)), false);
+    const byText = new Map<string, AddressSpec>();
+    for (const spec of sets.flatMap((s) => s.specs)) if (!byText.has(spec.text)) byText.set(spec.text, spec);
+    return new AddressSet([...byText.values()], false);
   }
 
   /** true when the set holds no address and is not `any`. */

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { orderInputs, readInput } from '../../src/capture/open.js';
+import { sigintHandlerInstalled } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO = join(ROOT, 'fixtures/demo/demo.pcap');
@@ -81,11 +82,7 @@ describe('named pipes', () => {
     child.stderr.on('data', (d) => { err += d; });
     const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // wait for the SIGINT handler, then for the 269 packets to be read
-    for (let i = 0; i < 300; i++) {
-      const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m && (BigInt(`0x${m[1]}`) & 2n) !== 0n) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await sigintHandlerInstalled(child.pid!);
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');
     expect(await done).toBe(2);

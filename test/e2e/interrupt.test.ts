@@ -8,21 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sigintHandlerInstalled } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/wfo-audit.js');
 const DEMO = join(ROOT, 'fixtures/demo/demo.pcap');
 const SITE = join(ROOT, 'fixtures/demo/site.yaml');
-
-/** Resolves once the process has a SIGINT handler (bit 1 of SigCgt in /proc/PID/status). */
-async function handlerInstalled(pid: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m && (BigInt(`0x${m[1]}`) & 2n) !== 0n) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the CLI never installed its SIGINT handler');
-}
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -34,7 +25,7 @@ async function interrupted(args: string[], signals: NodeJS.Signals[]): Promise<R
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   child.stdin.write(readFileSync(DEMO));
-  await handlerInstalled(child.pid!);
+  await sigintHandlerInstalled(child.pid!);
   await new Promise((r) => setTimeout(r, 500));
   for (const s of signals) child.kill(s);
   const r = await exited;

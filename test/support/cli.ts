@@ -2,6 +2,7 @@
  * Runs the built CLI (bin/wfo-audit.js -> dist/) the way a user would.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -32,4 +33,17 @@ export function oneLineError(r: CliRun): string {
   if (lines.length !== 1) throw new Error(`expected one error line, got ${lines.length}:\n${r.stderr}`);
   if (/\n\s+at /.test(r.stderr)) throw new Error(`stack trace on stderr:\n${r.stderr}`);
   return lines[0]!;
+}
+
+/**
+ * Resolves once process `pid` has a SIGINT handler (bit 1 of SigCgt in /proc/PID/status):
+ * the CLI is past start-up and a Ctrl-C now reaches its handler instead of killing it.
+ */
+export async function sigintHandlerInstalled(pid: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (m && (BigInt(`0x${m[1]}`) & 2n) !== 0n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the CLI never installed its SIGINT handler');
 }
