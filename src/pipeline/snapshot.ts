@@ -8,13 +8,8 @@ import { classifyOne } from './classify-operator.js';
 import type { PacketEngine } from './packet-engine.js';
 import type { DashboardSnapshot, Finding } from './types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
+import { findingGroupKey } from '../report/grouper.js';
 import type { Observable } from 'rxjs';
-
-/** The report grouper's key of a finding: verdict, service, proto/port and host pair. */
-function findingKey(cf: ClassifiedFlow): string {
-  const f = cf.flow;
-  return `${cf.verdict}|${cf.service ?? '-'}|${f.proto}/${f.serverPort}|${f.clientIp}|${f.serverIp}`;
-}
 
 /** At most this many waiting SYNs are classified per frame. */
 const PROVISIONAL_MAX = 500;
@@ -116,7 +111,7 @@ export class SnapshotMaker {
     for (const cf of [...waiting, ...interim]) {
       const f = cf.flow;
       if (cf.verdict !== 'blocked' && cf.verdict !== 'wrong-direction' && cf.verdict !== 'unexpected') continue;
-      const key = findingKey(cf);
+      const key = findingGroupKey(cf.verdict, cf.service, f.proto, f.serverPort, f.clientIp, f.serverIp);
       if (known.has(key)) continue;
       const g = extra.get(key);
       if (g) g.count++;

@@ -90,6 +90,12 @@ interface Parts {
   app: ReportFlow['app'];
 }
 
+/** The key of a finding group: verdict|service|proto/port|client ip|server ip ('-' for no service). */
+export function findingGroupKey(verdict: string, service: string | null, proto: string, port: number,
+  clientIp: string, serverIp: string): string {
+  return `${verdict}|${service ?? '-'}|${proto}/${port}|${clientIp}|${serverIp}`;
+}
+
 /**
  * Groups finding flows (blocked, wrong-direction, unexpected) by verdict, service,
  * port and host pair, and protocol-mismatch flows by service, port, host pair and
@@ -174,7 +180,7 @@ export class FindingGrouper {
 
   private addFinding(p: Parts, base: string): void {
     const v = p.verdict as FindingVerdict;
-    const s = this.slot(this.findings, `${v}|${base}|${p.clientIp}|${p.serverIp}`, base, p, true);
+    const s = this.slot(this.findings, findingGroupKey(v, p.service, p.proto, p.port, p.clientIp, p.serverIp), base, p, true);
     const rs = s.g.reasons;
     let i = 0;
     while (i < rs.length && (rs[i]!.reason !== p.reason || rs[i]!.reasonCode !== p.reasonCode)) i++;
