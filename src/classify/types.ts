@@ -8,12 +8,13 @@ import type { FlowRecord } from '../flow/types.js';
  * - blocked          matches an active rule but the attempt failed (no reply, RST, ICMP unreachable)
  * - wrong-direction  a rule matches the port and hosts but the connection was opened from the other side
  * - unexpected       in scope (a WFO host or the cloud is an end) but matches no active rule
+ * - inconclusive     matches the design (or would be a finding) but the input cannot tell whether it worked
  * - ignored          out of scope: neither end is a WFO host or the cloud
  */
-export type Verdict = 'expected' | 'blocked' | 'wrong-direction' | 'unexpected' | 'ignored';
+export type Verdict = 'expected' | 'blocked' | 'wrong-direction' | 'unexpected' | 'inconclusive' | 'ignored';
 
 /** All verdicts in report order. */
-export const VERDICTS: readonly Verdict[] = ['expected', 'blocked', 'wrong-direction', 'unexpected', 'ignored'];
+export const VERDICTS: readonly Verdict[] = ['expected', 'blocked', 'wrong-direction', 'unexpected', 'inconclusive', 'ignored'];
 
 /** Application protocol identified from the first payload bytes (issue 7). */
 export type AppProto =

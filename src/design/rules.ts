@@ -81,8 +81,14 @@ export interface Rule {
   direction: Direction;
   /** Role of the host that runs the owner service. */
   host: 'wfo-servers' | 'clients';
-  /** Role of the other end, or null when any host may be the other end. */
+  /** Role of the other end, or null when the row names no single role (see `peers`). */
   peer: Role | null;
+  /**
+   * The roles a row names as the other end when it names several (5620 "internal ... and
+   * third-party clients": wfo-servers and clients). Absent with `peer` null: any host of
+   * the site's roles (never an address outside every role; docs/design.md reading 3).
+   */
+  peers?: readonly Role[];
   /** Module the rule belongs to, or null for core. */
   module: Module | null;
   /** Modes in which the rule applies. */

@@ -17,6 +17,7 @@ export type FlowProto = 'tcp' | 'udp' | 'icmp' | 'icmp6';
  *  - no-reply-yet SYN with no reply inside the grace period before the capture ended
  *  - one-sided    only one direction visible, but ACKs prove the other side sent data we did not see
  *  - partial      no handshake seen (capture started mid-connection)
+ *  - unknown      the source gave no evidence of the outcome (flow records without TCP flags)
  * UDP:
  *  - replied      datagrams seen both ways
  *  - one-way      datagrams seen one way only, no ICMP error
@@ -26,12 +27,12 @@ export type FlowProto = 'tcp' | 'udp' | 'icmp' | 'icmp6';
  */
 export type FlowOutcome =
   | 'established' | 'rejected' | 'unanswered' | 'no-reply-yet' | 'one-sided' | 'partial'
-  | 'replied' | 'one-way' | 'unreachable';
+  | 'replied' | 'one-way' | 'unreachable' | 'unknown';
 
 /** All outcome values, in documentation order. */
 export const FLOW_OUTCOMES: readonly FlowOutcome[] = [
   'established', 'rejected', 'unanswered', 'no-reply-yet', 'one-sided', 'partial',
-  'replied', 'one-way', 'unreachable',
+  'replied', 'one-way', 'unreachable', 'unknown',
 ];
 
 /**

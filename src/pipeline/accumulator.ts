@@ -14,7 +14,7 @@ import { FindingGrouper } from '../report/grouper.js';
 export class ReportAccumulator {
   readonly coverage: Coverage;
   readonly counts: Record<Verdict, number> & { 'protocol-mismatch': number } = {
-    expected: 0, blocked: 0, 'wrong-direction': 0, unexpected: 0, ignored: 0, 'protocol-mismatch': 0,
+    expected: 0, blocked: 0, 'wrong-direction': 0, unexpected: 0, inconclusive: 0, ignored: 0, 'protocol-mismatch': 0,
   };
   /** Finding groups for the report and the dashboard: bounded by groups (host pairs), not by flows. */
   readonly grouper = new FindingGrouper();

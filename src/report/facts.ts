@@ -14,6 +14,7 @@ export const VERDICT_MEANING: Record<Verdict, string> = {
   blocked: 'in the design, but the connection attempt failed',
   'wrong-direction': 'a designed port, but opened from the other side',
   unexpected: 'WFO traffic that the design does not allow',
+  inconclusive: 'the input cannot tell whether it worked',
   ignored: 'not WFO traffic (no WFO host or cloud address)',
 };
 
@@ -27,6 +28,8 @@ export const MISMATCH_TITLE = "Protocol mismatch: a protocol the rule's port sho
 export const STATUS_MEANING: Record<CoverageStatus, string> = {
   seen: 'working traffic seen',
   blocked: 'only failed attempts seen',
+  'wrong-direction': 'only connections opened from the other side seen',
+  inconclusive: 'only flows whose outcome the input cannot tell',
   unseen: 'no traffic seen in this capture',
 };
 
@@ -113,7 +116,7 @@ export function siteText(r: AuditReport): string {
 
 /** Coverage counts ("24 rules: 20 seen, 2 blocked, 2 unseen"). */
 export function coverageCounts(r: AuditReport): string {
-  const n = { seen: 0, blocked: 0, unseen: 0 };
+  const n = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
   for (const c of r.coverage) n[c.status]++;
   return `${plural(r.coverage.length, 'rule')}: ${n.seen} seen, ${n.blocked} blocked, ${n.unseen} unseen`;
 }

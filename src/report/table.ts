@@ -30,12 +30,15 @@ const VERDICT_COLOR: Record<Verdict, string> = {
   blocked: ANSI.red,
   'wrong-direction': ANSI.yellow,
   unexpected: ANSI.yellow,
+  inconclusive: ANSI.grey,
   ignored: ANSI.grey,
 };
 
 const STATUS_COLOR: Record<CoverageStatus, string> = {
   seen: ANSI.green,
   blocked: ANSI.red,
+  'wrong-direction': ANSI.yellow,
+  inconclusive: ANSI.grey,
   unseen: ANSI.grey,
 };
 

@@ -35,12 +35,24 @@ export interface ReportFlow {
   protocolMismatch: boolean;
 }
 
-/** Coverage status of one active rule. */
-export type CoverageStatus = 'seen' | 'blocked' | 'unseen';
+/**
+ * Coverage status of one active rule or designed connection, in precedence order:
+ *  - seen             at least one flow worked (docs/verdicts.md "What worked means")
+ *  - blocked          only failed attempts
+ *  - wrong-direction  only flows opened from the other side
+ *  - inconclusive     only flows whose outcome the input cannot tell
+ *  - unseen           no flow at all
+ */
+export type CoverageStatus = 'seen' | 'blocked' | 'wrong-direction' | 'inconclusive' | 'unseen';
+
+/** Every coverage status, in precedence order (the first that applies wins). */
+export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['seen', 'blocked', 'wrong-direction', 'inconclusive', 'unseen'];
 
 /** One row of the coverage matrix. */
 export interface CoverageRow {
   rule: string;
+  /** The designed connection the rule belongs to. */
+  connection?: string;
   service: string;
   port: string;
   proto: string;
@@ -49,12 +61,77 @@ export interface CoverageRow {
   flows: number;
   expected: number;
   blocked: number;
+  'wrong-direction'?: number;
+  inconclusive?: number;
   first: number | null;
   last: number | null;
   /** Protocols identified on this rule's flows, sorted. */
   apps: AppProto[];
   /** Extra remark, e.g. "rare traffic: a short window may not show it". */
   note: string | null;
+}
+
+/**
+ * One designed connection's coverage (`AuditReport.connections[]`): the rules of one
+ * `<from-role>><to-role>:<port>/<proto>` (src/design/connections.ts) counted together.
+ * `status` follows the precedence of CoverageStatus; `flows` is the sum of the four counts.
+ */
+export interface ConnectionRow {
+  id: string;
+  from: string;
+  to: string;
+  /** Ports, comma-separated. */
+  port: string;
+  proto: string;
+  status: CoverageStatus;
+  expected: number;
+  blocked: number;
+  'wrong-direction': number;
+  inconclusive: number;
+  flows: number;
+  first: number | null;
+  last: number | null;
+  /** Rule ids of the connection, in design order. */
+  rules: string[];
+  /** Seed rows of those rules, each once. */
+  seed: { table: string; row: number; text: string }[];
+  note: string | null;
+}
+
+/**
+ * A problem with the input or the site file that the reader must know before trusting
+ * the verdicts (`AuditReport.warnings[]`), shown at the top of every human format.
+ * `code` is one of WARNING_CODES (src/report/warnings.ts).
+ */
+export interface ReportWarning {
+  code: string;
+  message: string;
+  count: number;
+}
+
+/**
+ * Findings per path and server (`AuditReport.findings.paths[]`): every finding flow of one
+ * verdict, designed connection (or proto/port when no rule matched) and server, whatever
+ * the client. What one firewall change fixes for every PC at once.
+ */
+export interface FindingPath {
+  verdict: FindingVerdict | 'inconclusive';
+  /** Connection id of the matched or nearest rule; null for flows no rule explains. */
+  connection: string | null;
+  proto: ReportFlow['proto'];
+  port: number;
+  /** The listening address. */
+  server: string;
+  /** Distinct clients, exact up to PATH_CLIENTS_EXACT; past it the string "≥ 10000". */
+  clients: number | string;
+  flows: number;
+  first: number;
+  last: number;
+  /** The most frequent reason of the path's flows (ties: first seen). */
+  reason: string;
+  reasonCode: string;
+  /** The first clients seen (at most 20), in order of first appearance. */
+  sampleClients: string[];
 }
 
 /** A conflict in the design/site, reported once per run. */
@@ -65,7 +142,13 @@ export interface Conflict {
 
 /** The whole report. */
 export interface AuditReport {
+  /** Version of the JSON contract (docs/report-schema.md says what each version changed). */
+  schemaVersion?: number;
   version: string;
+  /** Problems with the input or the site that limit what the verdicts prove. */
+  warnings?: ReportWarning[];
+  /** Coverage per designed connection (always with `coverage[]`, which stays per rule). */
+  connections?: ConnectionRow[];
   inputs: InputInfo[];
   stats: {
     packets: number;
@@ -161,6 +244,8 @@ export interface MismatchGroup extends FlowGroup {
 
 /** The grouped findings of a report (AuditReport.findings). */
 export interface ReportFindings {
+  /** Finding flows per verdict, connection and server (listed first by the human formats). */
+  paths?: FindingPath[];
   /** Blocked, wrong-direction and unexpected groups: by verdict, then service, port, proto and hosts. */
   groups: FindingGroup[];
   /** Protocol-mismatch groups (any verdict): by service, port, proto, hosts and protocol. */

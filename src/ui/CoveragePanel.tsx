@@ -12,7 +12,7 @@ import { STATUS_COLOR, THEME } from './theme.js';
 const WIDE = 100;
 
 /** Problems first on a small screen: blocked rules, then seen, then unseen. */
-const STATUS_RANK: Readonly<Record<CoverageStatus, number>> = { blocked: 0, seen: 1, unseen: 2 };
+const STATUS_RANK: Readonly<Record<CoverageStatus, number>> = { blocked: 0, 'wrong-direction': 1, inconclusive: 2, seen: 3, unseen: 4 };
 
 /** Widest rule-id column: a design has several rules per service and port, the id tells them apart. */
 const MAX_RULE = 30;
@@ -55,7 +55,7 @@ function cells(texts: readonly string[], specs: readonly ColumnSpec[], width: nu
 
 /** The panel title with counts by status. */
 function title(rows: readonly CoverageRow[]): Part[] {
-  const n = { seen: 0, blocked: 0, unseen: 0 };
+  const n = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
   for (const r of rows) n[r.status]++;
   return [
     { text: 'Coverage', color: THEME.title, bold: true },

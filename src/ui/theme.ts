@@ -12,6 +12,7 @@ export const VERDICT_COLOR: Readonly<Record<Verdict, string>> = {
   blocked: 'red',
   'wrong-direction': 'yellow',
   unexpected: 'magenta',
+  inconclusive: 'cyan',
   ignored: 'gray',
 };
 
@@ -19,6 +20,8 @@ export const VERDICT_COLOR: Readonly<Record<Verdict, string>> = {
 export const STATUS_COLOR: Readonly<Record<CoverageStatus, string>> = {
   seen: 'green',
   blocked: 'red',
+  'wrong-direction': 'yellow',
+  inconclusive: 'cyan',
   unseen: 'gray',
 };
 
