@@ -229,5 +229,5 @@ export function specsOf(s: AddressSet, family: 4 | 6): AddressSet['specs'] {
 
 /** A one-line description of a rule for comments: `wfo-servers>sql:1433/tcp` plus `(reverse)`. */
 export function ruleLabel(r: PlanRule): string {
-  return r.reverse ? `${r.id} (reverse: the listener's side opens)` : r.id;
+  return r.reverse ? `${r.id} (reverse: either end opens)` : r.id;
 }
