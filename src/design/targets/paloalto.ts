@@ -13,6 +13,8 @@ import type { AddressSpec } from '../address.js';
 /** PAN-OS object and rule names hold at most 63 characters, zone names 31. */
 const NAME_MAX = 63;
 const ZONE_MAX = 31;
+/** Rule descriptions hold at most 1024 characters. */
+const DESCRIPTION_MAX = 1024;
 
 function objectName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, NAME_MAX);
@@ -61,15 +63,16 @@ export function renderPaloAlto(d: ResolvedDesign, o: TargetOptions): string {
   const addresses = new Map<string, AddressSpec>();
   for (const e of plan.sets) for (const s of e.set.specs) if (!addresses.has(addressName(s))) addresses.set(addressName(s), s);
   out.push('');
-  for (const [name, s] of addresses) out.push(`set address ${name} ip-netmask ${s.text.includes('/') ? s.text : `${s.text}/${s.family === 4 ? 32 : 128}`} description "wfo-audit"`);
+  for (const [name, s] of addresses) out.push(`set address ${name} description "wfo-audit" ip-netmask ${s.text.includes('/') ? s.text : `${s.text}/${s.family === 4 ? 32 : 128}`}`);
   for (const e of plan.sets) {
-    out.push(`set address-group ${groupName(e)} static [ ${[...new Set(e.set.specs.map(addressName))].join(' ')} ] description "wfo-audit ${e.name}"`);
+    out.push(`set address-group ${groupName(e)} description "wfo-audit ${e.name}" static [ ${[...new Set(e.set.specs.map(addressName))].join(' ')} ]`);
   }
   const services = new Set<string>();
   for (const r of plan.rules) {
     if (r.proto === 'icmp' || services.has(serviceName(r))) continue;
     services.add(serviceName(r));
-    out.push(`set service ${serviceName(r)} protocol ${r.proto} port ${r.ports.join(',')} description "wfo-audit"`);
+    // description before protocol: after `port` the CLI would read it inside the tcp/udp node.
+    out.push(`set service ${serviceName(r)} description "wfo-audit" protocol ${r.proto} port ${r.ports.join(',')}`);
   }
   plan.rules.forEach((r, i) => {
     const name = ruleName(r, i + 1);
@@ -79,7 +82,7 @@ export function renderPaloAlto(d: ResolvedDesign, o: TargetOptions): string {
     const app = r.proto === 'icmp' ? 'application [ icmp ipv6-icmp ] service application-default' : `application any service ${serviceName(r)}`;
     out.push(`set rulebase security rules ${name} from ${zone(o.panFrom, r.from)} to ${zone(o.panTo, r.to)}`
       + ` source ${member(r.from)} destination ${member(r.to)} ${app} action allow`
-      + ` description "${r.check ? 'CHECK: ' : ''}${ruleLabel(r)}; rules ${r.rules.join(', ')}; ${seed}"`);
+      + ` description "${`${r.check ? 'CHECK: ' : ''}${ruleLabel(r)}; rules ${r.rules.join(', ')}; ${seed}`.slice(0, DESCRIPTION_MAX)}"`);
   });
   return `${out.join('\n')}\n`;
 }
