@@ -13,7 +13,7 @@ import type { ResolvedDesign, ResolvedRule } from '../resolve.js';
 
 /** One end of a plan rule: an address set with the name targets give its object. */
 export interface PlanEnd {
-  /** `any`, a role (`wfo-servers`), a pin (`cti-core-host`), `wfo-hosts`, or `addresses-N`. */
+  /** `any`, a role (`wfo-servers`), a pin (`cti-core-host`), `wfo-hosts`, `site-hosts`, an allow entry's `<name>-to`/`-from`, or `addresses-N`. */
   name: string;
   set: AddressSet;
 }
@@ -82,7 +82,7 @@ function ruleEnds(r: ResolvedRule): { from: AddressSet; to: AddressSet } {
   return r.direction === 'inbound' ? { from: r.peerSet, to: r.hostSet } : { from: r.hostSet, to: r.peerSet };
 }
 
-/** Names address sets: roles first, then service pins, then the WFO hosts, else `addresses-N`. */
+/** Names address sets: roles first, then service pins, the WFO hosts, every host of the site, else `addresses-N`. */
 class SetNames {
   private readonly known = new Map<string, string>();
   readonly used: PlanEnd[] = [];
@@ -95,6 +95,7 @@ class SetNames {
     add('cloud', d.cloud);
     for (const [svc, s] of Object.entries(d.pins)) add(`${svc}-host`, s!);
     add('wfo-hosts', d.wfo);
+    add('site-hosts', d.siteHosts);
   }
 
   /** The end of a set; a set no role, pin or earlier end has is named `hint` (or `addresses-N`). */
@@ -135,6 +136,11 @@ function endPairs(rules: readonly ResolvedRule[]): { from: AddressSet; to: Addre
     && (j < i || !(p.from.covers(q.from) && p.to.covers(q.to)))));
 }
 
+/** The name a connection end gives a set no role names (`clients+wfo-servers` -> `clients-and-wfo-servers`). */
+function endHint(end: string): string {
+  return safeName(end.replace(/\+/g, '-and-'));
+}
+
 /** The firewall plan of a resolved design. */
 export function firewallPlan(d: ResolvedDesign): FirewallPlan {
   const names = new SetNames(d);
@@ -150,8 +156,9 @@ export function firewallPlan(d: ResolvedDesign): FirewallPlan {
       if (empty !== null) { skipped.push({ id: c.id, why: `the site file gives no hosts for ${empty}` }); continue; }
       if (!familiesMeet(p.from, p.to)) { skipped.push({ id: c.id, why: `${p.from.describe()} and ${p.to.describe()} have no address family in common` }); continue; }
       const base = { id: c.id, kind: 'designed' as const, ports: c.ports, proto: c.proto, services, rules: c.rules, seed: c.seed, check: null };
-      rules.push({ ...base, from: names.end(p.from), to: names.end(p.to), reverse: false });
-      if (c.bothWays) rules.push({ ...base, from: names.end(p.to), to: names.end(p.from), reverse: true });
+      const from = names.end(p.from, endHint(c.from)), to = names.end(p.to, endHint(c.to));
+      rules.push({ ...base, from, to, reverse: false });
+      if (c.bothWays) rules.push({ ...base, from: to, to: from, reverse: true });
     }
   }
   for (const a of d.allow) {
@@ -203,7 +210,9 @@ export function planHeader(plan: FirewallPlan, target: string): string[] {
   for (const r of inactive) out.push(`  ${r.id}: ${inactiveText(r)}`);
   out.push('Readings of the design these rules follow (docs/design.md, "Readings of ambiguous rows"):');
   const anyPeer = d.active.filter((r) => r.peer === null && !(r.peers && r.peers.length));
-  if (anyPeer.length) out.push(`  peer "any" (reading 3: any host may open them): ${anyPeer.map((r) => r.id).join(', ')}`);
+  if (anyPeer.length) out.push(`  peer "any" (reading 3: any host of the site's roles may open them, the set site-hosts): ${anyPeer.map((r) => r.id).join(', ')}`);
+  const several = d.active.filter((r) => r.peer === null && r.peers && r.peers.length);
+  if (several.length) out.push(`  peers of rows that name several roles: ${several.map((r) => `${r.id} (${r.peers!.join(' and ')})`).join(', ')}`);
   const inferred = d.active.filter((r) => r.inferred);
   if (inferred.length) out.push(`  inferred rules (not a seed row of their own): ${inferred.map((r) => r.id).join(', ')}`);
   const overridden = d.rules.filter((r) => r.overridden);
@@ -211,7 +220,7 @@ export function planHeader(plan: FirewallPlan, target: string): string[] {
   const pins = Object.entries(d.pins);
   if (pins.length) out.push(`  services pinned to hosts: ${pins.map(([s, a]) => `${s} on ${safeText(a!.describe())}`).join('; ')}`);
   for (const c of findConflicts(d)) out.push(`  conflict (${c.kind}): ${safeText(c.message)}`);
-  if (!anyPeer.length && !inferred.length && !overridden.length && !pins.length) out.push('  none');
+  if (!anyPeer.length && !several.length && !inferred.length && !overridden.length && !pins.length) out.push('  none');
   return out;
 }
 
