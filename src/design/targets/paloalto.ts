@@ -13,8 +13,12 @@ import type { AddressSpec } from '../address.js';
 /** PAN-OS object and rule names hold at most 63 characters, zone names 31. */
 const NAME_MAX = 63;
 const ZONE_MAX = 31;
-/** Rule descriptions hold at most 1024 characters. */
-const DESCRIPTION_MAX = 1024;
+/** Rule descriptions: 1024 characters since PAN-OS 8.0, 255 before; the id comes first, so cutting keeps it. */
+const DESCRIPTION_MAX = 255;
+
+function cut(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
 
 function objectName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, NAME_MAX);
@@ -82,7 +86,7 @@ export function renderPaloAlto(d: ResolvedDesign, o: TargetOptions): string {
     const app = r.proto === 'icmp' ? 'application [ icmp ipv6-icmp ] service application-default' : `application any service ${serviceName(r)}`;
     out.push(`set rulebase security rules ${name} from ${zone(o.panFrom, r.from)} to ${zone(o.panTo, r.to)}`
       + ` source ${member(r.from)} destination ${member(r.to)} ${app} action allow`
-      + ` description "${`${r.check ? 'CHECK: ' : ''}${ruleLabel(r)}; rules ${r.rules.join(', ')}; ${seed}`.slice(0, DESCRIPTION_MAX)}"`);
+      + ` description "${cut(`${r.check ? 'CHECK: ' : ''}${ruleLabel(r)}; rules ${r.rules.join(', ')}; ${seed}`, DESCRIPTION_MAX)}"`);
   });
   return `${out.join('\n')}\n`;
 }
