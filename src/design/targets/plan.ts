@@ -104,7 +104,10 @@ class SetNames {
     const k = setKey(s);
     let name = this.known.get(k);
     if (name === undefined) {
-      name = hint !== null && ![...this.known.values()].includes(hint) ? hint : `addresses-${++this.extra}`;
+      // Targets fold case and punctuation (nft `dns_to_v4`, ASA names ignore case): compare names folded.
+      const fold = (n: string) => n.toLowerCase().replace(/[^a-z0-9]/g, '_');
+      const taken = new Set([...this.known.values()].map(fold));
+      name = hint !== null && !taken.has(fold(hint)) ? hint : `addresses-${++this.extra}`;
       this.known.set(k, name);
     }
     const e = { name, set: s };

@@ -160,6 +160,17 @@ describe('firewall plan', () => {
     }
   });
 
+  it('set names stay distinct when a target folds case and punctuation (allow entries "a-b" and "A_b")', () => {
+    const d = resolveDesign(parseSite([
+      'mode: premises', 'modules: []', 'hosts: { wfo-servers: [10.0.0.1] }', 'allow:',
+      '  - { name: a-b, proto: tcp, port: 22, to: [10.0.0.5] }', '  - { name: A_b, proto: tcp, port: 22, to: [10.0.0.6] }', '',
+    ].join('\n'), 'fold.yaml'));
+    const folded = firewallPlan(d).sets.map((e) => e.name.toLowerCase().replace(/[^a-z0-9]/g, '_'));
+    expect(new Set(folded).size).toBe(folded.length);
+    const nft = TARGETS.nftables(d, O);
+    expect(nft.match(/^  set \S+/gm)!.length).toBe(new Set(nft.match(/^  set \S+/gm)).size);
+  });
+
   it('AddressSet.covers: networks hold their addresses, any holds everything, only any holds any', () => {
     const net = AddressSet.of([spec('10.20.0.0/16'), spec('2001:db8::/32')]);
     expect(net.covers(AddressSet.of([spec('10.20.3.4'), spec('2001:db8:1::5')]))).toBe(true);
