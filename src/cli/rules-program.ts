@@ -19,9 +19,9 @@ export function addRulesCommand(program: Command, result: { code: number }): voi
     .option('--pan-from <zone>', 'paloalto: source zone of every rule')
     .option('--pan-to <zone>', 'paloalto: destination zone of every rule')
     .addHelpText('after', `
-Targets: ${TARGET_NAMES.join(', ')}. Every rule carries its connection id
-(<from-role>><to-role>:<port>/<proto>); the header maps each id to its seed rows.
-Syntax reference per target: docs/firewall-rules.md.
+Targets: ${TARGET_NAMES.join(', ')}.
+Every rule carries its connection id (<from-role>><to-role>:<port>/<proto>); the
+header maps each id to its seed rows. Syntax reference per target: docs/firewall-rules.md.
 
 Examples:
   wfo-audit rules --site site.yaml --target nftables --chain input --out wfo.nft && nft -c -f wfo.nft
