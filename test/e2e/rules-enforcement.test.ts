@@ -7,8 +7,9 @@
  * probes of at least 2 s), tcpdump captures them inside the server namespace until
  * --syn-grace + 1 s past the last probe, and the built CLI audits the capture:
  * designed with a listener -> expected, designed without one -> blocked (refused),
- * undesigned -> dropped, unexpected, no answer. The namespaces are removed in afterAll,
- * also when a test fails.
+ * undesigned -> dropped, unexpected, no answer. Last, without the neighbour-discovery
+ * rule an IPv6 connection to a designed port fails. The namespaces are removed in
+ * afterAll, also when a test fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -225,5 +226,16 @@ describe.runIf(enforce)('nftables --enforce between two network namespaces', () 
         expect([f.verdict, f.reasonCode], p.name).toEqual(['blocked', 'blocked-refused']);
       }
     }
+  });
+
+  // Runs last: it changes the loaded ruleset.
+  it('without the neighbour-discovery rule IPv6 never reaches a designed port (why the rules accept it)', () => {
+    const doc = JSON.parse(inNs(NS_SERVER, ['nft', '-j', 'list', 'chain', 'inet', 'wfo_audit', 'input'])) as { nftables: (NftRule & { rule?: { handle?: number } })[] };
+    const nd = doc.nftables.find((x) => x.rule?.comment === 'wfo-audit: IPv6 neighbour discovery')?.rule as { handle: number } | undefined;
+    expect(nd).toBeDefined();
+    inNs(NS_SERVER, ['nft', 'delete', 'rule', 'inet', 'wfo_audit', 'input', 'handle', String(nd!.handle)]);
+    for (const [ns, dev] of [[NS_SERVER, VETH_SERVER], [NS_CLIENT, VETH_CLIENT]] as const) inNs(ns, ['ip', '-6', 'neigh', 'flush', 'dev', dev]);
+    const portal6 = [PROBES[1]!, PROBES[0]!];
+    expect(JSON.parse(inNs(NS_CLIENT, [process.execPath, '-e', PROBE_SCRIPT, JSON.stringify(portal6)]))).toEqual(['timeout', 'connected']);
   });
 });
