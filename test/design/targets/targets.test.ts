@@ -51,9 +51,8 @@ describe('every target on every site fixture', () => {
     it(`${site}: nftables has one accept per designed connection and family, each with its id and destination port`, () => {
       const text = TARGETS.nftables(d, O);
       const accepts = text.split('\n').filter((l) => / accept comment "/.test(l) && !l.includes('"wfo-audit: '));
-      for (const l of accepts) {
-        if (/\b(tcp|udp)\b/.test(l) || !l.includes('CHECK: allow:')) expect(l, l).toMatch(/ (tcp|udp) dport /);
-      }
+      for (const l of accepts) if (!/ meta l4proto (icmp|ipv6-icmp|\{ icmp, ipv6-icmp \}) /.test(l)) expect(l, l).toMatch(/ (tcp|udp) dport /);
+      expect(accepts.filter((l) => / meta l4proto icmp /.test(l)).every((l) => l.includes('comment "CHECK: allow:'))).toBe(true);
       const seen = [...new Set(accepts.map((l) => /comment "([^"]+)"/.exec(l)![1]!).filter((id) => !id.startsWith('allow:') && !id.startsWith('CHECK:')))].sort();
       expect(seen).toEqual(ids);
       expect(text).toContain('policy accept;');
