@@ -67,7 +67,9 @@ export function renderWindowsFirewall(d: ResolvedDesign, o: TargetOptions): stri
   head.push('"any" are left out there: Windows allows outbound by default, and the listener has the inbound rule).');
   head.push('Connections between other hosts (client PCs to SQL, say) are not on a server and have no rule here.');
   head.push("Run in an elevated PowerShell. Remove every rule of this script: Remove-NetFirewallRule -Group 'wfo-audit'");
-  const out = ['#Requires -RunAsAdministrator', ...head.map((l) => (l === '' ? '#' : `# ${l}`)), '', "$ErrorActionPreference = 'Stop'"];
+  head.push('Running it again replaces the rules: it first removes the group wfo-audit on this host.');
+  const out = ['#Requires -RunAsAdministrator', ...head.map((l) => (l === '' ? '#' : `# ${l}`)), '', "$ErrorActionPreference = 'Stop'",
+    "Get-NetFirewallRule -Group 'wfo-audit' -ErrorAction SilentlyContinue | Remove-NetFirewallRule"];
   if (!o.host) out.push('$local = @(Get-NetIPAddress | ForEach-Object { $_.IPAddress })');
   for (const sec of sections) {
     const s = sec.server;
