@@ -8,8 +8,9 @@
  * --syn-grace + 1 s past the last probe, and the built CLI audits the capture:
  * designed with a listener -> expected, designed without one -> blocked (refused),
  * undesigned -> dropped, unexpected, no answer. Last, without the neighbour-discovery
- * rule an IPv6 connection to a designed port fails. The namespaces are removed in
- * afterAll, also when a test fails.
+ * rule an IPv6 connection to a designed port fails. The same probes against the
+ * iptables + ip6tables output (`iptables-save` shows every designed id, each tcp/udp
+ * ACCEPT with its port). The namespaces are removed in afterAll, also when a test fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRoot, requireTools, requires } from '../support/requires.js';
 import { runCli } from '../support/cli.js';
+import { designedConnections } from '../../src/design/connections.js';
+import { resolveDesign } from '../../src/design/resolve.js';
+import { loadSite } from '../../src/design/site.js';
 
 const enforce = requires('root', isRoot(), 'needs root (network namespaces, nft in a namespace, tcpdump)')
   && requireTools('netns-nft-tcpdump', ['ip', 'nft', 'tcpdump'], 'iproute2 nftables tcpdump');
@@ -94,6 +98,27 @@ function inNs(ns: string, args: string[]): string {
   return sh(['ip', 'netns', 'exec', ns, ...args]);
 }
 
+/** Two namespaces joined by a veth pair: the server end gets SERVER4/SERVER6, the client end CLIENT4/CLIENT6. */
+function addNamespaces(server: string, client: string, vethServer: string, vethClient: string): void {
+  sh(['ip', 'netns', 'add', server]);
+  sh(['ip', 'netns', 'add', client]);
+  sh(['ip', 'link', 'add', vethServer, 'netns', server, 'type', 'veth', 'peer', 'name', vethClient, 'netns', client]);
+  for (const [ns, dev, a4, a6] of [[server, vethServer, SERVER4, SERVER6], [client, vethClient, CLIENT4, CLIENT6]] as const) {
+    inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
+    inNs(ns, ['ip', 'addr', 'add', `${a4}/24`, 'dev', dev]);
+    // nodad: the address is usable at once instead of after duplicate address detection
+    inNs(ns, ['ip', '-6', 'addr', 'add', `${a6}/64`, 'dev', dev, 'nodad']);
+    inNs(ns, ['ip', 'link', 'set', dev, 'up']);
+  }
+}
+
+/** Removes both namespaces (the veth pair goes with them), also half-made ones; checks they are gone. */
+function removeNamespaces(...names: string[]): void {
+  for (const ns of names) spawnSync('ip', ['netns', 'del', ns]);
+  const left = sh(['ip', 'netns', 'list']);
+  for (const ns of names) expect(left).not.toContain(ns);
+}
+
 /** Starts a background process and resolves once `ready` shows on the given stream. */
 function startUntil(args: string[], stream: 'stdout' | 'stderr', ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -144,16 +169,7 @@ describe.runIf(enforce)('nftables --enforce between two network namespaces', () 
 
   beforeAll(async () => {
     writeFileSync(sitePath, SITE);
-    sh(['ip', 'netns', 'add', NS_SERVER]);
-    sh(['ip', 'netns', 'add', NS_CLIENT]);
-    sh(['ip', 'link', 'add', VETH_SERVER, 'netns', NS_SERVER, 'type', 'veth', 'peer', 'name', VETH_CLIENT, 'netns', NS_CLIENT]);
-    for (const [ns, dev, a4, a6] of [[NS_SERVER, VETH_SERVER, SERVER4, SERVER6], [NS_CLIENT, VETH_CLIENT, CLIENT4, CLIENT6]] as const) {
-      inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
-      inNs(ns, ['ip', 'addr', 'add', `${a4}/24`, 'dev', dev]);
-      // nodad: the address is usable at once instead of after duplicate address detection
-      inNs(ns, ['ip', '-6', 'addr', 'add', `${a6}/64`, 'dev', dev, 'nodad']);
-      inNs(ns, ['ip', 'link', 'set', dev, 'up']);
-    }
+    addNamespaces(NS_SERVER, NS_CLIENT, VETH_SERVER, VETH_CLIENT);
     const gen = runCli(['rules', '--site', sitePath, '--target', 'nftables', '--enforce', '--out', rulesPath]);
     if (gen.code !== 0) throw new Error(`rules: ${gen.stderr}`);
     inNs(NS_SERVER, ['nft', '-f', rulesPath]);
@@ -171,10 +187,8 @@ describe.runIf(enforce)('nftables --enforce between two network namespaces', () 
   afterAll(async () => {
     await stop(tcpdump, 'SIGINT');
     await stop(listener);
-    for (const ns of [NS_SERVER, NS_CLIENT]) spawnSync('ip', ['netns', 'del', ns]);
+    removeNamespaces(NS_SERVER, NS_CLIENT);
     rmSync(dir, { recursive: true, force: true });
-    // Deleting the namespaces removes the veth pair with them.
-    expect(sh(['ip', 'netns', 'list'])).not.toContain(NS_SERVER);
   });
 
   it('nft -j list ruleset: every tcp/udp accept has a destination port; the connection ids are the report\'s connections[]', () => {
@@ -237,5 +251,52 @@ describe.runIf(enforce)('nftables --enforce between two network namespaces', () 
     for (const [ns, dev] of [[NS_SERVER, VETH_SERVER], [NS_CLIENT, VETH_CLIENT]] as const) inNs(ns, ['ip', '-6', 'neigh', 'flush', 'dev', dev]);
     const portal6 = [PROBES[1]!, PROBES[0]!];
     expect(JSON.parse(inNs(NS_CLIENT, [process.execPath, '-e', PROBE_SCRIPT, JSON.stringify(portal6)]))).toEqual(['timeout', 'connected']);
+  });
+});
+
+const enforceIptables = enforce && requireTools('iptables-save', ['iptables-restore', 'ip6tables-restore', 'iptables-save', 'ip6tables-save'], 'iptables');
+
+describe.runIf(enforceIptables)('iptables and ip6tables --enforce between two network namespaces', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wfo-enforce-ipt-'));
+  const sitePath = join(dir, 'site.yaml');
+  const server = `wfoa-isrv-${id}`, client = `wfoa-icli-${id}`;
+  let listener: ChildProcess | null = null;
+  let outcomes: string[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(sitePath, SITE);
+    addNamespaces(server, client, `wfoa-is${id}`.slice(0, 15), `wfoa-ic${id}`.slice(0, 15));
+    for (const target of ['iptables', 'ip6tables']) {
+      const file = join(dir, `wfo.${target}`);
+      const gen = runCli(['rules', '--site', sitePath, '--target', target, '--enforce', '--out', file]);
+      if (gen.code !== 0) throw new Error(`rules: ${gen.stderr}`);
+      inNs(server, [`${target}-restore`, file]);
+    }
+    listener = await startUntil(['ip', 'netns', 'exec', server, process.execPath, '-e', LISTENER_SCRIPT], 'stdout', /ready/);
+    outcomes = JSON.parse(inNs(client, [process.execPath, '-e', PROBE_SCRIPT, JSON.stringify(PROBES)])) as string[];
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop(listener);
+    removeNamespaces(server, client);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the loaded rules (iptables-save, ip6tables-save) carry every designed connection id; every tcp/udp ACCEPT has its port', () => {
+    const lines = [...inNs(server, ['iptables-save']).split('\n'), ...inNs(server, ['ip6tables-save']).split('\n')];
+    expect(lines.filter((l) => l.startsWith(':INPUT DROP '))).toHaveLength(2);
+    const accepts = lines.filter((l) => l.startsWith('-A INPUT') && l.endsWith('-j ACCEPT'));
+    for (const l of accepts) if (/ -p (tcp|udp) /.test(l)) expect(l).toMatch(/ --dports? \d/);
+    const ids = new Set(accepts.flatMap((l) => {
+      const m = /--comment "?([^"\s]+)"?/.exec(l);
+      return m && !m[1]!.startsWith('wfo-audit:') && !m[1]!.startsWith('allow:') ? [m[1]!] : [];
+    }));
+    const designed = designedConnections(resolveDesign(loadSite(sitePath))).map((c) => c.id).sort();
+    expect(designed.length).toBeGreaterThan(10);
+    expect([...ids].sort()).toEqual(designed);
+  });
+
+  it('the firewall let the designed connections through and dropped the undesigned ones', () => {
+    expect(outcomes).toEqual(PROBES.map((p) => (!p.designed ? 'timeout' : p.listener ? 'connected' : 'refused')));
   });
 });
