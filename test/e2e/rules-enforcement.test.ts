@@ -10,7 +10,8 @@
  * undesigned -> dropped, unexpected, no answer. Last, without the neighbour-discovery
  * rule an IPv6 connection to a designed port fails. The same probes against the
  * iptables + ip6tables output (`iptables-save` shows every designed id, each tcp/udp
- * ACCEPT with its port). The namespaces are removed in afterAll, also when a test fails.
+ * ACCEPT with its port), and against `--chain forward` on a router namespace between a
+ * client and a server subnet. The namespaces are removed in afterAll, also when a test fails.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,12 +39,13 @@ const SYN_GRACE = 1;
 /** Each probe lasts at least this long (a dropped SYN is retried within it). */
 const PROBE_MS = 2500;
 
-/** Every role gets private addresses, so that every designed connection has a rule. */
-const SITE = `# enforcement test site (test/e2e/rules-enforcement.test.ts)
+/** A site where every role has private addresses, so that every designed connection has a rule. */
+function siteFile(server4: string, server6: string): string {
+  return `# enforcement test site (test/e2e/rules-enforcement.test.ts)
 mode: premises
 modules: []
 hosts:
-  wfo-servers: [${SERVER4}, "${SERVER6}"]
+  wfo-servers: [${server4}, "${server6}"]
   clients: [${CLIENT4}, "${CLIENT6}"]
   sql: [10.199.1.20]
   file-server: [10.199.1.30]
@@ -51,18 +53,30 @@ hosts:
   snmp-manager: [10.199.1.40]
   smtp-relay: [10.199.1.41]
 `;
+}
+
+const SITE = siteFile(SERVER4, SERVER6);
 
 interface Probe { name: string; host: string; port: number; listener: boolean; designed: boolean }
 
 /** Designed with a listener, designed without one, undesigned; each over IPv4 and IPv6. */
-const PROBES: readonly Probe[] = [
-  { name: 'portal v4', host: SERVER4, port: 80, listener: true, designed: true },
-  { name: 'portal v6', host: SERVER6, port: 80, listener: true, designed: true },
-  { name: 'silverlight policy v4 (no listener)', host: SERVER4, port: 943, listener: false, designed: true },
-  { name: 'silverlight player v6 (no listener)', host: SERVER6, port: 4510, listener: false, designed: true },
-  { name: 'undesigned v4', host: SERVER4, port: 9999, listener: false, designed: false },
-  { name: 'undesigned v6', host: SERVER6, port: 9998, listener: false, designed: false },
-];
+function probesTo(server4: string, server6: string): Probe[] {
+  return [
+    { name: 'portal v4', host: server4, port: 80, listener: true, designed: true },
+    { name: 'portal v6', host: server6, port: 80, listener: true, designed: true },
+    { name: 'silverlight policy v4 (no listener)', host: server4, port: 943, listener: false, designed: true },
+    { name: 'silverlight player v6 (no listener)', host: server6, port: 4510, listener: false, designed: true },
+    { name: 'undesigned v4', host: server4, port: 9999, listener: false, designed: false },
+    { name: 'undesigned v6', host: server6, port: 9998, listener: false, designed: false },
+  ];
+}
+
+const PROBES: readonly Probe[] = probesTo(SERVER4, SERVER6);
+
+/** What the firewall must do to each probe. */
+function enforced(probes: readonly Probe[]): string[] {
+  return probes.map((p) => (!p.designed ? 'timeout' : p.listener ? 'connected' : 'refused'));
+}
 
 /**
  * Opens every probe at once; each lasts PROBE_MS (a connected one holds its connection that
@@ -98,12 +112,13 @@ function inNs(ns: string, args: string[]): string {
   return sh(['ip', 'netns', 'exec', ns, ...args]);
 }
 
-/** Two namespaces joined by a veth pair: the server end gets SERVER4/SERVER6, the client end CLIENT4/CLIENT6. */
-function addNamespaces(server: string, client: string, vethServer: string, vethClient: string): void {
+/** Two namespaces joined by a veth pair: the server end gets SERVER4/SERVER6 (or the given pair), the client end CLIENT4/CLIENT6. */
+function addNamespaces(server: string, client: string, vethServer: string, vethClient: string,
+  [server4, server6]: readonly [string, string] = [SERVER4, SERVER6]): void {
   sh(['ip', 'netns', 'add', server]);
   sh(['ip', 'netns', 'add', client]);
   sh(['ip', 'link', 'add', vethServer, 'netns', server, 'type', 'veth', 'peer', 'name', vethClient, 'netns', client]);
-  for (const [ns, dev, a4, a6] of [[server, vethServer, SERVER4, SERVER6], [client, vethClient, CLIENT4, CLIENT6]] as const) {
+  for (const [ns, dev, a4, a6] of [[server, vethServer, server4, server6], [client, vethClient, CLIENT4, CLIENT6]] as const) {
     inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
     inNs(ns, ['ip', 'addr', 'add', `${a4}/24`, 'dev', dev]);
     // nodad: the address is usable at once instead of after duplicate address detection
@@ -223,7 +238,7 @@ describe.runIf(enforce)('nftables --enforce between two network namespaces', () 
   });
 
   it('the firewall let the designed connections through and dropped the undesigned ones', () => {
-    expect(outcomes).toEqual(PROBES.map((p) => (!p.designed ? 'timeout' : p.listener ? 'connected' : 'refused')));
+    expect(outcomes).toEqual(enforced(PROBES));
   });
 
   it('the audit of the capture: designed with a listener expected, without one blocked (refused), undesigned unexpected with no answer', () => {
@@ -297,6 +312,53 @@ describe.runIf(enforceIptables)('iptables and ip6tables --enforce between two ne
   });
 
   it('the firewall let the designed connections through and dropped the undesigned ones', () => {
-    expect(outcomes).toEqual(PROBES.map((p) => (!p.designed ? 'timeout' : p.listener ? 'connected' : 'refused')));
+    expect(outcomes).toEqual(enforced(PROBES));
+  });
+});
+
+describe.runIf(enforce)('nftables --chain forward --enforce on a router between the client and the server subnets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wfo-enforce-fwd-'));
+  const sitePath = join(dir, 'site.yaml');
+  const rulesPath = join(dir, 'wfo.nft');
+  const client = `wfoa-fcli-${id}`, router = `wfoa-frtr-${id}`, server = `wfoa-fsrv-${id}`;
+  const fwd4 = '10.199.2.1', fwd6 = 'fd00:199:2::1';
+  const probes = probesTo(fwd4, fwd6);
+  let listener: ChildProcess | null = null;
+  let outcomes: string[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(sitePath, siteFile(fwd4, fwd6));
+    // client 10.199.0.2 -- 10.199.0.254 router 10.199.2.254 -- 10.199.2.1 server (and the same in fd00:199::/64, fd00:199:2::/64)
+    addNamespaces(router, client, `wfoa-rc${id}`.slice(0, 15), `wfoa-fc${id}`.slice(0, 15), ['10.199.0.254', 'fd00:199::fe']);
+    sh(['ip', 'netns', 'add', server]);
+    const rs = `wfoa-rs${id}`.slice(0, 15), fs = `wfoa-fs${id}`.slice(0, 15);
+    sh(['ip', 'link', 'add', rs, 'netns', router, 'type', 'veth', 'peer', 'name', fs, 'netns', server]);
+    for (const [ns, dev, a4, a6] of [[router, rs, '10.199.2.254', 'fd00:199:2::fe'], [server, fs, fwd4, fwd6]] as const) {
+      inNs(ns, ['ip', 'link', 'set', 'lo', 'up']);
+      inNs(ns, ['ip', 'addr', 'add', `${a4}/24`, 'dev', dev]);
+      inNs(ns, ['ip', '-6', 'addr', 'add', `${a6}/64`, 'dev', dev, 'nodad']);
+      inNs(ns, ['ip', 'link', 'set', dev, 'up']);
+    }
+    inNs(client, ['ip', 'route', 'add', 'default', 'via', '10.199.0.254']);
+    inNs(client, ['ip', '-6', 'route', 'add', 'default', 'via', 'fd00:199::fe']);
+    inNs(server, ['ip', 'route', 'add', 'default', 'via', '10.199.2.254']);
+    inNs(server, ['ip', '-6', 'route', 'add', 'default', 'via', 'fd00:199:2::fe']);
+    inNs(router, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+    const gen = runCli(['rules', '--site', sitePath, '--target', 'nftables', '--chain', 'forward', '--enforce', '--out', rulesPath]);
+    if (gen.code !== 0) throw new Error(`rules: ${gen.stderr}`);
+    inNs(router, ['nft', '-f', rulesPath]);
+    listener = await startUntil(['ip', 'netns', 'exec', server, process.execPath, '-e', LISTENER_SCRIPT], 'stdout', /ready/);
+    outcomes = JSON.parse(inNs(client, [process.execPath, '-e', PROBE_SCRIPT, JSON.stringify(probes)])) as string[];
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop(listener);
+    removeNamespaces(client, router, server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the router forwards the designed connections and drops the undesigned ones', () => {
+    expect(inNs(router, ['nft', 'list', 'chain', 'inet', 'wfo_audit', 'forward'])).toContain('type filter hook forward priority filter; policy drop;');
+    expect(outcomes).toEqual(enforced(probes));
   });
 });
