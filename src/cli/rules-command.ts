@@ -24,7 +24,7 @@ export interface RulesFlags {
   panTo?: string;
 }
 
-const FLAG_NAMES: Record<keyof Omit<TargetOptions, never>, string> = {
+const FLAG_NAMES: Record<keyof TargetOptions, string> = {
   chain: '--chain', enforce: '--enforce', host: '--host', asaInterface: '--asa-interface', panFrom: '--pan-from', panTo: '--pan-to',
 };
 

@@ -35,7 +35,7 @@ export type TargetName = keyof typeof TARGETS;
 export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 
 /** The options each target reads besides the design (the CLI refuses the others). */
-export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly ('chain' | 'enforce' | 'host' | 'asaInterface' | 'panFrom' | 'panTo')[]>> = {
+export const TARGET_OPTIONS: Readonly<Record<TargetName, readonly (keyof TargetOptions)[]>> = {
   nftables: ['chain', 'enforce'],
   iptables: ['chain', 'enforce'],
   ip6tables: ['chain', 'enforce'],
