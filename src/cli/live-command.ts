@@ -6,7 +6,7 @@ import { runLive } from '../pipeline/live.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
-import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
+import { findingsExitCode, parseDuration, parseFailOn, parseNumber } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the live command. */
@@ -27,7 +27,7 @@ export interface LiveFlags {
 /** Runs the live command and returns its exit code. */
 export async function liveCommand(flags: LiveFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
-  const duration = parseNumber('--duration', flags.duration);
+  const duration = parseDuration(flags.duration);
   const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
   const { design, site } = loadDesign(flags.site);
   const stdout = new Output(undefined);

@@ -29,6 +29,16 @@ export function parseNumber(name: string, v: string | undefined, integer = false
   return n;
 }
 
+/** Parses a --duration in seconds: a number above 0 (any size: long delays are chained). */
+export function parseDuration(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--duration: "${v}" is not a number of seconds above 0`);
+  }
+  return n;
+}
+
 /**
  * Exit code for a finished run: 2 when nothing could be judged (whatever --fail-on says,
  * `none` included: a capture that proves nothing never passes), else 1 when any verdict in

@@ -13,6 +13,7 @@ import { finishReport } from './finish.js';
 import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
+import { setLongTimeout } from './long-timeout.js';
 
 /** Everything a live run needs. */
 export interface LiveConfig {
@@ -59,10 +60,10 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
       drain();
       if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
     }, cfg.snapshotMs ?? 250);
-    const timer = cfg.durationSec !== undefined ? setTimeout(stop, cfg.durationSec * 1000) : null;
+    const cancelTimer = cfg.durationSec !== undefined ? setLongTimeout(stop, cfg.durationSec * 1000) : null;
     function stop(): void {
       clearInterval(tick);
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       cfg.signal.removeEventListener('abort', stop);
       resolve();
     }

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT, idleOnInput, oneLineError, runCli } from '../support/cli.js';
+import { isRoot, requires } from '../support/requires.js';
+
+interface Ended { code: number | null; stdout: string; stderr: string }
+
+/** Starts `wfo-audit live ARGS` and returns the child and a promise of its end. */
+function startLive(args: string[]): { pid: number; kill: (s: NodeJS.Signals) => void; alive: () => boolean; ended: Promise<Ended> } {
+  const p = spawn(process.execPath, [BIN, 'live', ...args], {
+    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '', stderr = '';
+  p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  let done = false;
+  const ended = new Promise<Ended>((r) => p.on('close', (code) => { done = true; r({ code, stdout, stderr }); }));
+  return { pid: p.pid!, kill: (s) => p.kill(s), alive: () => !done, ended };
+}
+
+describe('live --duration values', () => {
+  for (const bad of ['0', '-5', 'abc', '']) {
+    it(`--duration "${bad}" is a one-line usage error, exit 2`, () => {
+      const r = runCli(['live', '-i', 'lo', '--duration', bad]);
+      expect(r.code).toBe(2);
+      expect(oneLineError(r)).toMatch(/--duration: .* is not a number of seconds above 0/);
+    });
+  }
+});
+
+const root = requires('root', isRoot(), 'run the tests as root to capture on lo');
+
+describe.runIf(root)('live on lo: a 30-day --duration', () => {
+  it('is still running after a few seconds, and SIGINT then gives the final report', async () => {
+    const run = startLive(['-i', 'lo', '--filter', 'udp and host 127.0.0.78', '--duration', '2592000', '--format', 'json', '--no-dashboard']);
+    await idleOnInput(run.pid);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(run.alive()).toBe(true);
+    run.kill('SIGINT');
+    const r = await run.ended;
+    expect(r.stderr).not.toMatch(/TimeoutOverflowWarning/);
+    const report = JSON.parse(r.stdout) as { inputs: { path: string; format: string }[]; warnings: { code: string }[] };
+    expect(report.inputs[0]).toMatchObject({ path: 'lo', format: 'live' });
+    // nothing was sent on the filter, so nothing was judged: exit 2 with the warning that says so
+    expect(r.code).toBe(2);
+    expect(report.warnings.map((w) => w.code)).toContain('nothing-judged');
+  }, 60_000);
+});
