@@ -58,19 +58,21 @@ export class Output {
 
 /**
  * Ctrl-C and SIGTERM stop the run through `abort` (the pipeline ends cleanly and the
- * report follows). With `secondExits`, another one while stopping ends the process at
+ * report follows); the abort reason is `ctrl-c` or `sigterm`. With `secondExits`, another one while stopping ends the process at
  * once with 130. Returns the function that removes the handlers.
  */
 export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
-  const onSignal = (): void => {
+  const onSignal = (reason: 'ctrl-c' | 'sigterm'): void => {
     if (secondExits && abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
-    abort.abort();
+    abort.abort(reason);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onInt = (): void => onSignal('ctrl-c');
+  const onTerm = (): void => onSignal('sigterm');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   };
 }
 
@@ -132,11 +134,11 @@ export function ndjsonBytes(batch: readonly ClassifiedFlow[]): Uint8Array {
 
 /**
  * Starts the Ink dashboard (loaded only here: importing Ink costs ~2 s) on a stream of
- * snapshots; `q` aborts the run. `done` resolves once the final frame is drawn.
+ * snapshots; `q` aborts the run (reason `q`). `done` resolves once the final frame is drawn.
  */
 export async function startDashboard(abort: AbortController): Promise<{ snapshots: Subject<DashboardSnapshot>; done: Promise<void> }> {
   const { loadDashboard } = await import('../ui/load.js');
   const { runDashboard } = await loadDashboard();
   const snapshots = new Subject<DashboardSnapshot>();
-  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort() }) };
+  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort('q') }) };
 }

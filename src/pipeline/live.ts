@@ -8,7 +8,7 @@ import { openTcpdump, type EngineCapture } from '../capture/engine-tcpdump.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
-import type { AuditReport } from '../report/types.js';
+import type { AuditReport, LiveStop } from '../report/types.js';
 import { finishReport } from './finish.js';
 import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
@@ -33,7 +33,7 @@ export interface LiveConfig {
   snapshotMs?: number;
   /** Seconds after which a live flow gets an interim dashboard update, and again as often (default 10). */
   updateEvery?: number;
-  /** Aborting ends the capture cleanly (Ctrl-C, `q`). */
+  /** Aborting ends the capture cleanly; its reason (`q`, `ctrl-c`, `sigterm`) becomes `live.stoppedBy` (any other reason: `ctrl-c`). */
   signal: AbortSignal;
   /** Called once the capture is open (tests use it to start their traffic). */
   onReady?: () => void;
@@ -52,6 +52,8 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   else cap = await openLive(liveOpts, engine);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
+  const startedAt = Date.now();
+  let stoppedBy: LiveStop = 'ctrl-c';
   cfg.onReady?.();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -60,8 +62,10 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
       drain();
       if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
     }, cfg.snapshotMs ?? 250);
-    const cancelTimer = cfg.durationSec !== undefined ? setLongTimeout(stop, cfg.durationSec * 1000) : null;
+    const cancelTimer = cfg.durationSec !== undefined ? setLongTimeout(() => { stoppedBy = 'duration'; stop(); }, cfg.durationSec * 1000) : null;
     function stop(): void {
+      const why: unknown = cfg.signal.aborted ? cfg.signal.reason : null;
+      if (why === 'q' || why === 'ctrl-c' || why === 'sigterm') stoppedBy = why;
       clearInterval(tick);
       cancelTimer?.();
       cfg.signal.removeEventListener('abort', stop);
@@ -70,6 +74,7 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     if (cfg.signal.aborted) stop();
     else cfg.signal.addEventListener('abort', stop);
   });
+  const stoppedAt = Date.now();
   cap.stop();
   // The moment the capture stopped is the end of the input (the SYN grace is measured from it).
   engine.endTime(Date.now() / 1000);
@@ -84,6 +89,10 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     path: cfg.iface, format: 'live', gzip: false, linkTypes: [cap.linkType],
     packets: engine.packets, bytes: engine.bytes, error: null, kernelDrops,
   }], cfg.site);
+  report.live = {
+    startedAt: startedAt / 1000, stoppedAt: stoppedAt / 1000, stoppedBy, interface: cfg.iface,
+    filter: cfg.filter ?? null, engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops,
+  };
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, true));
   return report;
 }

@@ -39,10 +39,29 @@ describe.runIf(root)('live on lo: a 30-day --duration', () => {
     run.kill('SIGINT');
     const r = await run.ended;
     expect(r.stderr).not.toMatch(/TimeoutOverflowWarning/);
-    const report = JSON.parse(r.stdout) as { inputs: { path: string; format: string }[]; warnings: { code: string }[] };
+    const report = JSON.parse(r.stdout) as { inputs: { path: string; format: string }[]; warnings: { code: string }[]; live: Record<string, unknown> };
     expect(report.inputs[0]).toMatchObject({ path: 'lo', format: 'live' });
+    expect(report.live).toMatchObject({ stoppedBy: 'ctrl-c', interface: 'lo', filter: 'udp and host 127.0.0.78', engine: 'cap', kernelDrops: null });
+    expect(report.live.stoppedAt as number).toBeGreaterThan(report.live.startedAt as number);
     // nothing was sent on the filter, so nothing was judged: exit 2 with the warning that says so
     expect(r.code).toBe(2);
     expect(report.warnings.map((w) => w.code)).toContain('nothing-judged');
+  }, 60_000);
+});
+
+describe.runIf(root)('live on lo: what stopped it, in every format', () => {
+  it('--duration 1: stoppedBy duration in JSON; the table says so in words', async () => {
+    const j = runCli(['live', '-i', 'lo', '--filter', 'udp and host 127.0.0.78', '--duration', '1', '--format', 'json']);
+    expect((JSON.parse(j.stdout) as { live: { stoppedBy: string } }).live.stoppedBy).toBe('duration');
+    const t = runCli(['live', '-i', 'lo', '--filter', 'udp and host 127.0.0.78', '--duration', '1', '--format', 'table']);
+    expect(t.stdout.replace(/\n +/g, ' ')).toMatch(/Live capture +captured .* stopped by the end of --duration; interface "lo", filter "udp and host 127\.0\.0\.78", engine cap/);
+  }, 60_000);
+
+  it('SIGTERM: stoppedBy sigterm', async () => {
+    const run = startLive(['-i', 'lo', '--filter', 'udp and host 127.0.0.78', '--format', 'json', '--no-dashboard']);
+    await idleOnInput(run.pid);
+    run.kill('SIGTERM');
+    const r = await run.ended;
+    expect((JSON.parse(r.stdout) as { live: { stoppedBy: string } }).live.stoppedBy).toBe('sigterm');
   }, 60_000);
 });
