@@ -15,6 +15,8 @@ export interface LiveFlags {
   filter?: string;
   site?: string;
   ndjson?: string;
+  /** The final report goes to this file; the dashboard or the NDJSON events keep the terminal/stdout. */
+  out?: string;
   duration?: string;
   format?: ReportFormat;
   failOn: string;
@@ -31,6 +33,8 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
   const { design, site } = loadDesign(flags.site);
   const stdout = new Output(undefined);
+  // opened now: a bad path fails before the capture starts (and before privileges are dropped)
+  const reportOut = flags.out ? new Output(flags.out) : stdout;
   const events = flags.ndjson ? new Output(flags.ndjson) : null;
   const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
   const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
@@ -40,7 +44,9 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     spill?.addBatch(batch);
     const s = ndjsonBytes(batch);
     events?.write(s);
-    if (!useDashboard && format === 'ndjson') stdout.write(s);
+    // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
+    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
+    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
   };
 
   const abort = new AbortController();
@@ -69,6 +75,10 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboard) await dashboard.done;
     events?.close();
   }
-  await writeReport(report, format, stdout, reportOptions(stdout, false, failOn, flags.coverage), spill);
+  try {
+    await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage), spill);
+  } finally {
+    if (reportOut !== stdout) reportOut.close();
+  }
   return findingsExitCode(report, failOn);
 }

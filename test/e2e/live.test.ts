@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, idleOnInput, oneLineError, runCli } from '../support/cli.js';
 import { isRoot, requires } from '../support/requires.js';
@@ -64,4 +68,50 @@ describe.runIf(root)('live on lo: what stopped it, in every format', () => {
     const r = await run.ended;
     expect((JSON.parse(r.stdout) as { live: { stoppedBy: string } }).live.stoppedBy).toBe('sigterm');
   }, 60_000);
+});
+
+/** Sends `n` UDP datagrams from 127.0.0.1 to `dst`:`port` (the test's own traffic on lo). */
+async function sendUdp(dst: string, port: number, n: number): Promise<void> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  for (let i = 0; i < n; i++) await new Promise<void>((r, j) => sock.send(Buffer.alloc(16, i), port, dst, (e) => (e ? j(e) : r())));
+  sock.close();
+}
+
+describe('live --out', () => {
+  it('a directory that does not exist is a one-line usage error before any capture, exit 2', () => {
+    const r = runCli(['live', '-i', 'lo', '--duration', '1', '--out', '/nonexistent-dir/report.json']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe('wfo-audit: cannot write /nonexistent-dir/report.json: no such directory');
+  });
+});
+
+describe.runIf(root)('live --out on lo', () => {
+  for (const format of ['json', 'ndjson'] as const) {
+    it(`--format ${format}: the report goes to the file, the NDJSON events to stdout`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wfo-live-out-'));
+      try {
+        const file = join(dir, `report.${format}`);
+        const run = startLive(['-i', 'lo', '--filter', 'udp and host 127.0.0.79', '--format', format, '--out', file, '--no-dashboard']);
+        await idleOnInput(run.pid);
+        await sendUdp('127.0.0.79', 47124, 3);
+        run.kill('SIGINT');
+        const r = await run.ended;
+        // stdout: one flow event per flow, and no report
+        const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; server: string; packets: { client: number } });
+        expect(events.length).toBeGreaterThan(0);
+        expect(events.every((e) => e.type === 'flow')).toBe(true);
+        expect(events.some((e) => e.server === '127.0.0.79:47124' && e.packets.client === 3)).toBe(true);
+        const text = readFileSync(file, 'utf8');
+        const report = (format === 'json' ? JSON.parse(text) : JSON.parse(text.trim().split('\n').at(-1)!)) as
+          { stats: { flows: number }; live: { stoppedBy: string }; flows?: { server: string }[] };
+        expect(report.live.stoppedBy).toBe('ctrl-c');
+        expect(report.stats.flows).toBe(events.length);
+        if (format === 'json') expect(report.flows!.map((f) => f.server)).toEqual(events.map((e) => e.server));
+        else expect(text.trim().split('\n').length).toBe(events.length + 1); // the file is a whole NDJSON report
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
 });
