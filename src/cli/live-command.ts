@@ -7,6 +7,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseDuration, parseFailOn, parseNumber } from './options.js';
+import { lookupUser, runningAsRoot } from '../capture/drop-privileges.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the live command. */
@@ -24,6 +25,10 @@ export interface LiveFlags {
   dashboard: boolean;
   engine: 'cap' | 'tcpdump';
   coverage?: string;
+  /** Started as root: the user to drop to once the capture and output files are open (default nobody). */
+  user: string;
+  /** Keep root for the whole run (not recommended). */
+  keepRoot?: boolean;
 }
 
 /** Runs the live command and returns its exit code. */
@@ -32,6 +37,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const duration = parseDuration(flags.duration);
   const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
   const { design, site } = loadDesign(flags.site);
+  const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
   const stdout = new Output(undefined);
   // opened now: a bad path fails before the capture starts (and before privileges are dropped)
   const reportOut = flags.out ? new Output(flags.out) : stdout;
@@ -65,6 +71,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       site,
       keepFlows: false,
       durationSec: duration,
+      dropTo,
       onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
       signal: abort.signal,

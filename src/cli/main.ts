@@ -81,14 +81,16 @@ ${exitHelp}`)
     .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
+    .option('--keep-root', 'started as root: keep root for the whole run (not recommended)')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
 capture cleanly and prints the same final report "audit" would.
 
-Live capture needs root or capabilities:
-  sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(which node)")"
+Live capture needs root (dropped to --user once the capture is open) or
+capabilities on tcpdump with --engine tcpdump; see docs/capture.md.
 
 Examples:
   wfo-audit live -i eth1 --site site.yaml

@@ -13,6 +13,7 @@ import { finishReport } from './finish.js';
 import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
+import { dropPrivileges, type DropTarget } from '../capture/drop-privileges.js';
 import { setLongTimeout } from './long-timeout.js';
 
 /** Everything a live run needs. */
@@ -35,6 +36,8 @@ export interface LiveConfig {
   updateEvery?: number;
   /** Aborting ends the capture cleanly; its reason (`q`, `ctrl-c`, `sigterm`) becomes `live.stoppedBy` (any other reason: `ctrl-c`). */
   signal: AbortSignal;
+  /** Started as root: the account to drop to once the capture is open, before the first packet is parsed (null: keep). */
+  dropTo?: DropTarget | null;
   /** Called once the capture is open (tests use it to start their traffic). */
   onReady?: () => void;
 }
@@ -45,11 +48,13 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
   const { engine, acc, verdicts$, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
-  const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize };
+  const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize, user: cfg.dropTo?.name };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;
   if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
   else cap = await openLive(liveOpts, engine);
+  // Synchronously after the open: packets reach the engine only from later event-loop turns.
+  if (cfg.dropTo) dropPrivileges(cfg.dropTo);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
   const startedAt = Date.now();
