@@ -799,13 +799,23 @@ export class FlowTable {
   /** The final record of slot `s`, counted into the emitted-TCP accumulators; the slot is not freed. */
   private finalRecord(s: number, why: EmitReason): FlowRecord {
     const rec = this.record(s, this.endOf(s, why), true);
+    this.countFinal(rec);
+    return rec;
+  }
+
+  /** Counts a final flow into stats() (one-sided share, loss estimate); flow-record sources call it for theirs. */
+  countFinal(rec: FlowRecord): void {
     if (rec.proto === 'tcp') {
       this.tcpDone++;
       if (rec.packets.client > 0 && rec.packets.server > 0) this.tcpBothDone++;
       this.ackedDone += rec.acked;
       this.unseenDone += rec.ackedUnseen;
     }
-    return rec;
+  }
+
+  /** A flow id from the table's sequence, for a flow made outside the table (flow records). */
+  reserveId(): number {
+    return this.nextId++;
   }
 
   private endOf(s: number, why: EmitReason): FlowEnd {

@@ -5,8 +5,10 @@
  */
 import { statSync } from 'node:fs';
 import type { InputInfo } from '../capture/types.js';
-import { noInput, orderInputs, readInput } from '../capture/open.js';
+import { noInput, orderInputs, readInput, readStream } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
+import type { FlowRecord } from '../flow/types.js';
+import { readRecords, recordInputInfo, RecordTotals, routeInput } from '../records/read.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
@@ -38,7 +40,18 @@ export interface AuditConfig {
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
-  const { engine, acc, verdicts$, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  // Flow-record inputs (Zeek conn logs, nfdump stores) go beside the packet engine, into the same stream.
+  const records = new RecordTotals();
+  let recBatch: FlowRecord[] = [];
+  const recordSink = {
+    nextId: () => engine.table.reserveId(),
+    flow: (f: FlowRecord) => {
+      engine.table.countFinal(f);
+      recBatch.push(f);
+      if (recBatch.length >= 4096) { push(recBatch); recBatch = []; }
+    },
+  };
 
   const paths = await orderInputs(cfg.paths);
   const sizes = paths.map((p) => {
@@ -61,23 +74,35 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     engine.input = i;
     curBytes = 0;
     let info: InputInfo;
+    const onProgress = (p: { bytesRead: number }): void => {
+      drain();
+      push(recBatch); recBatch = [];
+      curBytes = p.bytesRead;
+      cfg.onProgress?.({ bytesRead: doneBytes + curBytes, totalBytes, packets: engine.packets });
+      if (snap) {
+        const now = Date.now();
+        if (now - lastSnap >= (cfg.snapshotMs ?? 250)) {
+          lastSnap = now;
+          cfg.onSnapshot!(snap.make(now, doneBytes + curBytes, totalBytes, false));
+        }
+      }
+    };
     try {
-      info = await readInput(path, i, engine, {
-        ifaceBase: i << 16,
-        signal: cfg.signal,
-        onProgress: (p) => {
-          drain();
-          curBytes = p.bytesRead;
-          cfg.onProgress?.({ bytesRead: doneBytes + curBytes, totalBytes, packets: engine.packets });
-          if (snap) {
-            const now = Date.now();
-            if (now - lastSnap >= (cfg.snapshotMs ?? 250)) {
-              lastSnap = now;
-              cfg.onSnapshot!(snap.make(now, doneBytes + curBytes, totalBytes, false));
-            }
-          }
-        },
-      });
+      const route = await routeInput(path);
+      if (route.kind !== 'packets') {
+        const r = await readRecords(path, { ...route, kind: route.kind }, recordSink, {
+          input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal,
+          onProgress: (bytesRead) => onProgress({ bytesRead }),
+        });
+        push(recBatch); recBatch = [];
+        records.add(r);
+        info = recordInputInfo(path, r);
+      } else if (route.stream !== null) {
+        info = await readStream(path, route.stream, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+        if (route.gzip) info.gzip = true;
+      } else {
+        info = await readInput(path, i, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+      }
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
       info = noInput(path, e.message);
@@ -88,7 +113,9 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   }
   finish();
 
-  const report = finishReport(engine, acc, design, inputs, cfg.site);
+  const report = finishReport(engine, acc, design, inputs, cfg.site, records);
+  const warnings = records.warnings();
+  if (warnings.length > 0) report.warnings = [...(report.warnings ?? []), ...warnings];
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

@@ -17,20 +17,33 @@ export function round6(t: number): number {
   return Math.round(t * 1e6) / 1e6;
 }
 
+/** Figures of inputs read outside the packet engine (flow records): packets and bytes they account for, their time span (NaN when none). */
+export interface OtherInputs {
+  packets: number;
+  bytes: number;
+  first: number;
+  last: number;
+}
+
 /** Builds the report once every flow has been classified (after engine.flush and the last drain). */
 export function finishReport(engine: PacketEngine, acc: ReportAccumulator, design: ResolvedDesign,
-  inputs: InputInfo[], site: AuditReport['site']): AuditReport {
+  inputs: InputInfo[], site: AuditReport['site'], other?: OtherInputs): AuditReport {
   const stats = engine.table.stats();
-  const empty = engine.packets === 0;
+  let first = engine.packets === 0 ? NaN : engine.first, last = engine.packets === 0 ? NaN : engine.last;
+  if (other !== undefined) {
+    if (other.first < first || Number.isNaN(first)) first = other.first;
+    if (other.last > last || Number.isNaN(last)) last = other.last;
+  }
+  const empty = !(first <= last);
   return {
     version: VERSION,
     inputs,
     stats: {
-      packets: engine.packets,
-      bytes: engine.bytes,
+      packets: engine.packets + (other?.packets ?? 0),
+      bytes: engine.bytes + (other?.bytes ?? 0),
       flows: acc.flowCount,
-      first: empty ? null : round6(engine.first),
-      last: empty ? null : round6(engine.last),
+      first: empty ? null : round6(first),
+      last: empty ? null : round6(last),
       decodeErrors: engine.problems.toRecord(),
       evicted: stats.evicted,
       oneSidedShare: stats.oneSidedShare,
@@ -40,7 +53,7 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     },
     site,
     flows: acc.flows,
-    coverage: acc.coverage.rows(empty ? 0 : engine.last - engine.first),
+    coverage: acc.coverage.rows(empty ? 0 : last - first),
     conflicts: findConflicts(design),
     summary: { ...acc.counts },
     findings: acc.grouper.result(),

@@ -1,0 +1,133 @@
+/**
+ * Tells flow-record inputs from packet captures by content, never by name: a Zeek
+ * conn log (TSV header lines or JSON lines naming `id.orig_h`), an nfcapd file (the
+ * nfdump file header magic 0xA50C, little-endian as nfcapd writes it), or a directory
+ * (an nfdump store, read with `nfdump -R`). Anything else is left to the packet path,
+ * which names what it found. gzip is looked through.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { constants as zc, gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+
+/** What a record input is. */
+export type RecordKind = 'zeek' | 'nfcapd';
+
+/** Bytes looked at (enough for a Zeek header with a long #fields line). */
+const PEEK = 64 * 1024;
+
+/** The kind the first bytes (already decompressed) show: a record kind, 'packets' (not ours), or 'more' (undecided, need more bytes). */
+export function sniffRecordBytes(b: Uint8Array, complete: boolean): RecordKind | 'packets' | 'more' {
+  if (b.length >= 2 && b[0] === 0x0c && b[1] === 0xa5) return 'nfcapd';
+  let i = 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  if (i >= b.length) return complete ? 'packets' : 'more';
+  if (b[i] !== 0x23 /* # */ && b[i] !== 0x7b /* { */) return 'packets';
+  // Text: decide on whole lines only.
+  const text = Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+  const lines = text.split('\n');
+  if (!complete) lines.pop();
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (line.startsWith('{')) return line.includes('"id.orig_h"') ? 'zeek' : 'packets';
+    if (line.startsWith('#fields')) return line.includes('id.orig_h') ? 'zeek' : 'packets';
+    if (line.startsWith('#separator ')) return 'zeek';
+    if (!line.startsWith('#')) return 'packets';
+  }
+  return complete || b.length >= PEEK ? 'packets' : 'more';
+}
+
+function gunzipHead(b: Uint8Array): Uint8Array | null {
+  try {
+    return gunzipSync(b, { finishFlush: zc.Z_SYNC_FLUSH });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The record kind of a path, or null for a capture (or anything the packet path should
+ * report). Directories are nfdump stores. Pipes, devices and stdin are not peeked here.
+ */
+export function detectRecordPath(path: string): RecordKind | null {
+  if (path === '-') return null;
+  let fd: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'nfcapd';
+    if (!st.isFile()) return null;
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(PEEK);
+    const n = readSync(fd, buf, 0, PEEK, 0);
+    let head: Uint8Array = buf.subarray(0, n);
+    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      const g = gunzipHead(head);
+      if (g === null) return null;
+      head = g.subarray(0, PEEK);
+    }
+    const k = sniffRecordBytes(head, true);
+    return k === 'zeek' || k === 'nfcapd' ? k : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A stream looked at: its kind, whether it was gzip, and a stream that replays every byte (decompressed when gzip). */
+export interface PeekedStream {
+  kind: RecordKind | 'packets';
+  gzip: boolean;
+  stream: Readable;
+}
+
+async function* replay(head: Uint8Array[], it: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
+  for (const h of head) yield h;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Uint8Array);
+  }
+}
+
+/** Reads from `it` until `enough` says so or the stream ends; returns the chunks read and whether it ended. */
+async function peek(it: AsyncIterator<unknown>, enough: (b: Uint8Array, ended: boolean) => boolean): Promise<{ head: Uint8Array[]; ended: boolean }> {
+  const head: Uint8Array[] = [];
+  let have = 0;
+  for (;;) {
+    const all = head.length === 1 ? head[0]! : Buffer.concat(head, have);
+    if (have > 0 && enough(all, false)) return { head, ended: false };
+    const r = await it.next();
+    if (r.done) return { head, ended: true };
+    const c = typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Uint8Array);
+    head.push(c);
+    have += c.length;
+  }
+}
+
+/**
+ * Looks at the start of a stream (stdin, a pipe) without losing it: gzip is undone,
+ * then enough lines are read to tell a Zeek log from a capture. Waits for whole lines,
+ * so `kcat ... | wfo-audit audit -` decides on the first record.
+ */
+export async function peekStream(input: Readable, gunzip: () => NodeJS.ReadWriteStream): Promise<PeekedStream> {
+  const it = input[Symbol.asyncIterator]();
+  const first = await peek(it, (b) => b.length >= 2);
+  const h0 = first.head.length > 0 ? Buffer.concat(first.head) : Buffer.alloc(0);
+  const gzip = h0.length >= 2 && h0[0] === 0x1f && h0[1] === 0x8b;
+  let src: Readable = Readable.from(replay(first.head, it), { objectMode: false });
+  if (gzip) {
+    const gz = gunzip();
+    src.on('error', (e) => gz.emit('error', e));
+    src = src.pipe(gz as unknown as NodeJS.WritableStream & Readable) as unknown as Readable;
+  }
+  const it2 = src[Symbol.asyncIterator]();
+  const got = await peek(it2, (b) => sniffRecordBytes(b, false) !== 'more');
+  const all = got.head.length > 0 ? Buffer.concat(got.head) : Buffer.alloc(0);
+  const k = sniffRecordBytes(all, got.ended);
+  return { kind: k === 'more' ? 'packets' : k, gzip, stream: Readable.from(replay(got.head, it2), { objectMode: false }) };
+}

@@ -1,0 +1,378 @@
+/**
+ * Zeek conn.log (base/protocols/conn/main.zeek, `Conn::Info`) to FlowRecords. Both
+ * of Zeek's ASCII writer forms: TSV with its `#separator`, `#set_separator`,
+ * `#empty_field`, `#unset_field`, `#fields` and `#types` header lines (headers may
+ * repeat: concatenated or rotated logs), and JSON lines (`LogAscii::use_json`, unset
+ * fields left out). Fed line by line; synchronous, no I/O (zeek-read.ts reads files).
+ *
+ * Outcomes from `conn_state` and `history` as Zeek documents them (docs/flow-records.md):
+ *   S0 unanswered; S0 whose history has the originator's A or D: one-sided (the
+ *   responder's packets were missed); a one-packet S0 within synGrace of the input's
+ *   end: no-reply-yet; REJ rejected; RSTOS0 and SH unanswered; SF S1 S2 S3 RSTO RSTR
+ *   established; RSTRH SHR OTH partial; no conn_state: unknown; `^` in history: guessed.
+ * UDP and ICMP: replied when the responder sent packets, else one-way; a UDP one-way flow
+ * is unreachable when an ICMP/ICMPv6 destination-unreachable conn from its server to its
+ * client starts within its time (plus one second).
+ */
+import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
+import { AddressTextCache, type ParsedAddress } from './address-text.js';
+import { countBad, countOther, newCounts, type RecordCounts, type RecordSink } from './source.js';
+
+/** The fields of a conn row this reader uses (numbers NaN when unset). */
+interface ConnRow {
+  ts: number;
+  duration: number;
+  origH: string;
+  origP: number;
+  respH: string;
+  respP: number;
+  proto: string;
+  state: string;
+  history: string;
+  missed: number;
+  origPkts: number;
+  respPkts: number;
+  origIpBytes: number;
+  respIpBytes: number;
+  origBytes: number;
+  respBytes: number;
+  vlan: number;
+}
+
+/** Column names (Conn::Info field names) the reader maps. */
+const COLUMNS = {
+  ts: 'ts', duration: 'duration', origH: 'id.orig_h', origP: 'id.orig_p', respH: 'id.resp_h', respP: 'id.resp_p',
+  proto: 'proto', state: 'conn_state', history: 'history', missed: 'missed_bytes', origPkts: 'orig_pkts',
+  respPkts: 'resp_pkts', origIpBytes: 'orig_ip_bytes', respIpBytes: 'resp_ip_bytes', origBytes: 'orig_bytes',
+  respBytes: 'resp_bytes', vlan: 'vlan',
+} as const;
+type Col = keyof typeof COLUMNS;
+const COL_KEYS = Object.keys(COLUMNS) as Col[];
+const REQUIRED: readonly Col[] = ['origH', 'origP', 'respH', 'respP', 'proto'];
+
+/** TCP conn_state values and the outcome each gives (S0 is refined by history and packets). */
+const TCP_STATES: ReadonlyMap<string, FlowOutcome> = new Map<string, FlowOutcome>([
+  ['S0', 'unanswered'], ['REJ', 'rejected'], ['RSTOS0', 'unanswered'], ['SH', 'unanswered'],
+  ['SF', 'established'], ['S1', 'established'], ['S2', 'established'], ['S3', 'established'],
+  ['RSTO', 'established'], ['RSTR', 'established'],
+  ['RSTRH', 'partial'], ['SHR', 'partial'], ['OTH', 'partial'],
+]);
+
+/** How a TCP conn ended, from its state. */
+function tcpEnd(state: string, history: string): FlowEnd {
+  if (state === 'SF' || state === 'S2' || state === 'S3') return 'fin';
+  if (state.startsWith('RST') || state === 'REJ' || /[Rr]/.test(history)) return 'reset';
+  if (state === 'S1') return 'open';
+  return 'timeout';
+}
+
+/** OR of TCP flags implied by history letters of one side (upper case originator, lower case responder). */
+function flagsOf(history: string, upper: boolean): number {
+  let f = 0;
+  for (let i = 0; i < history.length; i++) {
+    const ch = history[i]!;
+    const lower = ch.toLowerCase();
+    if ((ch !== lower) !== upper) continue;
+    switch (lower) {
+      case 's': f |= 0x02; break;
+      case 'h': f |= 0x12; break;
+      case 'a': f |= 0x10; break;
+      case 'd': f |= 0x18; break;
+      case 'f': f |= 0x01; break;
+      case 'r': f |= 0x04; break;
+    }
+  }
+  return f;
+}
+
+const NO_ICMP: readonly IcmpErrorSeen[] = Object.freeze([]) as readonly IcmpErrorSeen[];
+const NO_VLANS: readonly number[] = Object.freeze([]) as readonly number[];
+const MASKED_TS = /^X+(\.X+)?$/;
+
+/** An ICMP destination-unreachable conn: sender, receiver, when, code, how many. */
+interface Unreach { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number }
+
+/** Decodes Zeek's `\xHH` escapes (used in header values such as `#separator \x09`). */
+function unescape(s: string): string {
+  return s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** A count field: NaN when unset, empty or not a non-negative number. */
+function num(s: string | undefined, unset: string, empty: string): number {
+  if (s === undefined || s === unset || s === empty || s === '') return NaN;
+  const n = Number(s);
+  return n >= 0 ? n : NaN;
+}
+
+/** Parses the lines of one conn log into flows. */
+export class ZeekConnParser {
+  readonly counts: RecordCounts = newCounts();
+  /** `zeek-tsv` or `zeek-json`, from the first header or row; null before either. */
+  format: 'zeek-tsv' | 'zeek-json' | null = null;
+  packets = 0;
+  bytes = 0;
+  /** Earliest start and latest end of rows with a time (NaN before the first). */
+  first = NaN;
+  last = NaN;
+
+  private sep = '\t';
+  private unset = '-';
+  private empty = '(empty)';
+  /** Column index of each used field in the current #fields, -1 when absent; null before a #fields line. */
+  private idx: Record<Col, number> | null = null;
+  private nFields = 0;
+  private readonly addrs = new AddressTextCache();
+  /** One-packet S0 attempts: no-reply-yet or unanswered once the input's end is known. */
+  private readonly heldSyn: FlowRecord[] = [];
+  /** UDP one-way flows: unreachable or one-way once every ICMP conn has been read. */
+  private readonly heldUdp: FlowRecord[] = [];
+  private readonly unreach = new Map<string, Unreach[]>();
+
+  /**
+   * @param name      file name for bad-line messages (`name:line: reason`)
+   * @param input     index of the input (FlowRecord.input)
+   * @param sink      receives the flows
+   * @param synGrace  seconds before the input's end within which a one-packet S0 is no-reply-yet
+   */
+  constructor(private readonly name: string, private readonly input: number, private readonly sink: RecordSink,
+    private readonly synGrace = 3) {}
+
+  /** One line (without its newline); `lineNo` counts from 1. */
+  line(text: string, lineNo: number): void {
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text === '') return;
+    const c0 = text.charCodeAt(0);
+    if (c0 === 0x23 /* # */) { this.header(text, lineNo); return; }
+    if (c0 === 0x7b /* { */) { this.jsonRow(text, lineNo); return; }
+    this.tsvRow(text, lineNo);
+  }
+
+  private header(text: string, lineNo: number): void {
+    if (text.startsWith('#separator ')) {
+      this.sep = unescape(text.slice('#separator '.length));
+      if (this.sep === '') { this.sep = '\t'; countBad(this.counts, `${this.name}:${lineNo}`, 'empty #separator'); }
+      this.format ??= 'zeek-tsv';
+      return;
+    }
+    const tab = text.indexOf(this.sep);
+    const key = tab < 0 ? text : text.slice(0, tab);
+    const value = tab < 0 ? '' : text.slice(tab + this.sep.length);
+    switch (key) {
+      case '#unset_field': this.unset = value; break;
+      case '#empty_field': this.empty = value; break;
+      case '#fields': {
+        const names = value.split(this.sep);
+        const idx = {} as Record<Col, number>;
+        for (const k of COL_KEYS) idx[k] = names.indexOf(COLUMNS[k]);
+        const missing = REQUIRED.filter((k) => idx[k] < 0).map((k) => COLUMNS[k]);
+        if (missing.length > 0) {
+          this.idx = null;
+          countBad(this.counts, `${this.name}:${lineNo}`, `#fields has no ${missing.join(', ')} column: not a conn log`);
+        } else {
+          this.idx = idx;
+          this.nFields = names.length;
+        }
+        this.format ??= 'zeek-tsv';
+        break;
+      }
+      default: break; // #path, #open, #close, #types, #set_separator, comments: nothing to use
+    }
+  }
+
+  private tsvRow(text: string, lineNo: number): void {
+    this.counts.rows++;
+    const idx = this.idx;
+    if (idx === null) { countBad(this.counts, `${this.name}:${lineNo}`, 'data line before a #fields header'); return; }
+    const v = text.split(this.sep);
+    if (v.length !== this.nFields) {
+      countBad(this.counts, `${this.name}:${lineNo}`, `${v.length} fields, the #fields header names ${this.nFields}`);
+      return;
+    }
+    const u = this.unset, e = this.empty;
+    const str = (k: Col): string => {
+      const i = idx[k];
+      if (i < 0) return '';
+      const s = v[i]!;
+      return s === u || s === e ? '' : s;
+    };
+    const n = (k: Col): number => (idx[k] < 0 ? NaN : num(v[idx[k]], u, e));
+    const tsText = idx.ts < 0 ? u : v[idx.ts]!;
+    let ts = NaN;
+    if (tsText !== u && !MASKED_TS.test(tsText)) {
+      ts = Number(tsText);
+      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts "${tsText.slice(0, 40)}" is not a time`); return; }
+    }
+    this.row({
+      ts, duration: n('duration'), origH: str('origH'), origP: n('origP'), respH: str('respH'), respP: n('respP'),
+      proto: str('proto'), state: str('state'), history: str('history'), missed: n('missed'),
+      origPkts: n('origPkts'), respPkts: n('respPkts'), origIpBytes: n('origIpBytes'), respIpBytes: n('respIpBytes'),
+      origBytes: n('origBytes'), respBytes: n('respBytes'), vlan: n('vlan'),
+    }, lineNo);
+  }
+
+  private jsonRow(text: string, lineNo: number): void {
+    this.counts.rows++;
+    this.format ??= 'zeek-json';
+    let o: unknown;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      countBad(this.counts, `${this.name}:${lineNo}`, 'not a JSON object');
+      return;
+    }
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      countBad(this.counts, `${this.name}:${lineNo}`, 'not a JSON object');
+      return;
+    }
+    const r = o as Record<string, unknown>;
+    const missing = REQUIRED.filter((k) => r[COLUMNS[k]] === undefined).map((k) => COLUMNS[k]);
+    if (missing.length > 0) {
+      countBad(this.counts, `${this.name}:${lineNo}`, `no ${missing.join(', ')}: not a conn log record`);
+      return;
+    }
+    const n = (k: Col): number => {
+      const x = r[COLUMNS[k]];
+      return typeof x === 'number' && x >= 0 ? x : typeof x === 'string' ? num(x, '-', '') : NaN;
+    };
+    const s = (k: Col): string => {
+      const x = r[COLUMNS[k]];
+      return typeof x === 'string' ? x : '';
+    };
+    const tsv = r.ts;
+    let ts = NaN;
+    if (typeof tsv === 'number') ts = tsv;
+    // LogAscii::json_timestamps = JSON::TS_ISO8601 writes ISO 8601 text; masked baselines write X's.
+    else if (typeof tsv === 'string' && !MASKED_TS.test(tsv)) {
+      ts = Date.parse(tsv) / 1000;
+      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts "${tsv.slice(0, 40)}" is not a time`); return; }
+    }
+    const vlan = r.vlan;
+    this.row({
+      ts, duration: n('duration'), origH: s('origH'), origP: n('origP'), respH: s('respH'), respP: n('respP'),
+      proto: s('proto'), state: s('state'), history: s('history'), missed: n('missed'),
+      origPkts: n('origPkts'), respPkts: n('respPkts'), origIpBytes: n('origIpBytes'), respIpBytes: n('respIpBytes'),
+      origBytes: n('origBytes'), respBytes: n('respBytes'), vlan: typeof vlan === 'number' ? vlan : NaN,
+    }, lineNo);
+  }
+
+  private row(r: ConnRow, lineNo: number): void {
+    const c = this.counts;
+    if (r.proto !== 'tcp' && r.proto !== 'udp' && r.proto !== 'icmp') {
+      countOther(c, r.proto === '' ? 'no proto' : r.proto.slice(0, 40));
+      return;
+    }
+    const a = this.addrs.get(r.origH), b = this.addrs.get(r.respH);
+    if (a === null || b === null) {
+      const bad = a === null ? r.origH : r.respH;
+      countBad(c, `${this.name}:${lineNo}`, `"${bad.slice(0, 60)}" is not an IP address`);
+      return;
+    }
+    if (a.family !== b.family) { countBad(c, `${this.name}:${lineNo}`, 'originator and responder of different IP versions'); return; }
+    if (!(r.origP <= 65535 && r.respP <= 65535 && Number.isInteger(r.origP) && Number.isInteger(r.respP))) {
+      countBad(c, `${this.name}:${lineNo}`, 'port missing or out of range');
+      return;
+    }
+    const first = r.ts;
+    const last = Number.isFinite(r.ts) ? r.ts + (r.duration >= 0 ? r.duration : 0) : NaN;
+    if (Number.isNaN(first)) c.noTime++;
+    else {
+      if (!(first >= this.first)) this.first = first;
+      if (!(last <= this.last)) this.last = last;
+    }
+    const pc = r.origPkts >= 0 ? r.origPkts : 0, ps = r.respPkts >= 0 ? r.respPkts : 0;
+    const bc = r.origIpBytes >= 0 ? r.origIpBytes : r.origBytes >= 0 ? r.origBytes : 0;
+    const bs = r.respIpBytes >= 0 ? r.respIpBytes : r.respBytes >= 0 ? r.respBytes : 0;
+    this.packets += pc + ps;
+    this.bytes += bc + bs;
+    // Only Zeek's history letters (they are ASCII letters and ^); anything else in a damaged line is dropped.
+    const history = r.history.replace(/[^A-Za-z^]/g, '').slice(0, 64);
+    const guessed = history.includes('^');
+    const icmp = r.proto === 'icmp';
+    const proto: FlowProto = r.proto === 'tcp' ? 'tcp' : r.proto === 'udp' ? 'udp' : a.family === 6 ? 'icmp6' : 'icmp';
+    let outcome: FlowOutcome;
+    let hold: FlowRecord[] | null = null;
+    if (proto === 'tcp') {
+      const o = TCP_STATES.get(r.state);
+      if (o === undefined) outcome = 'unknown';
+      else if (r.state === 'S0' && /[AD]/.test(history)) outcome = 'one-sided';
+      else {
+        outcome = o;
+        if (r.state === 'S0' && pc <= 1) hold = this.heldSyn;
+      }
+    } else if (ps > 0 || /d/.test(history) || r.state === 'SF') outcome = 'replied';
+    else {
+      outcome = 'one-way';
+      if (proto === 'udp') hold = this.heldUdp;
+    }
+    const missed = r.missed >= 0 ? r.missed : 0;
+    c.missedBytes += missed;
+    // Zeek's orig_bytes/resp_bytes come from sequence numbers: what both sides acknowledged or sent,
+    // seen or not; missed_bytes is the part never seen (Zeek's capture-loss ratio).
+    const acked = proto === 'tcp' ? (r.origBytes >= 0 ? r.origBytes : 0) + (r.respBytes >= 0 ? r.respBytes : 0) : 0;
+    const rec: FlowRecord = {
+      id: this.sink.nextId(),
+      proto,
+      family: a.family,
+      clientIp: a.text,
+      serverIp: b.text,
+      clientWords: a.words,
+      serverWords: b.words,
+      clientPort: icmp ? 0 : r.origP,
+      serverPort: icmp ? 0 : r.respP,
+      outcome,
+      end: proto === 'tcp' ? tcpEnd(r.state, history) : 'timeout',
+      guessed,
+      packets: { client: pc, server: ps },
+      bytes: { client: bc, server: bs },
+      first,
+      last,
+      history,
+      flags: proto === 'tcp' ? { client: flagsOf(history, true), server: flagsOf(history, false) } : { client: 0, server: 0 },
+      payloadClient: null,
+      payloadServer: null,
+      icmpErrors: NO_ICMP,
+      vlans: r.vlan >= 0 && r.vlan <= 4095 ? [r.vlan] : NO_VLANS,
+      input: this.input,
+      oneSided: outcome === 'one-sided',
+      ackedUnseen: Math.min(missed, acked),
+      acked,
+      final: true,
+    };
+    c.flows++;
+    if (icmp) this.noteUnreachable(r, a, b, pc);
+    if (hold !== null) hold.push(rec);
+    else this.sink.flow(rec);
+  }
+
+  /** Remembers an ICMP destination-unreachable conn (ICMP type 3, ICMPv6 type 1; Zeek puts type and code in the ports). */
+  private noteUnreachable(r: ConnRow, a: ParsedAddress, b: ParsedAddress, count: number): void {
+    const type = r.origP;
+    if (!(a.family === 4 ? type === 3 : type === 1) || Number.isNaN(r.ts)) return;
+    const key = `${a.text}|${b.text}`;
+    let list = this.unreach.get(key);
+    if (list === undefined) { list = []; this.unreach.set(key, list); }
+    list.push({ from: a.text, to: b.text, family: a.family, type, code: r.respP, t: r.ts, count: Math.max(1, count) });
+  }
+
+  /** End of input: decides the held flows (near-end attempts, unreachable UDP) and hands them over. */
+  finish(): void {
+    const end = this.last;
+    for (const f of this.heldSyn) {
+      if (this.synGrace > 0 && f.last >= end - this.synGrace) f.outcome = 'no-reply-yet';
+      this.sink.flow(f);
+    }
+    this.heldSyn.length = 0;
+    for (const f of this.heldUdp) {
+      const list = this.unreach.get(`${f.serverIp}|${f.clientIp}`);
+      if (list !== undefined && !Number.isNaN(f.first)) {
+        const hits = list.filter((u) => u.t >= f.first && u.t <= f.last + 1);
+        if (hits.length > 0) {
+          f.outcome = 'unreachable';
+          f.icmpErrors = hits.map((u) => ({ family: u.family, type: u.type, code: u.code, from: u.from, count: u.count }));
+        }
+      }
+      this.sink.flow(f);
+    }
+    this.heldUdp.length = 0;
+  }
+}
