@@ -61,6 +61,16 @@ export function countOther(c: RecordCounts, kind: string): void {
   c.other[kind] = (c.other[kind] ?? 0) + 1;
 }
 
+/**
+ * Input text quoted in a message: at most `max` characters, in double quotes, with
+ * control characters (C0, DEL, C1) as \xHH so that nothing from the input can drive
+ * a terminal.
+ */
+export function quoteInput(s: string, max = 60): string {
+  const cut = s.length > max ? `${s.slice(0, max)}…` : s;
+  return `"${cut.replace(/[\x00-\x1f\x7f-\x9f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+}
+
 /** Options a record source takes. */
 export interface RecordReadOptions {
   /** Index of the input in the report's `inputs` (FlowRecord.input). */

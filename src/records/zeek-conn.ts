@@ -16,7 +16,7 @@
  */
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
-import { countBad, countOther, newCounts, type RecordCounts, type RecordSink } from './source.js';
+import { countBad, countOther, newCounts, quoteInput, type RecordCounts, type RecordSink } from './source.js';
 
 /** The fields of a conn row this reader uses (numbers NaN when unset). */
 interface ConnRow {
@@ -109,6 +109,8 @@ export class ZeekConnParser {
   readonly counts: RecordCounts = newCounts();
   /** `zeek-tsv` or `zeek-json`, from the first header or row; null before either. */
   format: 'zeek-tsv' | 'zeek-json' | null = null;
+  /** true once a conn-log #fields header or a JSON conn record was seen (else the input is some other log). */
+  sawConn = false;
   packets = 0;
   bytes = 0;
   /** Earliest start and latest end of rows with a time (NaN before the first). */
@@ -171,6 +173,7 @@ export class ZeekConnParser {
         } else {
           this.idx = idx;
           this.nFields = names.length;
+          this.sawConn = true;
         }
         this.format ??= 'zeek-tsv';
         break;
@@ -200,7 +203,7 @@ export class ZeekConnParser {
     let ts = NaN;
     if (tsText !== u && !MASKED_TS.test(tsText)) {
       ts = Number(tsText);
-      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts "${tsText.slice(0, 40)}" is not a time`); return; }
+      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts ${quoteInput(tsText, 40)} is not a time`); return; }
     }
     this.row({
       ts, duration: n('duration'), origH: str('origH'), origP: n('origP'), respH: str('respH'), respP: n('respP'),
@@ -244,8 +247,9 @@ export class ZeekConnParser {
     // LogAscii::json_timestamps = JSON::TS_ISO8601 writes ISO 8601 text; masked baselines write X's.
     else if (typeof tsv === 'string' && !MASKED_TS.test(tsv)) {
       ts = Date.parse(tsv) / 1000;
-      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts "${tsv.slice(0, 40)}" is not a time`); return; }
+      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts ${quoteInput(tsv, 40)} is not a time`); return; }
     }
+    this.sawConn = true;
     const vlan = r.vlan;
     this.row({
       ts, duration: n('duration'), origH: s('origH'), origP: n('origP'), respH: s('respH'), respP: n('respP'),
@@ -258,13 +262,13 @@ export class ZeekConnParser {
   private row(r: ConnRow, lineNo: number): void {
     const c = this.counts;
     if (r.proto !== 'tcp' && r.proto !== 'udp' && r.proto !== 'icmp') {
-      countOther(c, r.proto === '' ? 'no proto' : r.proto.slice(0, 40));
+      countOther(c, r.proto === '' ? 'no proto' : quoteInput(r.proto, 40).slice(1, -1));
       return;
     }
     const a = this.addrs.get(r.origH), b = this.addrs.get(r.respH);
     if (a === null || b === null) {
       const bad = a === null ? r.origH : r.respH;
-      countBad(c, `${this.name}:${lineNo}`, `"${bad.slice(0, 60)}" is not an IP address`);
+      countBad(c, `${this.name}:${lineNo}`, `${quoteInput(bad)} is not an IP address`);
       return;
     }
     if (a.family !== b.family) { countBad(c, `${this.name}:${lineNo}`, 'originator and responder of different IP versions'); return; }

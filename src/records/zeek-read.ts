@@ -78,7 +78,10 @@ export async function readZeekStream(name: string, stream: Readable, gzip: boole
   if (rest !== '' && !skipping) p.line(rest, ++lineNo);
   if (opts.signal?.aborted) error = `${name}: stopped after line ${lineNo} (interrupted); the report covers those only`;
   p.finish();
-  if (error === null && p.format === null) error = `${name}: no Zeek conn log header or record found`;
+  if (error === null && !p.sawConn) {
+    const why = p.counts.badSamples[0];
+    error = why !== undefined ? `not a Zeek conn log: ${why}` : `${name}: not a Zeek conn log (no #fields header naming id.orig_h, no JSON conn record)`;
+  }
   return {
     format: p.format ?? 'zeek-tsv', gzip, counts: p.counts, packets: p.packets, bytes: p.bytes,
     first: p.first, last: p.last, error,
