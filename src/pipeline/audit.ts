@@ -35,6 +35,9 @@ export interface AuditConfig {
   onSnapshot?: (s: DashboardSnapshot) => void;
   snapshotMs?: number;
   signal?: AbortSignal;
+  /** Time window (seconds since the epoch) for flow-record inputs: nfdump reads only it; Zeek rows outside it are skipped. */
+  from?: number;
+  to?: number;
 }
 
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
@@ -91,7 +94,8 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       const route = await routeInput(path);
       if (route.kind !== 'packets') {
         const r = await readRecords(path, { ...route, kind: route.kind }, recordSink, {
-          input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal,
+          input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal, serverPortHint: design.serverPortHint,
+          from: cfg.from, to: cfg.to,
           onProgress: (bytesRead) => onProgress({ bytesRead }),
         });
         push(recBatch); recBatch = [];

@@ -56,6 +56,7 @@ export class RecordTotals {
   private bad = 0;
   private badSample: string | null = null;
   private noTime = 0;
+  private notes = new Map<string, { code: string; message: string; count: number }>();
 
   /** Adds one input's result. */
   add(r: RecordReadResult): void {
@@ -67,13 +68,18 @@ export class RecordTotals {
     this.bad += r.counts.bad;
     this.badSample ??= r.counts.badSamples[0] ?? null;
     this.noTime += r.counts.noTime;
+    for (const n of r.notes ?? []) {
+      const had = this.notes.get(n.code);
+      // The message of the latest input (it names its own count); the count summed.
+      this.notes.set(n.code, { ...n, count: n.count + (had?.count ?? 0) });
+    }
   }
 
   /** Warnings for the report: rows that are not flows, unparsable lines, rows without time. */
   warnings(): ReportWarning[] {
     const out: ReportWarning[] = [];
     for (const [kind, n] of [...this.other].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      out.push({ code: 'records-not-flows', message: `${n} flow-record row(s) of transport "${kind}" are not tcp/udp/icmp flows and were counted, not audited`, count: n });
+      out.push({ code: 'records-not-flows', message: `${n} flow-record row(s) counted, not audited: ${kind}`, count: n });
     }
     if (this.bad > 0) {
       out.push({ code: 'records-bad-lines', message: `${this.bad} flow-record line(s) could not be read and were skipped (first: ${this.badSample})`, count: this.bad });
@@ -81,6 +87,7 @@ export class RecordTotals {
     if (this.noTime > 0) {
       out.push({ code: 'records-no-time', message: `${this.noTime} flow-record row(s) have no time (masked or unset ts): their flows have no first/last and are never matched by time`, count: this.noTime });
     }
+    out.push(...this.notes.values());
     return out;
   }
 }

@@ -80,6 +80,8 @@ export interface RecordReadOptions {
   /** Only records overlapping [from, to] (seconds since the epoch), when the source can filter. */
   from?: number;
   to?: number;
+  /** Designed server ports (ResolvedDesign.serverPortHint) for deciding direction when records do not tell. */
+  serverPortHint?: Uint8Array;
   signal?: AbortSignal;
   /** Called now and then with the input bytes consumed so far. */
   onProgress?: (bytesRead: number) => void;
@@ -98,4 +100,6 @@ export interface RecordReadResult {
   last: number;
   /** null when read to the end; otherwise why reading stopped (flows before it were delivered). */
   error: string | null;
+  /** Source-specific warnings for the report (ReportWarning shape), merged over inputs by code. */
+  notes?: { code: string; message: string; count: number }[];
 }

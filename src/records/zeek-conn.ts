@@ -11,11 +11,13 @@
  *   end: no-reply-yet; REJ rejected; RSTOS0 and SH unanswered; SF S1 S2 S3 RSTO RSTR
  *   established; RSTRH SHR OTH partial; no conn_state: unknown; `^` in history: guessed.
  * UDP and ICMP: replied when the responder sent packets, else one-way; a UDP one-way flow
- * is unreachable when an ICMP/ICMPv6 destination-unreachable conn from its server to its
- * client starts within its time (plus one second).
+ * is unreachable when an ICMP/ICMPv6 destination-unreachable conn answered it
+ * (unreachable-match.ts: from its server to its client in its time, or from a router when
+ * it is the client's only one-way UDP flow then).
  */
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
+import { UnreachableIndex } from './unreachable-match.js';
 import { countBad, countOther, newCounts, quoteInput, type RecordCounts, type RecordSink } from './source.js';
 
 /** The fields of a conn row this reader uses (numbers NaN when unset). */
@@ -88,9 +90,8 @@ function flagsOf(history: string, upper: boolean): number {
 const NO_ICMP: readonly IcmpErrorSeen[] = Object.freeze([]) as readonly IcmpErrorSeen[];
 const NO_VLANS: readonly number[] = Object.freeze([]) as readonly number[];
 const MASKED_TS = /^X+(\.X+)?$/;
-
-/** An ICMP destination-unreachable conn: sender, receiver, when, code, how many. */
-interface Unreach { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number }
+/** The `other` kind of rows outside --from/--to. */
+export const OUTSIDE_WINDOW = 'outside the --from/--to window';
 
 /** Decodes Zeek's `\xHH` escapes (used in header values such as `#separator \x09`). */
 function unescape(s: string): string {
@@ -128,16 +129,17 @@ export class ZeekConnParser {
   private readonly heldSyn: FlowRecord[] = [];
   /** UDP one-way flows: unreachable or one-way once every ICMP conn has been read. */
   private readonly heldUdp: FlowRecord[] = [];
-  private readonly unreach = new Map<string, Unreach[]>();
+  private readonly unreach = new UnreachableIndex();
 
   /**
    * @param name      file name for bad-line messages (`name:line: reason`)
    * @param input     index of the input (FlowRecord.input)
    * @param sink      receives the flows
    * @param synGrace  seconds before the input's end within which a one-packet S0 is no-reply-yet
+   * @param window    --from/--to: rows with a time entirely outside it are counted, not audited
    */
   constructor(private readonly name: string, private readonly input: number, private readonly sink: RecordSink,
-    private readonly synGrace = 3) {}
+    private readonly synGrace = 3, private readonly window: { from?: number; to?: number } = {}) {}
 
   /** One line (without its newline); `lineNo` counts from 1. */
   line(text: string, lineNo: number): void {
@@ -278,6 +280,10 @@ export class ZeekConnParser {
     }
     const first = r.ts;
     const last = Number.isFinite(r.ts) ? r.ts + (r.duration >= 0 ? r.duration : 0) : NaN;
+    if (last < (this.window.from ?? -Infinity) || first > (this.window.to ?? Infinity)) {
+      countOther(c, OUTSIDE_WINDOW);
+      return;
+    }
     if (Number.isNaN(first)) c.noTime++;
     else {
       if (!(first >= this.first)) this.first = first;
@@ -348,14 +354,9 @@ export class ZeekConnParser {
     else this.sink.flow(rec);
   }
 
-  /** Remembers an ICMP destination-unreachable conn (ICMP type 3, ICMPv6 type 1; Zeek puts type and code in the ports). */
+  /** Remembers an ICMP destination-unreachable conn (Zeek puts the ICMP type and code in the port columns). */
   private noteUnreachable(r: ConnRow, a: ParsedAddress, b: ParsedAddress, count: number): void {
-    const type = r.origP;
-    if (!(a.family === 4 ? type === 3 : type === 1) || Number.isNaN(r.ts)) return;
-    const key = `${a.text}|${b.text}`;
-    let list = this.unreach.get(key);
-    if (list === undefined) { list = []; this.unreach.set(key, list); }
-    list.push({ from: a.text, to: b.text, family: a.family, type, code: r.respP, t: r.ts, count: Math.max(1, count) });
+    if (UnreachableIndex.isUnreachable(a.family, r.origP)) this.unreach.note(a.text, b.text, a.family, r.origP, r.respP, r.ts, count);
   }
 
   /** End of input: decides the held flows (near-end attempts, unreachable UDP) and hands them over. */
@@ -366,17 +367,8 @@ export class ZeekConnParser {
       this.sink.flow(f);
     }
     this.heldSyn.length = 0;
-    for (const f of this.heldUdp) {
-      const list = this.unreach.get(`${f.serverIp}|${f.clientIp}`);
-      if (list !== undefined && !Number.isNaN(f.first)) {
-        const hits = list.filter((u) => u.t >= f.first && u.t <= f.last + 1);
-        if (hits.length > 0) {
-          f.outcome = 'unreachable';
-          f.icmpErrors = hits.map((u) => ({ family: u.family, type: u.type, code: u.code, from: u.from, count: u.count }));
-        }
-      }
-      this.sink.flow(f);
-    }
+    this.unreach.apply(this.heldUdp);
+    for (const f of this.heldUdp) this.sink.flow(f);
     this.heldUdp.length = 0;
   }
 }

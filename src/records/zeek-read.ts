@@ -33,7 +33,7 @@ export async function openMaybeGzip(path: string): Promise<{ stream: Readable; g
  */
 export async function readZeekStream(name: string, stream: Readable, gzip: boolean, sink: RecordSink,
   opts: RecordReadOptions, consumed?: () => number): Promise<RecordReadResult> {
-  const p = new ZeekConnParser(name, opts.input, sink, opts.synGrace);
+  const p = new ZeekConnParser(name, opts.input, sink, opts.synGrace, { from: opts.from, to: opts.to });
   let lineNo = 0;
   let rest = '';
   let error: string | null = null;
