@@ -12,7 +12,8 @@
  *   exported: unknown. UDP/ICMP: replied or one-way; a UDP one-way flow is unreachable when
  *   an ICMP(v6) destination-unreachable record answered it (unreachable-match.ts).
  * Who opened a connection is the side with the only SYN; when both or neither sent one
- * (the two uniflows carry the same times) the ports decide and the flow is `guessed`.
+ * (the two uniflows carry the same times) the ports decide, and the flow is `guessed`
+ * unless they are clear (exactly one designed server port, or exactly one below 1024).
  */
 import type { FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
@@ -39,7 +40,7 @@ interface Uni {
   outPkts: number;
   outBytes: number;
   flags: number;
-  /** false when the exporter sent no TCP flags field (nfdump prints none). */
+  /** false when no TCP flag is set: the exporter did not send them. */
   hasFlags: boolean;
   icmpType: number;
   icmpCode: number;
@@ -105,9 +106,11 @@ export class NfdumpFlows {
       first: time(r.first), last: time(r.last),
       pkts: count(r.in_packets), bytes: count(r.in_bytes), outPkts: count(r.out_packets), outBytes: count(r.out_bytes),
       flags: typeof r.tcp_flags === 'string' ? parseTcpFlags(r.tcp_flags) : 0,
-      hasFlags: typeof r.tcp_flags === 'string',
+      hasFlags: false,
       icmpType: count(r.icmp_type), icmpCode: count(r.icmp_code), key: '',
     };
+    // No bit set: the exporter sent no flags (nfdump prints "........" then), not a flagless connection.
+    u.hasFlags = u.flags !== 0;
     if (Number.isNaN(u.first)) c.noTime++;
     else {
       if (!(u.first >= this.first)) this.first = u.first;
@@ -157,13 +160,27 @@ export class NfdumpFlows {
     return a < b;
   }
 
+  /** Whether the ports name the server clearly: exactly one is a designed server port, or exactly one is below 1024. */
+  private portsDecide(proto: number, a: number, b: number): boolean {
+    const bit = proto === 17 ? 2 : 1;
+    const ha = this.hint !== null && (this.hint[a]! & bit) !== 0, hb = this.hint !== null && (this.hint[b]! & bit) !== 0;
+    return ha !== hb || (a < 1024) !== (b < 1024);
+  }
+
   private emitPair(x: Uni, y: Uni): void {
-    let c = x, s = y, guessed = false;
+    let c = x, s = y, byPorts = true;
     if (x.proto === 6) {
       const xs = (x.flags & SYN) !== 0, ys = (y.flags & SYN) !== 0;
-      if (ys && !xs) { c = y; s = x; } else if (xs === ys) guessed = true;
-    } else guessed = true;
-    if (guessed && this.serverIsA(x.proto, x.sport, x.dport)) { c = y; s = x; }
+      if (xs !== ys) byPorts = false;
+      if (ys && !xs) { c = y; s = x; }
+    }
+    // A SYN each way (the usual handshake) says nothing of who sent the first: the ports decide, and the
+    // flow counts as guessed only when they are not clear (no designed server port, none below 1024).
+    let guessed = false;
+    if (byPorts) {
+      if (this.serverIsA(x.proto, x.sport, x.dport)) { c = y; s = x; }
+      guessed = !this.portsDecide(x.proto, x.sport, x.dport);
+    }
     let outcome: FlowRecord['outcome'];
     if (x.proto === 6) {
       const cf = c.flags, sf = s.flags;
@@ -206,7 +223,7 @@ export class NfdumpFlows {
         // ACKs (or a SYN-ACK) prove a peer whose direction was not exported: one-sided. Without a lone
         // SYN, nothing says which end opened: the ports decide.
         outcome = (f & ACK) !== 0 ? 'one-sided' : 'partial';
-        guessed = true;
+        guessed = !this.portsDecide(u.proto, u.sport, u.dport);
         reversed = this.serverIsA(u.proto, u.sport, u.dport);
       }
     } else outcome = 'one-way';
