@@ -1,11 +1,12 @@
 /**
  * Tells flow-record inputs from packet captures by content, never by name: a Zeek
  * conn log (TSV header lines or JSON lines naming `id.orig_h`), an nfcapd file (the
- * nfdump file header magic 0xA50C, little-endian as nfcapd writes it), or a directory
- * (an nfdump store, read with `nfdump -R`). Anything else is left to the packet path,
+ * nfdump file header magic 0xA50C, little-endian as nfcapd writes it), or a directory of
+ * nfcapd files (an nfdump store, read with `nfdump -R`). Anything else is left to the packet path,
  * which names what it found. gzip is looked through.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants as zc, gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 
@@ -45,16 +46,31 @@ function gunzipHead(b: Uint8Array): Uint8Array | null {
   }
 }
 
+/** Whether a directory holds an nfcapd file (`nfcapd.*`), looking a few levels down (stores are often YYYY/MM/DD trees). */
+function holdsNfcapd(dir: string, depth = 4): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const e of entries) if (e.isFile() && e.name.startsWith('nfcapd.') && !e.name.startsWith('nfcapd.current')) return true;
+  if (depth === 0) return false;
+  for (const e of entries) if (e.isDirectory() && holdsNfcapd(join(dir, e.name), depth - 1)) return true;
+  return false;
+}
+
 /**
  * The record kind of a path, or null for a capture (or anything the packet path should
- * report). Directories are nfdump stores. Pipes, devices and stdin are not peeked here.
+ * report). A directory holding nfcapd.* files is an nfdump store (any other directory is left to
+ * the packet path, which says it is one). Pipes, devices and stdin are not peeked here.
  */
 export function detectRecordPath(path: string): RecordKind | null {
   if (path === '-') return null;
   let fd: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) return 'nfcapd';
+    if (st.isDirectory()) return holdsNfcapd(path) ? 'nfcapd' : null;
     if (!st.isFile()) return null;
     fd = openSync(path, 'r');
   } catch {

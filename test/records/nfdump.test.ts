@@ -5,7 +5,7 @@
  * the store back with the flows and verdicts of the packet audit of the same capture.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,6 +142,7 @@ describe('nfdump records to flows', () => {
 describe('a missing nfdump program', () => {
   it('is one line saying what to install, exit code 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wfo-nf-missing-'));
+    writeFileSync(join(dir, 'nfcapd.202403121400'), '');
     try {
       const r = runCli(['audit', dir], { env: { ...process.env, WFO_NFDUMP: '/nonexistent/nfdump', TZ: 'UTC' } });
       expect(r.code).toBe(2);
