@@ -17,7 +17,7 @@
  */
 import type { FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
-import { UnreachableIndex } from './unreachable-match.js';
+import { UnreachableIndex, type UnreachableMsg } from './unreachable-match.js';
 import { countBad, countOther, newCounts, quoteInput, type RecordCounts, type RecordSink } from './source.js';
 
 const FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
@@ -81,6 +81,9 @@ export class NfdumpFlows {
   private readonly held = new Map<string, Uni[]>();
   private heldCount = 0;
   private readonly unreach = new UnreachableIndex();
+  /** The noted unreachable message of each held ICMP flow (dropped when it matched a UDP flow). */
+  private readonly icmpMsg = new Map<FlowRecord, UnreachableMsg>();
+
   /** Finished flows that wait for the end of input (one-way UDP: an unreachable may follow; lone SYNs: near the end?). */
   private readonly later: FlowRecord[] = [];
 
@@ -120,8 +123,14 @@ export class NfdumpFlows {
     if (Number.isNaN(u.last)) u.last = u.first;
     this.packets += u.pkts + u.outPkts;
     this.bytes += u.bytes + u.outBytes;
-    if (icmp && UnreachableIndex.isUnreachable(src.family, u.icmpType)) {
-      this.unreach.note(src.text, dst.text, src.family, u.icmpType, u.icmpCode, u.first, u.pkts);
+    const msg = icmp && UnreachableIndex.isUnreachable(src.family, u.icmpType)
+      ? this.unreach.note(src.text, dst.text, src.family, u.icmpType, u.icmpCode, u.first, u.pkts) : null;
+    if (msg !== null) {
+      // Held to the end with its message: attached to a UDP flow, or a flow of its own.
+      const f = this.flow(u, u, 'one-way', false, u.pkts, u.bytes, 0, 0, 0, 0);
+      this.icmpMsg.set(f, msg);
+      this.later.push(f);
+      return;
     }
     if (u.outPkts > 0) { this.emitBiflow(u); return; }
     u.key = `${proto}|${src.text}|${u.sport}|${dst.text}|${u.dport}`;
@@ -259,9 +268,12 @@ export class NfdumpFlows {
     this.heldCount = 0;
     this.unreach.apply(this.later);
     for (const f of this.later) {
+      const m = this.icmpMsg.get(f);
+      if (m !== undefined && m.used) { this.counts.flows--; this.counts.attached++; continue; }
       if (f.outcome === 'unanswered' && this.synGrace > 0 && f.last >= this.last - this.synGrace) f.outcome = 'no-reply-yet';
       this.sink.flow(f);
     }
+    this.icmpMsg.clear();
     this.later.length = 0;
   }
 }

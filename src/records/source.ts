@@ -36,6 +36,8 @@ export interface RecordCounts {
   bad: number;
   /** The first few bad lines as `file:line: reason`, at most BAD_SAMPLES. */
   badSamples: string[];
+  /** ICMP error rows matched to the UDP flow they answered: part of that flow (`icmp`), not flows of their own. */
+  attached: number;
   /** Rows whose time was masked or unset: their flows have `first`/`last` null. */
   noTime: number;
   /** Bytes the sensor says it missed (Zeek `missed_bytes`), summed. */
@@ -47,7 +49,7 @@ export const BAD_SAMPLES = 5;
 
 /** Empty counts to fill. */
 export function newCounts(): RecordCounts {
-  return { rows: 0, flows: 0, other: {}, bad: 0, badSamples: [], noTime: 0, missedBytes: 0 };
+  return { rows: 0, flows: 0, other: {}, bad: 0, badSamples: [], attached: 0, noTime: 0, missedBytes: 0 };
 }
 
 /** Counts a bad line, quoting the first few. */

@@ -4,14 +4,17 @@
  * so the match is by addresses and time. A message from the flow's server to its client
  * within the flow's time (one second of slack) matches it; a message from any other
  * address (a router, a firewall) to the client matches only when exactly one one-way UDP
- * flow of that client overlaps it.
+ * flow of that client overlaps it. A matched message is part of its flow (`icmpErrors`), as
+ * in the packet path, not a flow of its own: the source drops its record (`attached`).
  */
 import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 
 /** Seconds of slack around a flow's time. */
 const SLACK = 1;
 
-interface Msg { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean }
+/** One noted message; `used` is set once it was matched to a flow. */
+export interface UnreachableMsg { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean }
+type Msg = UnreachableMsg;
 
 /** Collects unreachables while an input is read; applies them to the held one-way UDP flows at its end. */
 export class UnreachableIndex {
@@ -23,12 +26,13 @@ export class UnreachableIndex {
     return family === 4 ? type === 3 : type === 1;
   }
 
-  /** Notes one unreachable message (a time is required: without one nothing can be matched). */
-  note(from: string, to: string, family: 4 | 6, type: number, code: number, t: number, count: number): void {
-    if (Number.isNaN(t)) return;
+  /** Notes one unreachable message; null when it has no time (nothing can be matched then). */
+  note(from: string, to: string, family: 4 | 6, type: number, code: number, t: number, count: number): UnreachableMsg | null {
+    if (Number.isNaN(t)) return null;
     const m: Msg = { from, to, family, type, code, t, count: Math.max(1, count), used: false };
     push(this.byPair, `${from}|${to}`, m);
     push(this.byTarget, to, m);
+    return m;
   }
 
   /** Marks the one-way UDP flows among `flows` that a noted message answered as unreachable. */
@@ -49,7 +53,7 @@ export class UnreachableIndex {
       for (const m of msgs) {
         if (m.used) continue;
         const over = mine.filter((f) => within(m, f));
-        if (over.length === 1) add(hit, over[0]!, m);
+        if (over.length === 1) { m.used = true; add(hit, over[0]!, m); }
       }
     }
     for (const [f, ms] of hit) {

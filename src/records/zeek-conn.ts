@@ -13,11 +13,12 @@
  * UDP and ICMP: replied when the responder sent packets, else one-way; a UDP one-way flow
  * is unreachable when an ICMP/ICMPv6 destination-unreachable conn answered it
  * (unreachable-match.ts: from its server to its client in its time, or from a router when
- * it is the client's only one-way UDP flow then).
+ * it is the client's only one-way UDP flow then); such an ICMP conn is then part of that
+ * flow (`icmpErrors`), not a flow of its own (counted as `attached`).
  */
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
-import { UnreachableIndex } from './unreachable-match.js';
+import { UnreachableIndex, type UnreachableMsg } from './unreachable-match.js';
 import { countBad, countOther, newCounts, quoteInput, type RecordCounts, type RecordSink } from './source.js';
 
 /** The fields of a conn row this reader uses (numbers NaN when unset). */
@@ -130,6 +131,8 @@ export class ZeekConnParser {
   /** UDP one-way flows: unreachable or one-way once every ICMP conn has been read. */
   private readonly heldUdp: FlowRecord[] = [];
   private readonly unreach = new UnreachableIndex();
+  /** ICMP unreachable conns, held until the end: those matched to a UDP flow are attached to it instead. */
+  private readonly heldIcmp: [FlowRecord, UnreachableMsg][] = [];
 
   /**
    * @param name      file name for bad-line messages (`name:line: reason`)
@@ -349,14 +352,16 @@ export class ZeekConnParser {
       final: true,
     };
     c.flows++;
-    if (icmp) this.noteUnreachable(r, a, b, pc);
-    if (hold !== null) hold.push(rec);
+    const msg = icmp ? this.noteUnreachable(r, a, b, pc) : null;
+    if (msg !== null) this.heldIcmp.push([rec, msg]);
+    else if (hold !== null) hold.push(rec);
     else this.sink.flow(rec);
   }
 
   /** Remembers an ICMP destination-unreachable conn (Zeek puts the ICMP type and code in the port columns). */
-  private noteUnreachable(r: ConnRow, a: ParsedAddress, b: ParsedAddress, count: number): void {
-    if (UnreachableIndex.isUnreachable(a.family, r.origP)) this.unreach.note(a.text, b.text, a.family, r.origP, r.respP, r.ts, count);
+  private noteUnreachable(r: ConnRow, a: ParsedAddress, b: ParsedAddress, count: number): UnreachableMsg | null {
+    if (!UnreachableIndex.isUnreachable(a.family, r.origP)) return null;
+    return this.unreach.note(a.text, b.text, a.family, r.origP, r.respP, r.ts, count);
   }
 
   /** End of input: decides the held flows (near-end attempts, unreachable UDP) and hands them over. */
@@ -369,6 +374,10 @@ export class ZeekConnParser {
     this.heldSyn.length = 0;
     this.unreach.apply(this.heldUdp);
     for (const f of this.heldUdp) this.sink.flow(f);
+    for (const [f, m] of this.heldIcmp) {
+      if (m.used) { this.counts.flows--; this.counts.attached++; } else this.sink.flow(f);
+    }
+    this.heldIcmp.length = 0;
     this.heldUdp.length = 0;
   }
 }

@@ -85,14 +85,27 @@ describe('conn_state and history to outcomes', () => {
       row({ ts: '1710252000.001000', proto: 'icmp', 'id.orig_h': '10.0.0.2', 'id.orig_p': '3', 'id.resp_h': '10.0.0.1', 'id.resp_p': '3', conn_state: 'OTH', history: '-', orig_pkts: '1', resp_pkts: '0' }),
       row({ proto: 'udp', 'id.orig_p': '50009', 'id.resp_p': '162', conn_state: 'S0', history: 'D', orig_pkts: '1', resp_pkts: '0', ts: '1710252050.000000', duration: '-' }),
     ]);
-    const f = parseConn(log).flows;
+    const { flows: f, parser } = parseConn(log);
     const hit = f.find((x) => x.proto === 'udp' && x.clientPort === 50000)!;
     expect(hit.outcome).toBe('unreachable');
     expect(hit.icmpErrors).toEqual([{ family: 4, type: 3, code: 3, from: '10.0.0.2', count: 1 }]);
     // Outside the ICMP message's time: still one-way.
     expect(f.find((x) => x.clientPort === 50009)!.outcome).toBe('one-way');
-    // The ICMP conn is a flow of its own as well: every tcp/udp/icmp row is one.
-    expect(f.filter((x) => x.proto === 'icmp')).toHaveLength(1);
+    // The matched ICMP conn is part of the UDP flow (as in the packet path), not a flow of its own.
+    expect(f.filter((x) => x.proto === 'icmp')).toHaveLength(0);
+    expect([parser.counts.flows, parser.counts.attached]).toEqual([2, 1]);
+  });
+
+  it('an unreachable from a router matches only the client\'s one overlapping one-way UDP flow; unmatched ones stay flows', () => {
+    const udp = (port: string, ts: string) => row({ ts, proto: 'udp', 'id.orig_p': port, 'id.resp_p': '162', conn_state: 'S0', history: 'D', orig_pkts: '1', resp_pkts: '0', duration: '-' });
+    const icmp = (ts: string) => row({ ts, proto: 'icmp', 'id.orig_h': '10.9.9.1', 'id.orig_p': '3', 'id.resp_h': '10.0.0.1', 'id.resp_p': '13', conn_state: 'OTH', history: '-', orig_pkts: '1', resp_pkts: '0' });
+    const one = parseConn(tsvLog([udp('50000', '1710252000.000000'), icmp('1710252000.010000')]));
+    expect(one.flows.map((x) => x.outcome)).toEqual(['unreachable']);
+    expect(one.flows[0]!.icmpErrors[0]!.from).toBe('10.9.9.1');
+    // Two one-way flows of the client at that time: which one it answered is unknown.
+    const two = parseConn(tsvLog([udp('50000', '1710252000.000000'), udp('50001', '1710252000.002000'), icmp('1710252000.010000')]));
+    expect(two.flows.map((x) => `${x.proto} ${x.outcome}`).sort()).toEqual(['icmp one-way', 'udp one-way', 'udp one-way']);
+    expect(two.parser.counts.attached).toBe(0);
   });
 });
 
