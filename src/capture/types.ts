@@ -6,6 +6,7 @@
  * buffer are reused), so the sink decodes or copies before returning.
  */
 
+import type { SourceFigures } from '../records/merge.js';
 import type { RecordCounts, RecordFormat } from '../records/source.js';
 
 /** Receives every packet record of a source, synchronously, in file order. */
@@ -49,6 +50,8 @@ export interface InputInfo {
   kernelDrops?: number | null;
   /** Flow-record inputs only (Zeek conn logs, nfdump stores): rows, flows, rows that are not flows, bad lines. */
   records?: RecordCounts;
+  /** Audits of several inputs with flow records: how this input's connections overlap the others' (src/records/merge.ts). */
+  overlap?: SourceFigures;
 }
 
 /** Progress of a file read, for the progress bar. */

@@ -8,6 +8,8 @@ import type { InputInfo } from '../capture/types.js';
 import { noInput, orderInputs, readInput, readStream } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
 import type { FlowRecord } from '../flow/types.js';
+import { detectRecordPath } from '../records/detect.js';
+import { SourceMerger } from '../records/merge.js';
 import { readRecords, recordInputInfo, RecordTotals, routeInput } from '../records/read.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -47,16 +49,23 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   // Flow-record inputs (Zeek conn logs, nfdump stores) go beside the packet engine, into the same stream.
   const records = new RecordTotals();
   let recBatch: FlowRecord[] = [];
+  const accept = (f: FlowRecord): void => {
+    engine.table.countFinal(f);
+    recBatch.push(f);
+    if (recBatch.length >= 4096) { push(recBatch); recBatch = []; }
+  };
+  // Several inputs, some of them flow records: a connection two inputs saw is one flow (merge.ts).
+  const merger = cfg.paths.length >= 2 && cfg.paths.some((p) => p === '-' || detectRecordPath(p) !== null)
+    ? new SourceMerger(accept) : null;
+  if (merger) verdicts$.subscribe((b) => { for (const cf of b) merger.indexFlow(cf.flow); });
   const recordSink = {
     nextId: () => engine.table.reserveId(),
-    flow: (f: FlowRecord) => {
-      engine.table.countFinal(f);
-      recBatch.push(f);
-      if (recBatch.length >= 4096) { push(recBatch); recBatch = []; }
-    },
+    flow: merger ? (f: FlowRecord) => merger.recordFlow(f) : accept,
   };
 
-  const paths = await orderInputs(cfg.paths);
+  let paths = await orderInputs(cfg.paths);
+  // Records are matched against the flows before them, so packet inputs go first when sources are merged.
+  if (merger) paths = [...paths.filter((p) => p === '-' || detectRecordPath(p) === null), ...paths.filter((p) => p !== '-' && detectRecordPath(p) !== null)];
   const sizes = paths.map((p) => {
     if (p === '-') return 0;
     try { return statSync(p).size; } catch { return 0; }
@@ -93,11 +102,14 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     try {
       const route = await routeInput(path);
       if (route.kind !== 'packets') {
+        // The packet flows still open must be indexed before records can be matched against them.
+        if (merger && engine.packets > 0) { engine.flush(); drain(); }
         const r = await readRecords(path, { ...route, kind: route.kind }, recordSink, {
           input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal, serverPortHint: design.serverPortHint,
           from: cfg.from, to: cfg.to,
           onProgress: (bytesRead) => onProgress({ bytesRead }),
         });
+        merger?.endInput();
         push(recBatch); recBatch = [];
         records.add(r);
         info = recordInputInfo(path, r);
@@ -117,6 +129,13 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   }
   finish();
 
+  if (merger) {
+    const figures = merger.figures();
+    inputs.forEach((info, i) => {
+      const f = figures.get(i);
+      if (f !== undefined) info.overlap = f;
+    });
+  }
   const report = finishReport(engine, acc, design, inputs, cfg.site, records);
   const warnings = records.warnings();
   if (warnings.length > 0) report.warnings = [...(report.warnings ?? []), ...warnings];

@@ -220,6 +220,21 @@ describe.runIf(requireTools('nfdump', ['nfcapd', 'nfdump', 'softflowd'], 'nfdump
     });
   }
 
+  it('the capture and its IPFIX export in one audit: each connection once, the summary of the capture alone', async () => {
+    const cap = `${ROOT}fixtures/captures/wfo/premises.pcap`;
+    const dir = join(work, 'both');
+    await exportToStore(cap, dir, 10);
+    const r = runCli(['audit', '--format', 'json', '--fail-on', 'none', ...siteArgs, dir, cap]);
+    expect(r.stderr).toBe('');
+    const both = JSON.parse(r.stdout) as Rep & { summary: unknown; inputs: { path: string; overlap?: { duplicates: number; clockOffset: number | null } }[] };
+    const alone = JSON.parse(runCli(['audit', '--format', 'json', '--fail-on', 'none', ...siteArgs, cap]).stdout) as Rep & { summary: unknown };
+    expect(both.flows.length).toBe(alone.flows.length);
+    expect(both.summary).toEqual(alone.summary);
+    const store = both.inputs.find((i) => i.path === dir)!;
+    expect(store.overlap!.duplicates).toBe(both.flows.filter((f) => f.proto === 'tcp' || f.proto === 'udp').length);
+    expect(store.overlap!.clockOffset).toBe(0);
+  });
+
   it('a directory of two stores with --from/--to reads only that window', async () => {
     const dir = join(work, 'two');
     await exportToStore(`${ROOT}fixtures/captures/wfo/premises.pcap`, join(work, 'a'), 10);
