@@ -100,7 +100,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       }
     };
     try {
-      const route = await routeInput(path);
+      const route = await routeInput(path, cfg.signal);
       if (route.kind !== 'packets') {
         // The packet flows still open must be indexed before records can be matched against them.
         if (merger && engine.packets > 0) { engine.flush(); drain(); }

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants as zc, gunzipSync } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 
 /** What a record input is. */
 export type RecordKind = 'zeek' | 'nfcapd';
@@ -101,12 +101,28 @@ export interface PeekedStream {
   stream: Readable;
 }
 
-async function* replay(head: Uint8Array[], it: AsyncIterator<unknown>): AsyncGenerator<Uint8Array> {
-  for (const h of head) yield h;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return;
-    yield typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Uint8Array);
+/**
+ * The bytes a peek took, then the rest of the source: a Readable whose destruction also
+ * destroys the source, so that stopping a read (Ctrl-C) never waits on a pipe.
+ */
+class Replay extends Readable {
+  private reading = false;
+  constructor(private readonly head: Uint8Array[], private readonly it: AsyncIterator<unknown>, private readonly source: Readable) {
+    super();
+  }
+  override _read(): void {
+    if (this.head.length > 0) { this.push(this.head.shift()); return; }
+    if (this.reading) return;
+    this.reading = true;
+    this.it.next().then((r) => {
+      this.reading = false;
+      if (r.done) this.push(null);
+      else this.push(typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Uint8Array));
+    }, (e: unknown) => { this.reading = false; this.destroy(e instanceof Error ? e : new Error(String(e))); });
+  }
+  override _destroy(err: Error | null, cb: (e: Error | null) => void): void {
+    this.source.destroy();
+    cb(err);
   }
 }
 
@@ -117,7 +133,12 @@ async function peek(it: AsyncIterator<unknown>, enough: (b: Uint8Array, ended: b
   for (;;) {
     const all = head.length === 1 ? head[0]! : Buffer.concat(head, have);
     if (have > 0 && enough(all, false)) return { head, ended: false };
-    const r = await it.next();
+    let r: IteratorResult<unknown>;
+    try {
+      r = await it.next();
+    } catch {
+      return { head, ended: true };
+    }
     if (r.done) return { head, ended: true };
     const c = typeof r.value === 'string' ? Buffer.from(r.value) : (r.value as Uint8Array);
     head.push(c);
@@ -130,20 +151,27 @@ async function peek(it: AsyncIterator<unknown>, enough: (b: Uint8Array, ended: b
  * then enough lines are read to tell a Zeek log from a capture. Waits for whole lines,
  * so `kcat ... | wfo-audit audit -` decides on the first record.
  */
-export async function peekStream(input: Readable, gunzip: () => NodeJS.ReadWriteStream): Promise<PeekedStream> {
-  const it = input[Symbol.asyncIterator]();
-  const first = await peek(it, (b) => b.length >= 2);
-  const h0 = first.head.length > 0 ? Buffer.concat(first.head) : Buffer.alloc(0);
-  const gzip = h0.length >= 2 && h0[0] === 0x1f && h0[1] === 0x8b;
-  let src: Readable = Readable.from(replay(first.head, it), { objectMode: false });
-  if (gzip) {
-    const gz = gunzip();
-    src.on('error', (e) => gz.emit('error', e));
-    src = src.pipe(gz as unknown as NodeJS.WritableStream & Readable) as unknown as Readable;
+export async function peekStream(input: Readable, gunzip: () => NodeJS.ReadWriteStream, signal?: AbortSignal): Promise<PeekedStream> {
+  // Stopped while waiting for the first bytes: the source ends, and the packet path reports the stop.
+  const onAbort = (): void => { input.destroy(); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const it = input[Symbol.asyncIterator]();
+    const first = await peek(it, (b) => b.length >= 2);
+    const h0 = first.head.length > 0 ? Buffer.concat(first.head) : Buffer.alloc(0);
+    const gzip = h0.length >= 2 && h0[0] === 0x1f && h0[1] === 0x8b;
+    let src: Readable = new Replay(first.head, it, input);
+    if (gzip) {
+      const gz = gunzip() as unknown as Readable & NodeJS.WritableStream;
+      pipeline(src, gz, () => { /* errors reach the reader through gz */ });
+      src = gz;
+    }
+    const it2 = src[Symbol.asyncIterator]();
+    const got = await peek(it2, (b) => sniffRecordBytes(b, false) !== 'more');
+    const all = got.head.length > 0 ? Buffer.concat(got.head) : Buffer.alloc(0);
+    const k = sniffRecordBytes(all, got.ended);
+    return { kind: k === 'more' ? 'packets' : k, gzip, stream: new Replay(got.head, it2, src) };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  const it2 = src[Symbol.asyncIterator]();
-  const got = await peek(it2, (b) => sniffRecordBytes(b, false) !== 'more');
-  const all = got.head.length > 0 ? Buffer.concat(got.head) : Buffer.alloc(0);
-  const k = sniffRecordBytes(all, got.ended);
-  return { kind: k === 'more' ? 'packets' : k, gzip, stream: Readable.from(replay(got.head, it2), { objectMode: false }) };
 }

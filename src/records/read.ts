@@ -23,12 +23,12 @@ export type InputRoute =
  * records; stdin is peeked once and handed on as a replaying stream (`stream`), since
  * it cannot be read twice.
  */
-export async function routeInput(path: string): Promise<InputRoute> {
+export async function routeInput(path: string, signal?: AbortSignal): Promise<InputRoute> {
   if (path !== '-') {
     const k = detectRecordPath(path);
     return { kind: k ?? 'packets', stream: null, gzip: false };
   }
-  const p = await peekStream(process.stdin, () => createGunzip({ chunkSize: 1 << 20 }));
+  const p = await peekStream(process.stdin, () => createGunzip({ chunkSize: 1 << 20 }), signal);
   return { kind: p.kind, stream: p.stream, gzip: p.gzip };
 }
 
