@@ -15,17 +15,31 @@ export interface ParsedAddress {
   words: readonly number[];
 }
 
-function dotted(s: string): number | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let w = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    w = w * 256 + n;
+/**
+ * A dotted-quad IPv4 address in text[a, b) as an unsigned word, or -1 when it is not one.
+ * By character codes: it runs for both addresses of every row of a log.
+ */
+export function dottedRange(text: string, a: number, b: number): number {
+  let w = 0, part = 0, digits = 0, dots = 0;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || dots === 3) return -1;
+      w = w * 256 + part;
+      part = 0; digits = 0; dots++;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (++digits > 3) return -1;
+      part = part * 10 + (c - 0x30);
+      if (part > 255) return -1;
+    } else return -1;
   }
-  return w >>> 0;
+  if (dots !== 3 || digits === 0) return -1;
+  return (w * 256 + part) >>> 0;
+}
+
+function dotted(s: string): number | null {
+  const w = dottedRange(s, 0, s.length);
+  return w < 0 ? null : w;
 }
 
 function groups(s: string): number[] | null {
@@ -72,7 +86,19 @@ export function parseAddressText(s: string): ParsedAddress | null {
 /** Remembers parsed addresses (bounded: cleared when full), so repeated hosts cost one map lookup. */
 export class AddressTextCache {
   private readonly map = new Map<string, ParsedAddress | null>();
-  constructor(private readonly max = 65536) {}
+  constructor(private readonly max = 1 << 18) {}
+  private readonly byWord = new Map<number, ParsedAddress>();
+
+  /** The IPv4 address of word `w` (unsigned). */
+  v4(w: number): ParsedAddress {
+    const hit = this.byWord.get(w);
+    if (hit !== undefined) return hit;
+    if (this.byWord.size >= this.max) this.byWord.clear();
+    const p: ParsedAddress = { family: 4, text: formatIp(4, w, 0, 0, 0), words: [w] };
+    this.byWord.set(w, p);
+    return p;
+  }
+
   /** The parsed address, or null when `s` is not one. */
   get(s: string): ParsedAddress | null {
     const hit = this.map.get(s);

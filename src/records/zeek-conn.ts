@@ -17,7 +17,7 @@
  * flow (`icmpErrors`), not a flow of its own (counted as `attached`).
  */
 import type { FlowEnd, FlowOutcome, FlowProto, FlowRecord, IcmpErrorSeen } from '../flow/types.js';
-import { AddressTextCache, type ParsedAddress } from './address-text.js';
+import { AddressTextCache, dottedRange, type ParsedAddress } from './address-text.js';
 import { UnreachableIndex, type UnreachableMsg } from './unreachable-match.js';
 import { countBad, countOther, newCounts, quoteInput, type RecordCounts, type RecordSink } from './source.js';
 
@@ -26,6 +26,9 @@ interface ConnRow {
   ts: number;
   duration: number;
   origH: string;
+  /** The parsed addresses when the TSV path parsed them in place (undefined: parse origH/respH). */
+  origA?: ParsedAddress | null;
+  respA?: ParsedAddress | null;
   origP: number;
   respH: string;
   respP: number;
@@ -62,9 +65,9 @@ const TCP_STATES: ReadonlyMap<string, FlowOutcome> = new Map<string, FlowOutcome
 ]);
 
 /** How a TCP conn ended, from its state. */
-function tcpEnd(state: string, history: string): FlowEnd {
+function tcpEnd(state: string, reset: boolean): FlowEnd {
   if (state === 'SF' || state === 'S2' || state === 'S3') return 'fin';
-  if (state.startsWith('RST') || state === 'REJ' || /[Rr]/.test(history)) return 'reset';
+  if (state.startsWith('RST') || state === 'REJ' || reset) return 'reset';
   if (state === 'S1') return 'open';
   return 'timeout';
 }
@@ -106,6 +109,43 @@ function num(s: string | undefined, unset: string, empty: string): number {
   return n >= 0 ? n : NaN;
 }
 
+/** Whether text[a, b) is exactly `mark` (the unset or empty marker). */
+function isMark(text: string, a: number, b: number, mark: string): boolean {
+  return b - a === mark.length && text.startsWith(mark, a);
+}
+
+/**
+ * A non-negative decimal count or time in text[a, b) (digits, optionally a fraction), NaN when it is
+ * not one. Parsed by character codes; anything unusual (an exponent) goes through Number.
+ */
+function numRange(text: string, a: number, b: number): number {
+  if (a >= b) return NaN;
+  let v = 0, i = a;
+  for (; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + (c - 0x30);
+  }
+  if (i === b) return i - a > 15 ? Number(text.slice(a, b)) : v;
+  if (text.charCodeAt(i) === 0x2e && i > a && i + 1 < b) {
+    let f = 0, scale = 1, j = i + 1;
+    for (; j < b; j++) {
+      const c = text.charCodeAt(j);
+      if (c < 0x30 || c > 0x39) break;
+      f = f * 10 + (c - 0x30);
+      scale *= 10;
+    }
+    // Up to 15 digits, v·scale + f and scale are exact doubles and one correctly rounded division gives
+    // exactly the double Number() would; longer numbers go through Number.
+    if (j === b && j - a <= 16) return (v * scale + f) / scale;
+  }
+  const n = Number(text.slice(a, b));
+  return n >= 0 ? n : NaN;
+}
+
+/** What a history string says, computed once per distinct string (a log has few). */
+interface HistoryFacts { clean: string; guessed: boolean; origAD: boolean; reset: boolean; respData: boolean; flagsC: number; flagsS: number }
+
 /** Parses the lines of one conn log into flows. */
 export class ZeekConnParser {
   readonly counts: RecordCounts = newCounts();
@@ -126,6 +166,14 @@ export class ZeekConnParser {
   private idx: Record<Col, number> | null = null;
   private nFields = 0;
   private readonly addrs = new AddressTextCache();
+  /** The row being parsed (reused: row() copies what it keeps). */
+  private readonly scratch: ConnRow = {
+    ts: NaN, duration: NaN, origH: '', origP: NaN, respH: '', respP: NaN, proto: '', state: '', history: '', missed: NaN,
+    origPkts: NaN, respPkts: NaN, origIpBytes: NaN, respIpBytes: NaN, origBytes: NaN, respBytes: NaN, vlan: NaN,
+  };
+  private readonly histories = new Map<string, HistoryFacts>();
+  /** End offset of each field of the row being parsed. */
+  private ends = new Int32Array(64);
   /** One-packet S0 attempts: no-reply-yet or unanswered once the input's end is known. */
   private readonly heldSyn: FlowRecord[] = [];
   /** UDP one-way flows: unreachable or one-way once every ICMP conn has been read. */
@@ -178,6 +226,7 @@ export class ZeekConnParser {
         } else {
           this.idx = idx;
           this.nFields = names.length;
+          if (this.ends.length < names.length) this.ends = new Int32Array(names.length);
           this.sawConn = true;
         }
         this.format ??= 'zeek-tsv';
@@ -191,31 +240,68 @@ export class ZeekConnParser {
     this.counts.rows++;
     const idx = this.idx;
     if (idx === null) { countBad(this.counts, `${this.name}:${lineNo}`, 'data line before a #fields header'); return; }
-    const v = text.split(this.sep);
-    if (v.length !== this.nFields) {
-      countBad(this.counts, `${this.name}:${lineNo}`, `${v.length} fields, the #fields header names ${this.nFields}`);
+    // Field boundaries by scanning for the separator: no array of 20-odd substrings per row; numbers are
+    // parsed in place and only the text fields become strings.
+    const sep = this.sep, sl = sep.length, ends = this.ends;
+    const n = this.nFields;
+    let at = 0, k = 0;
+    for (;;) {
+      const t = text.indexOf(sep, at);
+      if (t < 0) break;
+      if (k < n) ends[k] = t;
+      k++;
+      at = t + sl;
+    }
+    if (k + 1 !== n) {
+      countBad(this.counts, `${this.name}:${lineNo}`, `${k + 1} fields, the #fields header names ${n}`);
       return;
     }
+    ends[n - 1] = text.length;
     const u = this.unset, e = this.empty;
-    const str = (k: Col): string => {
-      const i = idx[k];
-      if (i < 0) return '';
-      const s = v[i]!;
-      return s === u || s === e ? '' : s;
-    };
-    const n = (k: Col): number => (idx[k] < 0 ? NaN : num(v[idx[k]], u, e));
-    const tsText = idx.ts < 0 ? u : v[idx.ts]!;
+    const startOf = (i: number): number => (i === 0 ? 0 : ends[i - 1]! + sl);
     let ts = NaN;
-    if (tsText !== u && !MASKED_TS.test(tsText)) {
-      ts = Number(tsText);
-      if (!Number.isFinite(ts)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts ${quoteInput(tsText, 40)} is not a time`); return; }
+    if (idx.ts >= 0) {
+      const a = startOf(idx.ts), b = ends[idx.ts]!;
+      if (!isMark(text, a, b, u)) {
+        ts = numRange(text, a, b);
+        if (!Number.isFinite(ts) || ts < 0) {
+          const tsText = text.slice(a, b);
+          if (!MASKED_TS.test(tsText)) { countBad(this.counts, `${this.name}:${lineNo}`, `ts ${quoteInput(tsText, 40)} is not a time`); return; }
+          ts = NaN;
+        }
+      }
     }
-    this.row({
-      ts, duration: n('duration'), origH: str('origH'), origP: n('origP'), respH: str('respH'), respP: n('respP'),
-      proto: str('proto'), state: str('state'), history: str('history'), missed: n('missed'),
-      origPkts: n('origPkts'), respPkts: n('respPkts'), origIpBytes: n('origIpBytes'), respIpBytes: n('respIpBytes'),
-      origBytes: n('origBytes'), respBytes: n('respBytes'), vlan: n('vlan'),
-    }, lineNo);
+    const str = (i: number): string => {
+      if (i < 0) return '';
+      const a = startOf(i), b = ends[i]!;
+      return isMark(text, a, b, u) || isMark(text, a, b, e) ? '' : text.slice(a, b);
+    };
+    const num = (i: number): number => {
+      if (i < 0) return NaN;
+      const a = startOf(i), b = ends[i]!;
+      return isMark(text, a, b, u) || isMark(text, a, b, e) ? NaN : numRange(text, a, b);
+    };
+    const r = this.scratch;
+    r.ts = ts;
+    r.duration = num(idx.duration);
+    r.origA = this.addrAt(text, startOf(idx.origH), ends[idx.origH]!);
+    r.origH = r.origA === null ? str(idx.origH) : '';
+    r.origP = num(idx.origP);
+    r.respA = this.addrAt(text, startOf(idx.respH), ends[idx.respH]!);
+    r.respH = r.respA === null ? str(idx.respH) : '';
+    r.respP = num(idx.respP);
+    r.proto = str(idx.proto);
+    r.state = str(idx.state);
+    r.history = str(idx.history);
+    r.missed = num(idx.missed);
+    r.origPkts = num(idx.origPkts);
+    r.respPkts = num(idx.respPkts);
+    r.origIpBytes = num(idx.origIpBytes);
+    r.respIpBytes = num(idx.respIpBytes);
+    r.origBytes = num(idx.origBytes);
+    r.respBytes = num(idx.respBytes);
+    r.vlan = num(idx.vlan);
+    this.row(r, lineNo);
   }
 
   private jsonRow(text: string, lineNo: number): void {
@@ -270,7 +356,8 @@ export class ZeekConnParser {
       countOther(c, r.proto === '' ? 'no proto' : quoteInput(r.proto, 40).slice(1, -1));
       return;
     }
-    const a = this.addrs.get(r.origH), b = this.addrs.get(r.respH);
+    const a = r.origA !== undefined ? r.origA : this.addrs.get(r.origH);
+    const b = r.respA !== undefined ? r.respA : this.addrs.get(r.respH);
     if (a === null || b === null) {
       const bad = a === null ? r.origH : r.respH;
       countBad(c, `${this.name}:${lineNo}`, `${quoteInput(bad)} is not an IP address`);
@@ -297,9 +384,9 @@ export class ZeekConnParser {
     const bs = r.respIpBytes >= 0 ? r.respIpBytes : r.respBytes >= 0 ? r.respBytes : 0;
     this.packets += pc + ps;
     this.bytes += bc + bs;
-    // Only Zeek's history letters (they are ASCII letters and ^); anything else in a damaged line is dropped.
-    const history = r.history.replace(/[^A-Za-z^]/g, '').slice(0, 64);
-    const guessed = history.includes('^');
+    const h = this.historyFacts(r.history);
+    const history = h.clean;
+    const guessed = h.guessed;
     const icmp = r.proto === 'icmp';
     const proto: FlowProto = r.proto === 'tcp' ? 'tcp' : r.proto === 'udp' ? 'udp' : a.family === 6 ? 'icmp6' : 'icmp';
     let outcome: FlowOutcome;
@@ -307,12 +394,12 @@ export class ZeekConnParser {
     if (proto === 'tcp') {
       const o = TCP_STATES.get(r.state);
       if (o === undefined) outcome = 'unknown';
-      else if (r.state === 'S0' && /[AD]/.test(history)) outcome = 'one-sided';
+      else if (r.state === 'S0' && h.origAD) outcome = 'one-sided';
       else {
         outcome = o;
         if (r.state === 'S0' && pc <= 1) hold = this.heldSyn;
       }
-    } else if (ps > 0 || /d/.test(history) || r.state === 'SF') outcome = 'replied';
+    } else if (ps > 0 || h.respData || r.state === 'SF') outcome = 'replied';
     else {
       outcome = 'one-way';
       if (proto === 'udp') hold = this.heldUdp;
@@ -333,14 +420,14 @@ export class ZeekConnParser {
       clientPort: icmp ? 0 : r.origP,
       serverPort: icmp ? 0 : r.respP,
       outcome,
-      end: proto === 'tcp' ? tcpEnd(r.state, history) : 'timeout',
+      end: proto === 'tcp' ? tcpEnd(r.state, h.reset) : 'timeout',
       guessed,
       packets: { client: pc, server: ps },
       bytes: { client: bc, server: bs },
       first,
       last,
       history,
-      flags: proto === 'tcp' ? { client: flagsOf(history, true), server: flagsOf(history, false) } : { client: 0, server: 0 },
+      flags: proto === 'tcp' ? { client: h.flagsC, server: h.flagsS } : { client: 0, server: 0 },
       payloadClient: null,
       payloadServer: null,
       icmpErrors: NO_ICMP,
@@ -356,6 +443,26 @@ export class ZeekConnParser {
     if (msg !== null) this.heldIcmp.push([rec, msg]);
     else if (hold !== null) hold.push(rec);
     else this.sink.flow(rec);
+  }
+
+  /** The address in text[a, b): IPv4 parsed in place (no substring), anything else through the text cache. */
+  private addrAt(text: string, a: number, b: number): ParsedAddress | null {
+    const w = dottedRange(text, a, b);
+    return w >= 0 ? this.addrs.v4(w) : this.addrs.get(text.slice(a, b));
+  }
+
+  private historyFacts(raw: string): HistoryFacts {
+    const hit = this.histories.get(raw);
+    if (hit !== undefined) return hit;
+    // Only Zeek's history letters (ASCII letters and ^); anything else in a damaged line is dropped.
+    const clean = raw.replace(/[^A-Za-z^]/g, '').slice(0, 64);
+    const f: HistoryFacts = {
+      clean, guessed: clean.includes('^'), origAD: /[AD]/.test(clean), reset: /[Rr]/.test(clean), respData: clean.includes('d'),
+      flagsC: flagsOf(clean, true), flagsS: flagsOf(clean, false),
+    };
+    if (this.histories.size >= 4096) this.histories.clear();
+    this.histories.set(raw, f);
+    return f;
   }
 
   /** Remembers an ICMP destination-unreachable conn (Zeek puts the ICMP type and code in the port columns). */
