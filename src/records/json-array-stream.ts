@@ -5,6 +5,15 @@
  * braces inside strings do not count (RFC 8259 §7).
  */
 
+/** Characters that change the structure outside strings. */
+const STRUCT = /["{}[\],]/g;
+/** Characters that matter inside a string. */
+const STR = /["\\]/g;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /** Incremental splitter: feed text chunks, receive parsed elements (or a parse error per element). */
 export class JsonArrayStream {
   private depth = 0;
@@ -29,37 +38,78 @@ export class JsonArrayStream {
   write(text: string): void {
     if (this.error !== null) return;
     const base = this.buf.length;
-    this.buf += text;
-    const b = this.buf;
-    for (let i = base; i < b.length; i++) {
-      const ch = b.charCodeAt(i);
+    const b = base === 0 ? text : this.buf + text;
+    let i = base;
+    const n = b.length;
+    // Jump from one structural character to the next (regex scans are far faster than a JS loop over
+    // every character of nfdump's pretty-printed output); inside strings, from quote or backslash to the next.
+    while (i < n) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (ch === 0x5c) this.escaped = true;
-        else if (ch === 0x22) this.inString = false;
+        if (this.escaped) { this.escaped = false; i++; continue; }
+        STR.lastIndex = i;
+        const m = STR.exec(b);
+        if (m === null) { i = n; break; }
+        if (b.charCodeAt(m.index) === 0x5c) { this.escaped = true; i = m.index + 1; continue; }
+        this.inString = false;
+        i = m.index + 1;
         continue;
       }
-      if (ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09) continue;
       if (!this.started) {
+        const ch = b.charCodeAt(i);
+        if (isSpace(ch)) { i++; continue; }
         if (ch !== 0x5b /* [ */) { this.error = 'output is not a JSON array'; return; }
         this.started = true;
         this.depth = 1;
+        i++;
         continue;
       }
+      STRUCT.lastIndex = i;
+      const m = STRUCT.exec(b);
+      const at = m === null ? n : m.index;
+      // Plain characters before the next structural one: at depth 0 they are trailing text; at depth 1 they
+      // start a scalar element (a number, true, false, null).
+      if (this.depth === 0 || (this.depth === 1 && this.elemStart < 0)) {
+        for (let j = i; j < at; j++) {
+          if (isSpace(b.charCodeAt(j))) continue;
+          if (this.depth === 0) { this.error = 'text after the end of the JSON array'; return; }
+          this.elemStart = j;
+          break;
+        }
+      }
+      if (m === null) { i = n; break; }
+      const ch = b.charCodeAt(at);
       if (this.depth === 0) { this.error = 'text after the end of the JSON array'; return; }
+      if (ch === 0x7b && this.depth === 1 && this.elemStart < 0) {
+        // nfdump writes one key per line and the element's closing brace at the start of a line. A raw
+        // newline cannot be inside a JSON string, so the first "\n}" is the element's end or a nested
+        // object's; only the element's end makes the text parse. Anything else goes the general way.
+        const close = b.indexOf('\n}', at);
+        if (close >= 0) {
+          let v: unknown;
+          let ok = true;
+          try { v = JSON.parse(b.slice(at, close + 2)); } catch { ok = false; }
+          if (ok) {
+            this.elements++;
+            this.onValue(v);
+            i = close + 2;
+            continue;
+          }
+        }
+      }
       if (ch === 0x22) {
         this.inString = true;
-        if (this.depth === 1 && this.elemStart < 0) this.elemStart = i;
+        if (this.depth === 1 && this.elemStart < 0) this.elemStart = at;
       } else if (ch === 0x7b || ch === 0x5b) {
-        if (this.depth === 1 && this.elemStart < 0) this.elemStart = i;
+        if (this.depth === 1 && this.elemStart < 0) this.elemStart = at;
         this.depth++;
       } else if (ch === 0x7d || ch === 0x5d) {
         this.depth--;
-        if (this.depth === 1 && this.elemStart >= 0) this.emit(b.slice(this.elemStart, i + 1));
-        else if (this.depth === 0 && this.elemStart >= 0) this.emit(b.slice(this.elemStart, i));
-      } else if (ch === 0x2c /* , */ && this.depth === 1) {
-        if (this.elemStart >= 0) this.emit(b.slice(this.elemStart, i));
-      } else if (this.depth === 1 && this.elemStart < 0) this.elemStart = i;
+        if (this.depth === 1 && this.elemStart >= 0) this.emit(b.slice(this.elemStart, at + 1));
+        else if (this.depth === 0 && this.elemStart >= 0) this.emit(b.slice(this.elemStart, at));
+      } else if (this.depth === 1 && this.elemStart >= 0) {
+        this.emit(b.slice(this.elemStart, at)); // a comma after a scalar element
+      }
+      i = at + 1;
     }
     // Keep only the unfinished element.
     if (this.elemStart >= 0) {

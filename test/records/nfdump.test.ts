@@ -133,6 +133,25 @@ describe('nfdump records to flows', () => {
     expect(p.counts.badSamples).toEqual(['store: record 3: not a JSON object', 'store: record 4: bad or missing address "10.0.0.300"']);
   });
 
+  it('random records (any field of any type) are flows or counted, never thrown', async () => {
+    const { rng } = await import('../support/prng.js');
+    const rnd = rng(14);
+    const values = [0, 1, 6, 17, 1, 58, 47, -1, 65536, 1.5, '6', 'x', '', null, true, [], {}, '10.0.0.1', '::1', '2024-03-12T14:00:00.000', '......S.', '...A.R..'];
+    const keys = ['proto', 'src4_addr', 'dst4_addr', 'src6_addr', 'dst6_addr', 'src_port', 'dst_port', 'first', 'last', 'in_packets', 'in_bytes', 'out_packets', 'tcp_flags', 'icmp_type', 'type'];
+    const recs: unknown[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const r = rec({});
+      for (let j = 0; j < 3; j++) (r as Record<string, unknown>)[keys[Math.floor(rnd() * keys.length)]!] = values[Math.floor(rnd() * values.length)];
+      recs.push(rnd() < 0.05 ? values[Math.floor(rnd() * values.length)] : r);
+    }
+    const { flows, p } = flowsOf(recs);
+    const c = p.counts;
+    expect(c.rows).toBe(recs.length);
+    expect(c.flows).toBe(flows.length);
+    expect(flows.length).toBeGreaterThan(0);
+    for (const f of flows) expect(['tcp', 'udp', 'icmp', 'icmp6']).toContain(f.proto);
+  });
+
   it('--from/--to become nfdump\'s -t window in UTC', () => {
     expect(nfdumpTime(1710252000)).toBe('2024/03/12.14:00:00');
     expect(nfdumpArgs('d', true, 1710252000.5, 1710255600.2)).toEqual(['-R', 'd', '-o', 'json', '-t', '2024/03/12.14:00:00-2024/03/12.15:00:01']);

@@ -216,3 +216,17 @@ describe('rows that are not flows, and damaged lines', () => {
     }
   });
 });
+
+describe('numbers parsed in place', () => {
+  it('give exactly the doubles Number() gives', async () => {
+    const { rng } = await import('../support/prng.js');
+    const rnd = rng(7);
+    for (let i = 0; i < 2000; i++) {
+      const ts = `${1700000000 + Math.floor(rnd() * 1e8)}.${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}`;
+      const dur = (rnd() * 1000).toFixed(Math.floor(rnd() * 7));
+      const f = parseConn(tsvLog([row({ ts, duration: dur })])).flows[0]!;
+      expect(f.first).toBe(Number(ts));
+      expect(f.last).toBe(Number(ts) + Number(dur));
+    }
+  });
+});
