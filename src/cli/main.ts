@@ -9,6 +9,7 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
@@ -35,6 +36,7 @@ Examples:
   tcpdump -i eth1 -w - | wfo-audit audit --site site.yaml -
   wfo-audit live -i eth1 --site site.yaml
   wfo-audit design --site site.yaml --format markdown
+  wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
 ${exitHelp}`);
 
@@ -51,7 +53,9 @@ ${exitHelp}`);
     .option('--max-flows <n>', 'maximum live flows before the oldest idle ones are evicted', '1000000')
     .option('--tcp-timeout <s>', 'TCP idle timeout in seconds of capture time', '300')
     .option('--udp-timeout <s>', 'UDP idle timeout in seconds of capture time', '60')
-    .option('--syn-grace <s>', 'an unanswered SYN this close to the end of the capture is "no reply yet"', '3')
+    .option('--syn-grace <s>', 'a single unanswered SYN this close to the end of the input is inconclusive, not blocked', '3')
+    .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
+    .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
     .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
     .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
     .addHelpText('after', `
@@ -78,6 +82,7 @@ ${exitHelp}`)
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
     .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
     .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
@@ -109,15 +114,21 @@ Examples:
       result.code = designCommand(flags);
     });
 
+  addRulesCommand(program, result);
+
   program.command('check-site')
     .description('validate a site file and print the resolved roles')
     .argument('<file>', 'site file (YAML)')
+    .option('--strict', 'exit 1 when the site file has warnings (overlapping roles, duplicates, empty roles)')
     .addHelpText('after', `
+Warnings (file:line:col) go to stderr; with --strict they make the exit code 1.
+
 Examples:
   wfo-audit check-site site.yaml
+  wfo-audit check-site --strict site.yaml
 `)
-    .action((file: string) => {
-      result.code = checkSiteCommand(file);
+    .action((file: string, flags: { strict?: boolean }) => {
+      result.code = checkSiteCommand(file, !!flags.strict);
     });
 
   for (const c of program.commands) {

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { InputInfo } from '../capture/types.js';
 import type { ReportWarning } from '../report/types.js';
+import { warning, type WarningCode } from '../report/warnings.js';
 import { detectRecordPath, peekStream, type RecordKind } from './detect.js';
 import { readNfdump } from './nfdump.js';
 import type { RecordReadOptions, RecordReadResult, RecordSink } from './source.js';
@@ -79,15 +80,15 @@ export class RecordTotals {
   warnings(): ReportWarning[] {
     const out: ReportWarning[] = [];
     for (const [kind, n] of [...this.other].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      out.push({ code: 'records-not-flows', message: `${n} flow-record row(s) counted, not audited: ${kind}`, count: n });
+      out.push(warning('records-not-flows', `${n} flow-record row(s) counted, not audited: ${kind}`, n));
     }
     if (this.bad > 0) {
-      out.push({ code: 'records-bad-lines', message: `${this.bad} flow-record line(s) could not be read and were skipped (first: ${this.badSample})`, count: this.bad });
+      out.push(warning('records-bad-lines', `${this.bad} flow-record line(s) could not be read and were skipped (first: ${this.badSample})`, this.bad));
     }
     if (this.noTime > 0) {
-      out.push({ code: 'records-no-time', message: `${this.noTime} flow-record row(s) have no time (masked or unset ts): their flows have no first/last and are never matched by time`, count: this.noTime });
+      out.push(warning('records-no-time', `${this.noTime} flow-record row(s) have no time (masked or unset ts): their flows have no first/last and are never matched by time`, this.noTime));
     }
-    out.push(...this.notes.values());
+    for (const n of this.notes.values()) out.push(warning(n.code as WarningCode, n.message, n.count));
     return out;
   }
 }
