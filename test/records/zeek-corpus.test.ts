@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDesign } from '../../src/cli/common.js';
 import { runAudit } from '../../src/pipeline/audit.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { CORPUS } from '../support/cli.js';
+import { CORPUS, runCli } from '../support/cli.js';
 import { havePath, requires } from '../support/requires.js';
 import { parseConn, tsvToJson } from './zeek-support.js';
 
@@ -121,6 +121,19 @@ describe.runIf(requires('corpus', havePath(`${LOGS}MANIFEST.tsv`), 'put the publ
       expect([...zt.entries()].sort()).toEqual([...pt.entries()].sort());
     });
   }
+
+  it('JSON report order with flows without time: those first, by id, then by time (JSON and NDJSON writers)', () => {
+    const r = runCli(['audit', '--format', 'json', '--fail-on', 'none', `${CAPTURES}zeek__wikipedia.pcap`, `${LOGS}opt.basic.conn.log`]);
+    const flows = (JSON.parse(r.stdout) as { flows: { id: number; first: number | null }[] }).flows;
+    expect(flows).toHaveLength(68);
+    const untimed = flows.slice(0, 34);
+    expect(untimed.every((f) => f.first === null)).toBe(true);
+    expect(untimed.map((f) => f.id)).toEqual([...untimed.map((f) => f.id)].sort((a, b) => a - b));
+    const timed = flows.slice(34).map((f) => f.first!);
+    expect(timed.every((t, i) => t !== null && (i === 0 || timed[i - 1]! <= t))).toBe(true);
+    const nd = runCli(['audit', '--format', 'ndjson', '--fail-on', 'none', `${CAPTURES}zeek__wikipedia.pcap`, `${LOGS}opt.basic.conn.log`]);
+    expect(nd.stdout.split('\n').filter((l) => l.includes('"type":"flow"'))).toHaveLength(68);
+  });
 
   it('the wikipedia pair as two inputs of one audit: each input keeps its flows, first/last null for the masked log', async () => {
     const r = await audit([`${LOGS}opt.basic.conn.log`, `${CAPTURES}zeek__wikipedia.pcap`]);
