@@ -155,6 +155,26 @@ describe('fields', () => {
   });
 });
 
+describe('--from/--to', () => {
+  it('rows wholly outside the window are counted, not flows; rows overlapping it and rows without time are kept', async () => {
+    const { ZeekConnParser, OUTSIDE_WINDOW } = await import('../../src/records/zeek-conn.js');
+    const flows: number[] = [];
+    let id = 0;
+    const p = new ZeekConnParser('w.log', 0, { nextId: () => id++, flow: (f) => flows.push(f.clientPort) }, 3, { from: 1710252010, to: 1710252020 });
+    const log = tsvLog([
+      row({ 'id.orig_p': '1', ts: '1710252000.000000', duration: '5' }),
+      row({ 'id.orig_p': '2', ts: '1710252008.000000', duration: '5' }),
+      row({ 'id.orig_p': '3', ts: '1710252015.000000' }),
+      row({ 'id.orig_p': '4', ts: '1710252021.000000' }),
+      row({ 'id.orig_p': '5', ts: '-' }),
+    ]);
+    log.split('\n').forEach((l, i) => p.line(l, i + 1));
+    p.finish();
+    expect(flows.sort()).toEqual([2, 3, 5]);
+    expect(p.counts.other).toEqual({ [OUTSIDE_WINDOW]: 2 });
+  });
+});
+
 describe('JSON lines', () => {
   it('read the same as the TSV they were made from (unset fields left out, ISO times too)', () => {
     const tsv = tsvLog([
