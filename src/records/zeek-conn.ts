@@ -172,8 +172,9 @@ export class ZeekConnParser {
     origPkts: NaN, respPkts: NaN, origIpBytes: NaN, respIpBytes: NaN, origBytes: NaN, respBytes: NaN, vlan: NaN,
   };
   private readonly histories = new Map<string, HistoryFacts>();
-  /** End offset of each field of the row being parsed. */
+  /** End offset of each field of the row being parsed, and its text. */
   private ends = new Int32Array(64);
+  private text = '';
   /** One-packet S0 attempts: no-reply-yet or unanswered once the input's end is known. */
   private readonly heldSyn: FlowRecord[] = [];
   /** UDP one-way flows: unreachable or one-way once every ICMP conn has been read. */
@@ -257,12 +258,11 @@ export class ZeekConnParser {
       return;
     }
     ends[n - 1] = text.length;
-    const u = this.unset, e = this.empty;
-    const startOf = (i: number): number => (i === 0 ? 0 : ends[i - 1]! + sl);
+    this.text = text;
     let ts = NaN;
     if (idx.ts >= 0) {
-      const a = startOf(idx.ts), b = ends[idx.ts]!;
-      if (!isMark(text, a, b, u)) {
+      const a = this.startOf(idx.ts), b = ends[idx.ts]!;
+      if (!isMark(text, a, b, this.unset)) {
         ts = numRange(text, a, b);
         if (!Number.isFinite(ts) || ts < 0) {
           const tsText = text.slice(a, b);
@@ -271,36 +271,26 @@ export class ZeekConnParser {
         }
       }
     }
-    const str = (i: number): string => {
-      if (i < 0) return '';
-      const a = startOf(i), b = ends[i]!;
-      return isMark(text, a, b, u) || isMark(text, a, b, e) ? '' : text.slice(a, b);
-    };
-    const num = (i: number): number => {
-      if (i < 0) return NaN;
-      const a = startOf(i), b = ends[i]!;
-      return isMark(text, a, b, u) || isMark(text, a, b, e) ? NaN : numRange(text, a, b);
-    };
     const r = this.scratch;
     r.ts = ts;
-    r.duration = num(idx.duration);
-    r.origA = this.addrAt(text, startOf(idx.origH), ends[idx.origH]!);
-    r.origH = r.origA === null ? str(idx.origH) : '';
-    r.origP = num(idx.origP);
-    r.respA = this.addrAt(text, startOf(idx.respH), ends[idx.respH]!);
-    r.respH = r.respA === null ? str(idx.respH) : '';
-    r.respP = num(idx.respP);
-    r.proto = str(idx.proto);
-    r.state = str(idx.state);
-    r.history = str(idx.history);
-    r.missed = num(idx.missed);
-    r.origPkts = num(idx.origPkts);
-    r.respPkts = num(idx.respPkts);
-    r.origIpBytes = num(idx.origIpBytes);
-    r.respIpBytes = num(idx.respIpBytes);
-    r.origBytes = num(idx.origBytes);
-    r.respBytes = num(idx.respBytes);
-    r.vlan = num(idx.vlan);
+    r.duration = this.numField(idx.duration);
+    r.origA = this.addrAt(text, this.startOf(idx.origH), ends[idx.origH]!);
+    r.origH = r.origA === null ? this.strField(idx.origH) : '';
+    r.origP = this.numField(idx.origP);
+    r.respA = this.addrAt(text, this.startOf(idx.respH), ends[idx.respH]!);
+    r.respH = r.respA === null ? this.strField(idx.respH) : '';
+    r.respP = this.numField(idx.respP);
+    r.proto = this.strField(idx.proto);
+    r.state = this.strField(idx.state);
+    r.history = this.strField(idx.history);
+    r.missed = this.numField(idx.missed);
+    r.origPkts = this.numField(idx.origPkts);
+    r.respPkts = this.numField(idx.respPkts);
+    r.origIpBytes = this.numField(idx.origIpBytes);
+    r.respIpBytes = this.numField(idx.respIpBytes);
+    r.origBytes = this.numField(idx.origBytes);
+    r.respBytes = this.numField(idx.respBytes);
+    r.vlan = this.numField(idx.vlan);
     this.row(r, lineNo);
   }
 
@@ -443,6 +433,25 @@ export class ZeekConnParser {
     if (msg !== null) this.heldIcmp.push([rec, msg]);
     else if (hold !== null) hold.push(rec);
     else this.sink.flow(rec);
+  }
+
+  /** Start offset of field `i` of the row in `text`. */
+  private startOf(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]! + this.sep.length;
+  }
+
+  /** Field `i` of the row as text ('' when absent, unset or empty). */
+  private strField(i: number): string {
+    if (i < 0) return '';
+    const a = this.startOf(i), b = this.ends[i]!, t = this.text;
+    return isMark(t, a, b, this.unset) || isMark(t, a, b, this.empty) ? '' : t.slice(a, b);
+  }
+
+  /** Field `i` of the row as a count (NaN when absent, unset, empty or not a number). */
+  private numField(i: number): number {
+    if (i < 0) return NaN;
+    const a = this.startOf(i), b = this.ends[i]!, t = this.text;
+    return isMark(t, a, b, this.unset) || isMark(t, a, b, this.empty) ? NaN : numRange(t, a, b);
   }
 
   /** The address in text[a, b): IPv4 parsed in place (no substring), anything else through the text cache. */
