@@ -44,7 +44,11 @@ export async function readRecords(path: string, route: InputRoute & { kind: Reco
 
 /** The `inputs[]` entry of a record input. */
 export function recordInputInfo(path: string, r: RecordReadResult): InputInfo {
-  return { path, format: r.format, gzip: r.gzip, linkTypes: [], packets: r.packets, bytes: r.bytes, error: r.error, records: r.counts };
+  const time = (t: number): number | null => (Number.isNaN(t) ? null : Math.round(t * 1e6) / 1e6);
+  return {
+    path, format: r.format, gzip: r.gzip, linkTypes: [], packets: r.packets, bytes: r.bytes, error: r.error,
+    records: { ...r.counts, first: time(r.first), last: time(r.last) },
+  };
 }
 
 /** Run-wide figures of the record inputs, folded into the report by the audit. */

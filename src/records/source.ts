@@ -42,6 +42,9 @@ export interface RecordCounts {
   noTime: number;
   /** Bytes the sensor says it missed (Zeek `missed_bytes`), summed. */
   missedBytes: number;
+  /** Earliest start and latest end of this input's rows, seconds since the epoch; null when no row had a time. */
+  first?: number | null;
+  last?: number | null;
 }
 
 /** How many bad lines are quoted in `badSamples`. */

@@ -47,7 +47,7 @@ describe('audit reads Zeek conn logs', () => {
     const { code, report, stderr } = auditJson([tsv]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(report.inputs[0]).toMatchObject({ format: 'zeek-tsv', gzip: false, error: null, records: { rows: 5, flows: 4, other: { unknown_transport: 1 }, bad: 0 } });
+    expect(report.inputs[0]).toMatchObject({ format: 'zeek-tsv', gzip: false, error: null, records: { rows: 5, flows: 4, other: { unknown_transport: 1 }, bad: 0, first: 1710252000, last: 1710252021 } });
     expect(report.flows.map((f) => f.state).sort()).toEqual(['established', 'rejected', 'replied', 'unanswered']);
     expect(report.stats.first).toBe(1710252000);
     expect(report.stats.last).toBe(1710252021);
