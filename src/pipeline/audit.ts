@@ -12,7 +12,7 @@ import { noInput, orderInputs, readInput, readStream } from '../capture/open.js'
 import { CaptureError } from '../errors.js';
 import type { FlowRecord } from '../flow/types.js';
 import { detectRecordPath } from '../records/detect.js';
-import { SourceMerger } from '../records/merge.js';
+import { MAX_INDEXED, SourceMerger } from '../records/merge.js';
 import { readRecords, recordInputInfo, RecordTotals, routeInput } from '../records/read.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -190,6 +190,9 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     warnings.push(warning('duplicate-frames', `${dups} duplicate frames (identical bytes within ${engine.dedupWindow * 1000} ms of each other, as pktmon or two overlapping span sessions record them) were left out of the flows (--dedup-window 0 keeps them)`, dups));
   }
   if (merger) {
+    if (merger.notIndexed > 0) {
+      warnings.push(warning('records-merge-limit', `${merger.notIndexed} flows came after the first ${MAX_INDEXED} and were not indexed for merging: their copies in later record inputs, if any, are counted twice`, merger.notIndexed));
+    }
     const figures = merger.figures();
     inputs.forEach((info, i) => {
       const f = figures.get(i);

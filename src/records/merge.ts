@@ -9,7 +9,8 @@
  * The clock offset of a record input against the inputs before it is the median time
  * difference of its first connections that match exactly one earlier flow within
  * MAX_OFFSET seconds; its first OFFSET_SAMPLE flows wait for that estimate.
- * Flows without a time are never matched.
+ * Flows without a time are never matched. The index holds at most MAX_INDEXED flows, so
+ * memory stays bounded beside a large capture; flows past it are counted (`notIndexed`).
  */
 import type { FlowRecord } from '../flow/types.js';
 
@@ -19,6 +20,8 @@ export const MAX_OFFSET = 300;
 const OFFSET_SAMPLE = 2000;
 /** Slack when matching times after the offset, seconds (NetFlow v9 has whole seconds). */
 const SLACK = 1;
+/** Flows indexed at most (≈150 bytes each); later flows are not matched (`notIndexed`). */
+export const MAX_INDEXED = 2_000_000;
 
 /** Per-input figures of the merge (`inputs[].overlap`). */
 export interface SourceFigures {
@@ -47,12 +50,18 @@ export class SourceMerger {
   private readonly index = new Map<string, Entry[]>();
   private readonly stats = new Map<number, { flows: number; duplicates: number; offset: number | null; samples: number }>();
   private held: FlowRecord[] = [];
+  private indexed = 0;
+  /** Flows left out of the index because it was full: their copies in later inputs were not found. */
+  notIndexed = 0;
   private heldInput = -1;
   private offset: number | null = null;
   private estimated = false;
 
-  /** @param emit  passes a kept record flow on (to classification) */
-  constructor(private readonly emit: (f: FlowRecord) => void) {}
+  /**
+   * @param emit        passes a kept record flow on (to classification)
+   * @param maxIndexed  flows indexed at most
+   */
+  constructor(private readonly emit: (f: FlowRecord) => void, private readonly maxIndexed = MAX_INDEXED) {}
 
   private statsOf(input: number) {
     let s = this.stats.get(input);
@@ -64,6 +73,8 @@ export class SourceMerger {
   indexFlow(f: FlowRecord): void {
     this.statsOf(f.input).flows++;
     if (Number.isNaN(f.first)) return;
+    if (this.indexed >= this.maxIndexed) { this.notIndexed++; return; }
+    this.indexed++;
     const k = keyOf(f);
     const e: Entry = { input: f.input, first: f.first, last: Number.isNaN(f.last) ? f.first : f.last, shared: false };
     const l = this.index.get(k);

@@ -36,6 +36,18 @@ describe('SourceMerger', () => {
     expect(fig.get(0)).toMatchObject({ flows: 2, duplicates: 0, onlyHere: 0, clockOffset: null });
   });
 
+  it('a full index leaves later flows unmatched, and counts them', () => {
+    const a = flows(tsvLog([row({}), row({ 'id.orig_p': '50001' })]), 0);
+    const b = flows(tsvLog([row({}), row({ 'id.orig_p': '50001' })]), 1);
+    const kept: FlowRecord[] = [];
+    const m = new SourceMerger((f) => kept.push(f), 1);
+    for (const f of a) m.indexFlow(f);
+    for (const f of b) m.recordFlow(f);
+    m.endInput();
+    expect(kept.map((f) => f.clientPort)).toEqual([50001]);
+    expect(m.notIndexed).toBe(1);
+  });
+
   it('the same 5-tuple at another time (port reuse) is another connection; flows without time are never matched', () => {
     const a = flows(tsvLog([row({})]), 0);
     const b = flows(tsvLog([row({ ts: '1710253000.000000' }), row({ ts: '-' })]), 1);
