@@ -110,7 +110,10 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     if (recBatch.length >= 4096) { push(recBatch); recBatch = []; }
   };
   // Several inputs, some of them flow records: a connection two inputs saw is one flow (merge.ts).
-  const merger = cfg.paths.length >= 2 && cfg.paths.some((p) => p === '-' || detectRecordPath(p) !== null)
+  // stdin is read first anyway; with other inputs it is peeked now, so that merging is set up only for records.
+  const stdinRoute = cfg.paths.length >= 2 && cfg.paths.includes('-') ? await routeInput('-', cfg.signal) : null;
+  const merger = cfg.paths.length >= 2
+    && (cfg.paths.some((p) => p !== '-' && detectRecordPath(p) !== null) || (stdinRoute !== null && stdinRoute.kind !== 'packets'))
     ? new SourceMerger(accept) : null;
   if (merger) verdicts$.subscribe((b) => { for (const cf of b) merger.indexFlow(cf.flow); });
   const recordSink = {
@@ -134,7 +137,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const inputs: InputInfo[] = [];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    if (cfg.signal?.aborted) {
+    if (cfg.signal?.aborted && !(path === '-' && stdinRoute !== null)) {
       // Stopped (Ctrl-C, q) during an earlier input: the rest is not read at all.
       inputs.push(noInput(path, `${path === '-' ? 'stdin' : path}: not read (the audit was interrupted)`));
       continue;
@@ -156,7 +159,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       }
     };
     try {
-      const route = await routeInput(path, cfg.signal);
+      const route = path === '-' && stdinRoute !== null ? stdinRoute : await routeInput(path, cfg.signal);
       if (route.kind !== 'packets') {
         // The packet flows still open must be indexed before records can be matched against them.
         if (merger && engine.packets > 0) { engine.flush(); drain(); }
