@@ -194,7 +194,7 @@ async function exportToStore(capture: string, dir: string, version: 9 | 10): Pro
 }
 
 interface Rep {
-  inputs: { format: string; error: string | null; records?: { rows: number; flows: number } }[];
+  inputs: { path: string; format: string; error: string | null; records?: { rows: number; flows: number }; overlap?: { duplicates: number; clockOffset: number | null } }[];
   flows: { proto: string; client: string; server: string; state: string; verdict: string; first: number | null }[];
 }
 
@@ -245,7 +245,7 @@ describe.runIf(requireTools('nfdump', ['nfcapd', 'nfdump', 'softflowd'], 'nfdump
     await exportToStore(cap, dir, 10);
     const r = runCli(['audit', '--format', 'json', '--fail-on', 'none', ...siteArgs, dir, cap]);
     expect(r.stderr).toBe('');
-    const both = JSON.parse(r.stdout) as Rep & { summary: unknown; inputs: { path: string; overlap?: { duplicates: number; clockOffset: number | null } }[] };
+    const both = JSON.parse(r.stdout) as Rep & { summary: unknown };
     const alone = JSON.parse(runCli(['audit', '--format', 'json', '--fail-on', 'none', ...siteArgs, cap]).stdout) as Rep & { summary: unknown };
     expect(both.flows.length).toBe(alone.flows.length);
     expect(both.summary).toEqual(alone.summary);
