@@ -111,6 +111,18 @@ describe('audit reads Zeek conn logs', () => {
     expect(report.warnings?.find((w) => w.code === 'records-bad-lines')?.count).toBe(3);
   });
 
+  it('--from/--to: rows outside the window are left out; a bad time or an empty window is a usage error (exit 2)', () => {
+    const { report } = auditJson(['--from', '2024-03-12T14:00:05Z', '--to', '1710252015', tsv]);
+    expect(report.flows.map((f) => f.state).sort()).toEqual(['unanswered']);
+    expect(report.inputs[0]!.records!.other).toEqual({ unknown_transport: 1, 'outside the --from/--to window': 3 });
+    const bad = runCli(['audit', '--from', 'yesterday', tsv]);
+    expect(bad.code).toBe(2);
+    expect(oneLineError(bad)).toMatch(/--from: "yesterday" is not a time/);
+    const empty = runCli(['audit', '--from', '1710252020', '--to', '1710252010', tsv]);
+    expect(empty.code).toBe(2);
+    expect(oneLineError(empty)).toMatch(/--from is later than --to/);
+  });
+
   it('a file that only looks like a log at first (a #fields without id columns) is one error line, exit code 2', () => {
     const other = join(dir, 'dns.log');
     writeFileSync(other, '#separator \\x09\n#fields\tts\tquery\n1\tx\n');
