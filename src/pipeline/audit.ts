@@ -203,7 +203,9 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     });
   }
   warnings.push(...records.warnings());
-  const report = finishReport(engine, acc, design, inputs, cfg.site, warnings, records);
+  // Totals count a connection several inputs saw once: the dropped copies' packets are not added again.
+  const other = { first: records.first, last: records.last, packets: records.packets - (merger?.dupPackets ?? 0), bytes: records.bytes - (merger?.dupBytes ?? 0) };
+  const report = finishReport(engine, acc, design, inputs, cfg.site, warnings, other);
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

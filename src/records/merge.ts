@@ -53,6 +53,9 @@ export class SourceMerger {
   private indexed = 0;
   /** Flows left out of the index because it was full: their copies in later inputs were not found. */
   notIndexed = 0;
+  /** Packets and bytes of the dropped duplicates (the report's totals count each connection once). */
+  dupPackets = 0;
+  dupBytes = 0;
   private heldInput = -1;
   private offset: number | null = null;
   private estimated = false;
@@ -129,6 +132,8 @@ export class SourceMerger {
     const hit = l?.find((e) => e.input !== f.input && e.first <= last + SLACK && first <= e.last + SLACK);
     if (hit === undefined) { this.emit(f); return; }
     hit.shared = true;
+    this.dupPackets += f.packets.client + f.packets.server;
+    this.dupBytes += f.bytes.client + f.bytes.server;
     const s = this.statsOf(f.input);
     s.flows++;
     s.duplicates++;

@@ -12,6 +12,7 @@ import {
 } from './build.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 import { reportFindings } from './grouper.js';
+import { sourceLines } from './sources-text.js';
 import {
   captureText, connectionCounts, reportState, resultText, warningLines, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
   plural, siteText, VERDICT_MEANING, volumeText,
@@ -87,6 +88,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
       if (i.error !== null) out.push(...wrap(`${i.path} stopped early: ${i.error}`, width, '    ').map((l) => paint(l, ANSI.red, color)));
     }
   }
+  for (const line of sourceLines(r)) fact('Source', line);
   fact('Traffic', volumeText(r, fmtBytes));
   fact('Duration', durationText(r));
   fact('Decode problems', decodeText(r));

@@ -76,6 +76,10 @@ describe('audit of two Zeek logs that share a connection', () => {
     const byPath = new Map(rep.inputs.map((i) => [i.path, i.overlap]));
     expect(byPath.get(w2)).toEqual({ flows: 2, duplicates: 1, onlyHere: 0.5, clockOffset: 2, offsetSamples: 1 });
     expect(byPath.get(w1)).toEqual({ flows: 2, duplicates: 0, onlyHere: 0.5, clockOffset: null, offsetSamples: 0 });
+    // The human formats say it per source.
+    const table = runCli(['audit', '--fail-on', 'none', w1, w2]).stdout.replace(/\s+/g, ' ');
+    expect(table).toContain(`Source ${w2}: 2 rows, 2 flows; 1 already seen by an earlier input; 50% seen only here; clock +2.000 s (from 1 connection)`);
+    expect(table).toContain(`Source ${w1}: 2 rows, 2 flows; 50% seen only here`);
     // One log alone has no overlap figures.
     const one = JSON.parse(runCli(['audit', '--format', 'json', '--fail-on', 'none', w1]).stdout) as { inputs: { overlap?: unknown }[] };
     expect(one.inputs[0]!.overlap).toBe(undefined);
