@@ -41,8 +41,8 @@ Examples:
 ${exitHelp}`);
 
   const audit = program.command('audit')
-    .description('audit capture files (pcap, pcapng, gzip) or stdin (-) against the design')
-    .argument('<capture...>', 'capture files, or - for stdin')
+    .description('audit capture files (pcap, pcapng, gzip), Zeek conn logs, nfdump stores, or stdin (-) against the design')
+    .argument('<capture...>', 'capture files, Zeek conn logs, nfcapd files or directories, or - for stdin')
     .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
@@ -56,12 +56,16 @@ ${exitHelp}`);
     .option('--syn-grace <s>', 'a single unanswered SYN this close to the end of the input is inconclusive, not blocked', '3')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
+    .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
+    .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
   wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
   wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
   tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
+  kcat -C -t zeek-conn -e | wfo-audit audit --site site.yaml -
+  wfo-audit audit --site site.yaml --from 2024-03-12T14:00Z --to 2024-03-12T15:00Z /var/cache/nfdump
 ${exitHelp}`)
     .action(async (captures: string[], flags: AuditFlags) => {
       result.code = await auditCommand(captures, flags);

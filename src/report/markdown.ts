@@ -12,6 +12,7 @@ import { fmtBytes, fmtInt, timeFormatter } from './format.js';
 import type { ReportOptions } from './options.js';
 import { COVERAGE_STATUSES, type AuditReport } from './types.js';
 import { reportFindings } from './grouper.js';
+import { sourceLines } from './sources-text.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 
 /**
@@ -60,6 +61,7 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
   }
   const live = liveText(r);
   if (live !== null) out.push(`- **Live capture:** ${mdText(live)}`);
+  for (const line of sourceLines(r)) out.push(`- **Source:** ${mdText(line)}`);
   out.push(`- **Traffic:** ${mdText(volumeText(r, fmtBytes))}`);
   out.push(`- **Duration:** ${mdText(durationText(r))}`);
   out.push(`- **Decode problems:** ${mdText(decodeText(r))}`);

@@ -12,6 +12,7 @@ import {
 } from './build.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 import { reportFindings } from './grouper.js';
+import { sourceLines } from './sources-text.js';
 import {
   captureText, connectionCounts, reportState, resultText, warningLines, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
   liveText, plural, siteText, VERDICT_MEANING, volumeText,
@@ -89,6 +90,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
   }
   const live = liveText(r);
   if (live !== null) fact('Live capture', live);
+  for (const line of sourceLines(r)) fact('Source', line);
   fact('Traffic', volumeText(r, fmtBytes));
   fact('Duration', durationText(r));
   fact('Decode problems', decodeText(r));
