@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { orderInputs, readInput } from '../../src/capture/open.js';
 import { sigintHandlerInstalled } from '../support/cli.js';
+import { processHasOpen, repeatedCapture, waitUntil, written } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO = join(ROOT, 'fixtures/demo/demo.pcap');
@@ -65,7 +66,7 @@ describe('named pipes', () => {
     execFileSync('mkfifo', [path]);
     let n = 0;
     const reading = readInput(path, 0, { packet() { n++; } });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntil(() => processHasOpen(path), 'the reader to open the FIFO');
     createWriteStream(path).end(demo);
     expect(await reading).toMatchObject({ packets: 269, error: null });
     expect(n).toBe(269);
@@ -75,15 +76,16 @@ describe('named pipes', () => {
     const fifo = join(DIR, 'stall.pcap');
     execFileSync('mkfifo', [fifo]);
     const w = createWriteStream(fifo);
-    w.write(demo); // and never ends: the audit waits on the pipe
     const child = spawn(process.execPath, [join(ROOT, 'bin/wfo-audit.js'), 'audit', '--format', 'json', '--fail-on', 'none', fifo]);
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // wait for the SIGINT handler, then for the 269 packets to be read
+    // Wait for the SIGINT handler, then until the audit has read packets: the writer's 1.2 MB
+    // (far more than a FIFO holds) are all accepted only once the reader took most of them.
+    // The writer never ends: the audit then waits on the pipe.
     await sigintHandlerInstalled(child.pid!);
-    await new Promise((r) => setTimeout(r, 500));
+    await written(w, repeatedCapture(demo, 48));
     child.kill('SIGINT');
     expect(await done).toBe(2);
     w.destroy();
