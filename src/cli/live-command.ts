@@ -6,7 +6,7 @@ import { runLive } from '../pipeline/live.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
-import { findingsExitCode, parseFailOn, parseNumber } from './options.js';
+import { findingsExitCode, parseBufferSize, parseDuration, parseFailOn } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the live command. */
@@ -26,8 +26,8 @@ export interface LiveFlags {
 /** Runs the live command and returns its exit code. */
 export async function liveCommand(flags: LiveFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
-  const duration = parseNumber('--duration', flags.duration);
-  const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
+  const duration = parseDuration(flags.duration);
+  const bufferMiB = parseBufferSize(flags.bufferSize) ?? 256;
   const { design, site } = loadDesign(flags.site);
   const stdout = new Output(undefined);
   const events = flags.ndjson ? new Output(flags.ndjson) : null;

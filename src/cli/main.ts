@@ -9,9 +9,12 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_VALUES } from './options.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
+
+const failOnHelp = `comma-separated verdicts that make the exit code 1 (${FAIL_ON_VALUES.join(', ')}), or "none"`;
 
 const exitHelp = `\nExit codes:\n${EXIT_CODE_HELP.map(([c, t]) => `  ${c}  ${t}`).join('\n')}\n`;
 
@@ -44,7 +47,7 @@ ${exitHelp}`);
     .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
     .option('-a, --all', 'list every flow, ignored ones included (the JSON always lists every flow)')
     .option('--dashboard', 'show the live dashboard while reading the files')
     .option('--no-progress', 'no progress bar on stderr')
@@ -72,8 +75,8 @@ ${exitHelp}`)
     .option('--ndjson <file>', 'also write every verdict event to this file (one JSON object per line)')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
-    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
+    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB, 1 to 2047 (cap drops packets with small buffers)', '256')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
