@@ -72,7 +72,7 @@ describe('every error a user can cause is one line with a documented exit code',
   it('bad --fail-on value', () => {
     const r = runCli(['audit', '--fail-on', 'blocked,oops', 'fixtures/demo/demo.pcap']);
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toMatch(/--fail-on: unknown verdict "oops"/);
+    expect(oneLineError(r)).toMatch(/^wfo-audit: --fail-on: "blocked,oops" is not valid \(allowed: none, or a comma-separated list of expected, /);
   });
 
   it.runIf(root)('unknown interface', () => {
