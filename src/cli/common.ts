@@ -21,6 +21,18 @@ export function loadDesign(sitePath: string | undefined): { design: ResolvedDesi
   return { design, site: { path: sitePath ?? null, mode: design.mode, modules: [...design.modules] } };
 }
 
+/** Why --out cannot be written, in words (errno codes users hit; anything else as the system says it). */
+function writeReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'EISDIR': return 'is a directory (--out takes a file name)';
+    case 'ENOTDIR': return 'a parent of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
 /** Report destination: stdout, or a file given with --out (written synchronously). */
 export class Output {
   private readonly fd: number | null;
@@ -29,7 +41,7 @@ export class Output {
     try {
       this.fd = openSync(path, 'w');
     } catch (e) {
-      throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+      throw new UsageError(`cannot write ${path}: ${writeReason(e)}`);
     }
   }
   /** Where the streamed JSON writer writes: the file descriptor, or stdout as a stream. */
