@@ -1,0 +1,193 @@
+/**
+ * `npm run fuzz -- --count N --seed S`: mutates the corpus captures (src/fuzz/mutate.ts)
+ * and runs each mutant through the whole built CLI (`bin/wfo-audit.js audit`), cycling
+ * the report formats. A crash is an exit code other than 0/1/2, more than one line on
+ * stderr, a stack frame (`    at `) or an "internal error"; a hang is no exit within
+ * 10 s. Crashing inputs are kept (--keep DIR) so they can be replayed by hand.
+ *
+ * Usage: node dist/fuzz/run.js [--count 1000] [--seed 1] [--jobs 2] [--corpus DIR]
+ *        [--max-size 65536] [--keep DIR] [--timeout 10]
+ * Exit: 0 no crash and no hang (or no corpus: skipped), 1 crashes or hangs, 2 bad arguments.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Choices, mutate, MUTATIONS, type Mutant } from './mutate.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'wfo-audit.js');
+const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+
+/** Parsed command line of the fuzzer. */
+export interface FuzzOptions {
+  count: number;
+  seed: number;
+  jobs: number;
+  corpus: string;
+  maxSize: number;
+  keep: string;
+  timeoutSec: number;
+}
+
+/** Parses the fuzzer's arguments (pure; throws Error with a one-line message on bad input). */
+export function parseFuzzArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): FuzzOptions {
+  const o: FuzzOptions = {
+    count: 1000, seed: 1, jobs: 2,
+    corpus: resolve(env.WFO_CORPUS ?? join(ROOT, '..', 'shared', 'corpus')),
+    maxSize: 65536, keep: join(ROOT, 'fuzz-crashes'), timeoutSec: 10,
+  };
+  const whole = (name: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < min) throw new Error(`${name}: ${JSON.stringify(v ?? '')} is not valid (allowed: a whole number >= ${min})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    switch (a) {
+      case '--count': o.count = whole(a, argv[++i], 1); break;
+      case '--seed': o.seed = whole(a, argv[++i], 0); break;
+      case '--jobs': o.jobs = whole(a, argv[++i], 1); break;
+      case '--max-size': o.maxSize = whole(a, argv[++i], 1); break;
+      case '--timeout': o.timeoutSec = whole(a, argv[++i], 1); break;
+      case '--corpus': o.corpus = resolve(argv[++i] ?? ''); break;
+      case '--keep': o.keep = resolve(argv[++i] ?? ''); break;
+      default: throw new Error(`unknown option ${a} (options: --count, --seed, --jobs, --corpus, --max-size, --keep, --timeout)`);
+    }
+  }
+  return o;
+}
+
+/** What one CLI run did. */
+export interface CaseResult {
+  code: number | null;
+  signal: string | null;
+  stderr: string;
+  stdoutHasStack: boolean;
+  hung: boolean;
+}
+
+/** Why a run counts as a crash, or null when it behaved (exit 0/1/2, at most one stderr line, no stack). */
+export function crashReason(r: CaseResult): string | null {
+  if (r.hung) return null;
+  if (r.code === null) return `killed by ${r.signal}`;
+  if (r.code !== 0 && r.code !== 1 && r.code !== 2) return `exit code ${r.code}`;
+  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  if (/^\s+at /m.test(r.stderr) || r.stdoutHasStack) return 'stack frame in the output';
+  if (lines.length > 1) return `${lines.length} lines on stderr`;
+  if (/internal error/.test(r.stderr)) return 'internal error';
+  return null;
+}
+
+/** Runs the CLI on one file; kills it (a hang) after `timeoutSec`. */
+function runCase(file: string, format: string, all: boolean, timeoutSec: number): Promise<CaseResult> {
+  return new Promise((resolveRun) => {
+    const args = [BIN, 'audit', '--site', join(ROOT, 'fixtures/sites/hybrid.yaml'), '--format', format, '--no-progress', '--fail-on', 'blocked'];
+    if (all) args.push('--all');
+    args.push(file);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' } });
+    let stderr = '';
+    let tail = '';
+    let stdoutHasStack = false;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (stderr.length < 65536) stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      // a stack frame could straddle two chunks: look at the seam too
+      if (!stdoutHasStack && /\n\s+at .*:\d+:\d+\)?\n/.test(tail + d)) stdoutHasStack = true;
+      tail = d.slice(-200);
+    });
+    let hung = false;
+    const timer = setTimeout(() => { hung = true; child.kill('SIGKILL'); }, timeoutSec * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, stderr, stdoutHasStack, hung });
+    });
+  });
+}
+
+/** A seed input from the corpus. */
+interface Seed { name: string; bytes: Buffer }
+
+/** The corpus captures no larger than maxSize, sorted by name (the same seed list on every machine). */
+function loadSeeds(corpus: string, maxSize: number): Seed[] {
+  const dir = join(corpus, 'captures');
+  return readdirSync(dir).sort()
+    .filter((f) => { const s = statSync(join(dir, f)); return s.isFile() && s.size <= maxSize; })
+    .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
+}
+
+/** Runs the fuzzer; returns the exit code. */
+export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<number> {
+  if (!existsSync(join(o.corpus, 'captures'))) {
+    log(`fuzz: skipped: no corpus at ${o.corpus} (set WFO_CORPUS=<dir> or --corpus DIR)`);
+    return 0;
+  }
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build` first');
+  const seeds = loadSeeds(o.corpus, o.maxSize);
+  if (seeds.length === 0) throw new Error(`no capture of at most ${o.maxSize} bytes in ${o.corpus}/captures`);
+  const work = mkdtempSync(join(tmpdir(), 'wfo-fuzz-'));
+  const started = Date.now();
+  const codes = new Map<string, number>();
+  const byKind = new Map<string, number>();
+  let crashes = 0, hangs = 0, done = 0;
+  const c = new Choices(o.seed);
+  // Mutants are made in case order from one seeded stream, so the runs' order cannot change them.
+  const make = (i: number): { seed: Seed; m: Mutant; format: string; all: boolean } => {
+    const seed = seeds[c.int(seeds.length)]!;
+    const other = seeds[c.int(seeds.length)]!;
+    const m = mutate(seed.bytes, other.bytes, c.int(MUTATIONS.length), c);
+    return { seed, m, format: FORMATS[i % FORMATS.length]!, all: c.chance(0.25) };
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= o.count) return;
+      const { seed, m, format, all } = make(i);
+      const file = join(work, `case-${i}`);
+      writeFileSync(file, m.bytes);
+      const r = await runCase(file, format, all, o.timeoutSec);
+      byKind.set(m.mutation, (byKind.get(m.mutation) ?? 0) + 1);
+      const what = `case ${i}: ${seed.name}, ${m.mutation} (${m.detail}), --format ${format}${all ? ' --all' : ''}`;
+      const crash = crashReason(r);
+      if (r.hung || crash) {
+        mkdirSync(o.keep, { recursive: true });
+        const kept = join(o.keep, `seed${o.seed}-case${i}-${seed.name}`);
+        copyFileSync(file, kept);
+        if (r.hung) { hangs++; log(`HANG  ${what}: no exit within ${o.timeoutSec} s; input kept as ${kept}`); }
+        else { crashes++; log(`CRASH ${what}: ${crash}; input kept as ${kept}\n${r.stderr.split('\n').slice(0, 12).map((l) => `      ${l}`).join('\n')}`); }
+      } else {
+        const k = String(r.code);
+        codes.set(k, (codes.get(k) ?? 0) + 1);
+      }
+      rmSync(file, { force: true });
+      done++;
+      if (done % 500 === 0) log(`fuzz: ${done}/${o.count} cases, ${crashes} crashes, ${hangs} hangs`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(o.jobs, o.count) }, () => worker()));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const sec = (Date.now() - started) / 1000;
+  const exits = ['0', '1', '2'].map((k) => `${k}: ${codes.get(k) ?? 0}`).join(', ');
+  const kinds = MUTATIONS.map((k) => `${k} ${byKind.get(k) ?? 0}`).join(', ');
+  log(`fuzz: ${o.count} cases (seed ${o.seed}) from ${seeds.length} corpus captures of at most ${o.maxSize} bytes: ` +
+    `${crashes} crashes, ${hangs} hangs; exit codes ${exits}; mutations ${kinds}; ${sec.toFixed(0)} s with ${o.jobs} jobs`);
+  return crashes + hangs > 0 ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  let opts: FuzzOptions;
+  try {
+    opts = parseFuzzArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`fuzz: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  fuzz(opts, (s) => process.stdout.write(`${s}\n`)).then((code) => { process.exitCode = code; }, (e: Error) => {
+    process.stderr.write(`fuzz: ${e.message}\n`);
+    process.exitCode = 2;
+  });
+}
