@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { VERDICTS } from '../classify/types.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { AuditReport } from '../report/types.js';
+import { judgedCount } from '../report/judged.js';
 
 /** What --fail-on accepts: every verdict, and protocol-mismatch. */
 export const FAIL_ON_VALUES: readonly string[] = [...VERDICTS, 'protocol-mismatch'];
@@ -61,8 +62,13 @@ export function parseNumber(option: string, v: string | undefined, range: Number
   return n;
 }
 
-/** Exit code for a finished run: 1 when any verdict in failOn was found. */
+/**
+ * Exit code for a finished run: 2 when nothing could be judged (whatever --fail-on says,
+ * `none` included: a capture that proves nothing never passes), else 1 when any verdict in
+ * failOn was found, else 0.
+ */
 export function findingsExitCode(report: AuditReport, failOn: Set<string>): number {
+  if (judgedCount(report.summary) === 0) return 2;
   for (const v of failOn) {
     if (((report.summary as Record<string, number>)[v] ?? 0) > 0) return 1;
   }
@@ -70,7 +76,7 @@ export function findingsExitCode(report: AuditReport, failOn: Set<string>): numb
 }
 
 /** Flow-table options from the command line. */
-export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udpTimeout?: string; synGrace?: string }): FlowTableOptions {
+export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udpTimeout?: string; synGrace?: string; dedupWindow?: string }): FlowTableOptions {
   const o: FlowTableOptions = {};
   const maxFlows = parseNumber('--max-flows', flags.maxFlows, { integer: true, min: 1, words: 'a whole number >= 1' });
   if (maxFlows !== undefined) o.maxFlows = maxFlows;
@@ -82,6 +88,8 @@ export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udp
   const grace = parseNumber('--syn-grace', flags.synGrace,
     { min: 0, max: tcpTimeout, maxExclusive: true, words: `seconds >= 0 and below --tcp-timeout ${tcpTimeout}` });
   if (grace !== undefined) o.synGrace = grace;
+  const dedup = parseNumber('--dedup-window', flags.dedupWindow, { min: 0, words: 'milliseconds >= 0' });
+  if (dedup !== undefined) o.dedupWindow = dedup / 1000;
   return o;
 }
 
