@@ -3,7 +3,7 @@
  * verdict means, and the input facts (duration, decode problems, capture quality)
  * phrased for an admin who has not read the docs.
  */
-import { linkTypeTitle } from '../capture/link-types.js';
+import { problemWords } from '../decode/problems.js';
 import type { Verdict } from '../classify/types.js';
 import type { FindingVerdict } from './build.js';
 import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
@@ -66,12 +66,6 @@ export function decodeText(r: AuditReport): string {
   entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const total = entries.reduce((s, [, n]) => s + n, 0);
   return `${fmtInt(total)} packets: ${entries.map(([k, n]) => `${problemWords(k)} ${fmtInt(n)}`).join(', ')}`;
-}
-
-/** A decode-problem key for people: `unsupported_link_type:127` names the link type (JSON keeps the key). */
-function problemWords(key: string): string {
-  const m = /^unsupported_link_type:(\d+)$/.exec(key);
-  return m ? `unsupported link type ${linkTypeTitle(Number(m[1]))}` : key;
 }
 
 /** Evictions in words, saying why they matter. */

@@ -64,10 +64,13 @@ describe('unsupported link types', () => {
 
   it('are named in the table and markdown reports', () => {
     const t = runCli(['audit', p]);
-    expect(t.code).toBe(0);
+    expect(t.code).toBe(2); // nothing could be judged
+    expect(t.stdout).toMatch(/none of the 3 packets\s+could be decoded into a flow \(unsupported link type IEEE 802\.11 radiotap \(127\)\)/);
+    expect(t.stdout).not.toContain('unsupported_link_type');
     expect(t.stdout).toMatch(/Decode problems +3 packets: unsupported link type IEEE 802\.11 radiotap \(127\) 3/);
     const m = runCli(['audit', '--format', 'markdown', p]);
     expect(m.stdout).toContain('- **Decode problems:** 3 packets: unsupported link type IEEE 802.11 radiotap (127) 3');
+    expect(m.stdout).not.toContain('unsupported\\_link\\_type');
   });
 
   it('keep their key in the JSON report', () => {
