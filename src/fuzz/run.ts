@@ -210,7 +210,8 @@ class InProcessRunner {
     });
     const stderr = (answer?.stderr ?? '') + this.extraStderr;
     if (hung) return { code: null, signal: 'SIGKILL', stderr, stdoutHasStack: this.stdoutStack, hung: true };
-    if (answer === null) return { code: child.exitCode, signal: child.signalCode, stderr, stdoutHasStack: this.stdoutStack, hung: false, escaped: 'the worker exited during the case' };
+    // The CLI ended the process itself (process.exit): judged by that exit code, as for a process per case.
+    if (answer === null) return { code: child.exitCode, signal: child.signalCode, stderr, stdoutHasStack: this.stdoutStack, hung: false };
     return { code: answer.code, signal: null, stderr, stdoutHasStack: this.stdoutStack, hung: false, escaped: answer.escaped };
   }
 
