@@ -556,8 +556,10 @@ export function reasonsTrace(start: string): TimedPacket[] {
   fullTcp(t, sess(w.wfo, w.sql, 50817), opaque(64, 66), opaque(64, 67));
   // off-design-protocol: SQL Server (TDS) on 14330, a port no rule designs.
   fullTcp(t, sess(w.wfo, w.sql, 14330), tdsPrelogin(), tdsPrelogin());
+  // inconclusive-one-way: the PBX's SIP INVITE to CTI Core's 5060/udp, no reply and no ICMP error.
+  t.add(1, udpFrame(w.pbx, w.cti, 5064, 5060, sipInvite(w.pbx, w.cti, 5064)));
   t.wait(500);
-  // unverifiable: the very last packet is a PC's SYN to 4510; the capture ends before any reply could come.
+  // inconclusive-input-ended: the very last packet is a PC's single SYN to 4510; the capture ends before any reply could come.
   t.add(1, sess(pc(4), w.wfo, 4510).syn());
   return t.out;
 }
@@ -565,7 +567,7 @@ export function reasonsTrace(start: string): TimedPacket[] {
 /** The reasons capture (fixtures/captures/wfo/reasons.pcap); see reasonsTrace. */
 export const WFO_REASONS_SCENARIO: Scenario = {
   path: 'captures/wfo/reasons.pcap',
-  description: 'Premises site with only some modules, a disabled rule, a pin and an allow entry (fixtures/sites/reasons.yaml): PC->portal 80 (expected), DNS to 10.10.0.2 (allowed), a portal connection seen one way (expected, one-sided), 162/udp ICMP host unreachable (blocked, unreachable), cloud->2010 (cloud not in mode), PC->5634 (module not enabled), 10.10.0.11->1024 (rule disabled), PC->10.10.0.10:6620 (cti-core pinned elsewhere), 10.10.0.10->SQL:50817 (wrong host), TDS on 14330 (off-design protocol), a final SYN to 4510 (unverifiable).',
+  description: 'Premises site with only some modules, a disabled rule, a pin and an allow entry (fixtures/sites/reasons.yaml): PC->portal 80 (expected), DNS to 10.10.0.2 (allowed), a portal connection seen one way (expected, one-sided), 162/udp ICMP host unreachable (blocked, unreachable), cloud->2010 (cloud not in mode), PC->5634 (module not enabled), 10.10.0.11->1024 (rule disabled), PC->10.10.0.10:6620 (cti-core pinned elsewhere), 10.10.0.10->SQL:50817 (wrong host), TDS on 14330 (off-design protocol), a SIP INVITE to CTI Core with no reply (inconclusive, one-way), a final single SYN to 4510 (inconclusive, the input ended).',
   format: ETHERNET_PCAP,
   build: () => reasonsTrace('2026-01-15T10:00:00Z'),
 };

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { orderInputs, readInput } from '../../src/capture/open.js';
-import { sigintHandlerInstalled } from '../support/cli.js';
-import { processHasOpen, repeatedCapture, waitUntil, written } from '../support/wait.js';
+import { idleOnInput } from '../support/cli.js';
+import { processHasOpen, waitUntil } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO = join(ROOT, 'fixtures/demo/demo.pcap');
@@ -82,16 +82,14 @@ describe('named pipes', () => {
     const fifo = join(DIR, 'stall.pcap');
     execFileSync('mkfifo', [fifo]);
     const w = createWriteStream(fifo);
+    w.write(demo); // and never ends: the audit waits on the pipe
     const child = spawn(process.execPath, [join(ROOT, 'bin/wfo-audit.js'), 'audit', '--format', 'json', '--fail-on', 'none', fifo]);
     let out = '', err = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // Wait for the SIGINT handler, then until the audit has read packets: the writer's 1.2 MB
-    // (far more than a FIFO holds) are all accepted only once the reader took most of them.
-    // The writer never ends: the audit then waits on the pipe.
-    await sigintHandlerInstalled(child.pid!);
-    await written(w, repeatedCapture(demo, 48));
+    // wait until the CLI has read the 270 packets and sits on the pipe (its SIGINT handler is in place by then)
+    await idleOnInput(child.pid!);
     child.kill('SIGINT');
     expect(await done).toBe(2);
     w.destroy();

@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sigintHandlerInstalled } from '../support/cli.js';
-import { repeatedCapture, written } from '../support/wait.js';
+import { idleOnInput } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/wfo-audit.js');
@@ -25,10 +24,8 @@ async function interrupted(args: string[], signals: NodeJS.Signals[]): Promise<R
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  await sigintHandlerInstalled(child.pid!);
-  // 1.2 MB of capture, far more than the pipe holds: once all are accepted, the audit has read
-  // packets (a signal before any packet would leave nothing to report). stdin stays open.
-  await written(child.stdin, repeatedCapture(readFileSync(DEMO), 48));
+  child.stdin.write(readFileSync(DEMO));
+  await idleOnInput(child.pid!);
   for (const s of signals) child.kill(s);
   const r = await exited;
   child.stdin.destroy();
