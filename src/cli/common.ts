@@ -4,6 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { invalidOption } from './options.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
@@ -93,7 +94,7 @@ export function reportOptions(out: Output, all: boolean, failOn?: Iterable<strin
   const o: ReportOptions = { color, all, width };
   if (failOn) o.failOn = [...failOn];
   if (coverage !== undefined) {
-    if (coverage !== 'connections' && coverage !== 'rules') throw new UsageError(`--coverage: "${coverage}" is not connections or rules`);
+    if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');
     o.coverage = coverage;
   }
   return o;

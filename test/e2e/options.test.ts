@@ -77,3 +77,9 @@ describe('the verdict list', () => {
     expect(help).not.toContain('input-error');
   });
 });
+
+describe('choice options', () => {
+  it('--coverage in the same words', () => {
+    expect(refused(['audit', '--coverage', 'everything', DEMO])).toBe('wfo-audit: --coverage: "everything" is not valid (allowed: connections, rules)');
+  });
+});
