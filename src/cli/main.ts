@@ -9,7 +9,7 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
-import { DEFAULT_FAIL_ON, FAIL_ON_VALUES } from './options.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
@@ -164,6 +164,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_CODES.ok;
+      // A value outside an option's choices reads like every other refused value.
+      const choice = /^error: option '(?:-\w, )?(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/.exec(e.message);
+      if (choice) return fail(invalidOption(choice[1]!, choice[2]!, choice[3]!).message);
       return fail(`${e.message.replace(/^error: /, '')} (see wfo-audit --help)`);
     }
     if (e instanceof AuditError) return fail(e.message);
