@@ -4,6 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { invalidOption } from './options.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
@@ -22,6 +23,18 @@ export function loadDesign(sitePath: string | undefined): { design: ResolvedDesi
   return { design, site: { path: sitePath ?? null, mode: design.mode, modules: [...design.modules] } };
 }
 
+/** Why --out cannot be written, in words (errno codes users hit; anything else as the system says it). */
+function writeReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'EISDIR': return 'is a directory (--out takes a file name)';
+    case 'ENOTDIR': return 'a parent of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
 /** Report destination: stdout, or a file given with --out (written synchronously). */
 export class Output {
   private readonly fd: number | null;
@@ -30,7 +43,7 @@ export class Output {
     try {
       this.fd = openSync(path, 'w');
     } catch (e) {
-      throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+      throw new UsageError(`cannot write ${path}: ${writeReason(e)}`);
     }
   }
   /** Where the streamed JSON writer writes: the file descriptor, or stdout as a stream. */
@@ -83,7 +96,7 @@ export function reportOptions(out: Output, all: boolean, failOn?: Iterable<strin
   const o: ReportOptions = { color, all, width };
   if (failOn) o.failOn = [...failOn];
   if (coverage !== undefined) {
-    if (coverage !== 'connections' && coverage !== 'rules') throw new UsageError(`--coverage: "${coverage}" is not connections or rules`);
+    if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');
     o.coverage = coverage;
   }
   return o;

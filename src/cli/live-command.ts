@@ -6,7 +6,7 @@ import { runLive } from '../pipeline/live.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
-import { findingsExitCode, parseDuration, parseFailOn, parseNumber } from './options.js';
+import { findingsExitCode, parseBufferSize, parseDuration, parseFailOn } from './options.js';
 import { lookupUser, runningAsRoot } from '../capture/drop-privileges.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
@@ -35,7 +35,7 @@ export interface LiveFlags {
 export async function liveCommand(flags: LiveFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const duration = parseDuration(flags.duration);
-  const bufferMiB = parseNumber('--buffer-size', flags.bufferSize, true) ?? 256;
+  const bufferMiB = parseBufferSize(flags.bufferSize) ?? 256;
   const { design, site } = loadDesign(flags.site);
   const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
   const stdout = new Output(undefined);

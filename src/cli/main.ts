@@ -9,10 +9,13 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
+
+const failOnHelp = `comma-separated verdicts that make the exit code 1 (${FAIL_ON_VALUES.join(', ')}), or "none"`;
 
 const exitHelp = `\nExit codes:\n${EXIT_CODE_HELP.map(([c, t]) => `  ${c}  ${t}`).join('\n')}\n`;
 
@@ -46,7 +49,7 @@ ${exitHelp}`);
     .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
     .option('-a, --all', 'list every flow, ignored ones included (the JSON always lists every flow)')
     .option('--dashboard', 'show the live dashboard while reading the files')
     .option('--no-progress', 'no progress bar on stderr')
@@ -81,8 +84,8 @@ ${exitHelp}`)
     .option('-o, --out <file>', 'write the final report to this file (the dashboard or NDJSON events stay on the terminal/stdout)')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
-    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
+    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB, 1 to 2047 (cap drops packets with small buffers)', '256')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
     .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
@@ -168,6 +171,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_CODES.ok;
+      // A value outside an option's choices reads like every other refused value.
+      const choice = /^error: option '(?:-\w, )?(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/.exec(e.message);
+      if (choice) return fail(invalidOption(choice[1]!, choice[2]!, choice[3]!).message);
       return fail(`${e.message.replace(/^error: /, '')} (see wfo-audit --help)`);
     }
     if (e instanceof AuditError) return fail(e.message);

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { InputInfo } from '../capture/types.js';
+import { problemWords } from '../decode/problems.js';
 import { findConflicts } from '../classify/conflicts.js';
 import { siteWarnings } from '../design/site-warnings.js';
 import type { ResolvedDesign } from '../design/resolve.js';
@@ -112,7 +113,7 @@ function nothingJudgedWhy(r: AuditReport, engine: PacketEngine): string | null {
   const problems = Object.values(r.stats.decodeErrors).reduce((a, b) => a + b, 0);
   if (r.stats.flows === 0) {
     return problems > 0
-      ? `none of the ${r.stats.packets} packets could be decoded into a flow (${Object.keys(r.stats.decodeErrors).join(', ')})`
+      ? `none of the ${r.stats.packets} packets could be decoded into a flow (${Object.keys(r.stats.decodeErrors).map(problemWords).join(', ')})`
       : `none of the ${r.stats.packets} packets is TCP, UDP or ICMP`;
   }
   void engine;

@@ -3,6 +3,7 @@
  * verdict means, and the input facts (duration, decode problems, capture quality)
  * phrased for an admin who has not read the docs.
  */
+import { problemWords } from '../decode/problems.js';
 import type { Verdict } from '../classify/types.js';
 import type { FindingVerdict } from './build.js';
 import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
@@ -81,7 +82,7 @@ export function decodeText(r: AuditReport): string {
   if (entries.length === 0) return 'none';
   entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const total = entries.reduce((s, [, n]) => s + n, 0);
-  return `${fmtInt(total)} packets: ${entries.map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ')}`;
+  return `${fmtInt(total)} packets: ${entries.map(([k, n]) => `${problemWords(k)} ${fmtInt(n)}`).join(', ')}`;
 }
 
 /** Evictions in words, saying why they matter. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { needsRoot, requireTools } from '../support/requires.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOCKET = `wfo-ui-e2e-${process.pid}`;
@@ -62,7 +63,7 @@ afterAll(() => {
   rmSync(DIR, { recursive: true, force: true });
 });
 
-describe('live dashboard in tmux', () => {
+describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in tmux', () => {
   it('shows live traffic on lo, answers keys, and leaves the final frame above the report', async () => {
     const site = join(DIR, 'site.yaml');
     writeFileSync(site, [
@@ -76,7 +77,7 @@ describe('live dashboard in tmux', () => {
     ].join('\n'));
     // CI=true on purpose: Ink stops redrawing when it sees CI set; the dashboard must draw anyway.
     // NODE_ENV unset, as for a user (vitest sets it to test): the dashboard loads React's production build.
-    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
+    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 600; echo EXIT=$?; sleep 600`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
 
     const first = await waitFor((t) => t.includes('kernel drops'), 20);
@@ -116,7 +117,7 @@ describe('live dashboard in tmux', () => {
     const frameEnd = all.indexOf('done: the final report follows');
     expect(frameEnd).toBeGreaterThan(0);
     expect(all.indexOf('WFO traffic audit')).toBeGreaterThan(frameEnd);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('live dashboard with --out in tmux', () => {
