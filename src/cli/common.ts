@@ -73,11 +73,20 @@ export function stopOnSignals(abort: AbortController, secondExits: boolean): () 
   };
 }
 
-/** Rendering options for a destination. */
-export function reportOptions(out: Output, all: boolean): ReportOptions {
+/** Rendering options for a destination; with the design and --fail-on, what the html report states about them. */
+export function reportOptions(out: Output, all: boolean, design?: ResolvedDesign, failOn?: ReadonlySet<string>): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
-  return { color, all, width };
+  const o: ReportOptions = { color, all, width };
+  if (failOn) o.failOn = [...failOn];
+  const site = design?.site;
+  if (site) {
+    const roles: Record<string, string[]> = {};
+    for (const [role, specs] of Object.entries(site.hosts)) roles[role] = specs.map((a) => a.text);
+    roles.cloud = site.cloud.map((a) => a.text);
+    o.roles = roles;
+  }
+  return o;
 }
 
 /**

@@ -56,7 +56,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       bufferSize: bufferMiB * 1024 * 1024,
       design,
       site,
-      keepFlows: false,
+      keepFlows: format === 'html',
       durationSec: duration,
       onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
@@ -68,6 +68,6 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboard) await dashboard.done;
     events?.close();
   }
-  await writeReport(report, format, stdout, reportOptions(stdout, false), spill);
+  await writeReport(report, format, stdout, reportOptions(stdout, false, design, failOn), spill);
   return findingsExitCode(report, failOn);
 }

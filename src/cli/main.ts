@@ -9,8 +9,9 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { REPORT_FORMATS } from '../report/index.js';
 
-const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+const FORMATS = REPORT_FORMATS;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
 
 const exitHelp = `\nExit codes:\n${EXIT_CODE_HELP.map(([c, t]) => `  ${c}  ${t}`).join('\n')}\n`;
@@ -57,6 +58,7 @@ Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
   wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
   wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
+  wfo-audit audit --site site.yaml --format html --out signoff.html capture.pcapng
   tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
 ${exitHelp}`)
     .action(async (captures: string[], flags: AuditFlags) => {

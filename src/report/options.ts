@@ -12,6 +12,10 @@ export interface ReportOptions {
   all: boolean;
   /** Terminal width in columns; the table never uses less than 80. */
   width: number;
+  /** The `--fail-on` verdicts in force (html states what the exit code says; absent: the CLI's default). */
+  failOn?: readonly string[];
+  /** Role -> addresses as the site file writes them (html lists them beside the map; absent without a site file). */
+  roles?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A reporter: the final report in, the complete text out (deterministic). */
