@@ -96,7 +96,27 @@ function header(r: AuditReport): string[] {
 function summary(r: AuditReport): string[] {
   const rows = VERDICTS.map((v: Verdict) => `<tr><td class="verdict-${v}">${esc(v)}</td>${numCell(`summary.${v}`, r.summary[v] ?? 0)}<td>${esc(VERDICT_MEANING[v])}</td></tr>`);
   rows.push(`<tr><td>protocol mismatch</td>${numCell('summary.protocol-mismatch', r.summary['protocol-mismatch'] ?? 0)}<td>${esc(MISMATCH_MEANING)}</td></tr>`);
-  return ['<table class="summary"><thead><tr><th>Verdict</th><th class="num">Flows</th><th>Meaning</th></tr></thead><tbody>', ...rows, '</tbody></table>'];
+  const out = ['<table class="summary"><thead><tr><th>Verdict</th><th class="num">Flows</th><th>Meaning</th></tr></thead><tbody>', ...rows, '</tbody></table>'];
+  const allowed = allowedFlows(r);
+  if (allowed.size > 0) {
+    out.push(`<p>Allowed by the site file's <code>allow:</code> entries (not WFO traffic, not findings): ${[...allowed].map(([name, n], i) => `<code>${esc(name)}</code> ${keyed(`allowed.${i}.flows`, n)}`).join(', ')} flows.</p>`);
+  }
+  return out;
+}
+
+/**
+ * Flows per `allow:` entry of the site file (their rule is `allow.<name>`), by name in
+ * code-unit order; keyed by that position (`allowed.<i>.flows`), since a name may hold
+ * characters the page shows escaped.
+ */
+function allowedFlows(r: AuditReport): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of r.flows) {
+    if (f.rule === null || !f.rule.startsWith('allow.')) continue;
+    const name = f.rule.slice('allow.'.length);
+    m.set(name, (m.get(name) ?? 0) + 1);
+  }
+  return new Map([...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
 }
 
 /** Hosts per role, as the site file gives them, beside the map. */

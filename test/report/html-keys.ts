@@ -71,6 +71,10 @@ export function resolveKey(r: AuditReport, k: KeyedNumber): number | string | nu
       const p = reportPaths(r).find((x) => pathKey(x) === id);
       return p ? (p as unknown as Record<string, number | string>)[field] : undefined;
     }
+    case 'allowed': {
+      const names = [...new Set(r.flows.filter((f) => f.rule?.startsWith('allow.')).map((f) => f.rule!.slice(6)))].sort();
+      return r.flows.filter((f) => f.rule === `allow.${names[Number(id)]}`).length;
+    }
     case 'mismatches': return reportFindings(r).mismatches.find((g) => g.key === id)?.count;
     case 'findings': {
       const listed = reportPaths(r).filter((p) => p.verdict !== 'inconclusive').reduce((n, p) => n + p.flows, 0);

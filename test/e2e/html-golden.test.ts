@@ -1,0 +1,94 @@
+/**
+ * `--format html` on every golden scenario and the demo (issue 16): byte-stable pages
+ * in fixtures/golden/html/ (UPDATE_GOLDEN=1 rewrites them; review the diff), every keyed
+ * number equal to the same run's JSON report, the result line's exit code equal to the
+ * CLI's, and a capture, site file and allow entry named with markup and control
+ * characters rendered as text.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../src/report/types.js';
+import { esc } from '../../src/report/html/escape.js';
+import { disagreements, keyedNumbers } from '../report/html-keys.js';
+import { ROOT, runCli } from '../support/cli.js';
+
+const goldenDir = new URL('../../fixtures/golden/html/', import.meta.url);
+const update = process.env.UPDATE_GOLDEN === '1';
+
+/** The scenarios of test/e2e/golden.test.ts: capture, site file (or none). */
+const CASES: readonly { name: string; capture: string; site: string | null }[] = [
+  { name: 'premises', capture: 'fixtures/captures/wfo/premises.pcap', site: 'fixtures/sites/premises-all.yaml' },
+  { name: 'hybrid', capture: 'fixtures/captures/wfo/hybrid.pcap', site: 'fixtures/sites/hybrid.yaml' },
+  { name: 'wfm-v2', capture: 'fixtures/captures/wfo/wfm-v2.pcap', site: 'fixtures/sites/wfm-v2.yaml' },
+  { name: 'reasons', capture: 'fixtures/captures/wfo/reasons.pcap', site: 'fixtures/sites/reasons.yaml' },
+  { name: 'demo', capture: 'fixtures/demo/demo.pcap', site: 'fixtures/demo/site.yaml' },
+  { name: 'premises-no-site', capture: 'fixtures/captures/wfo/premises.pcap', site: null },
+];
+
+function audit(format: string, c: { capture: string; site: string | null }, extra: string[] = []) {
+  return runCli(['audit', ...(c.site === null ? [] : ['--site', c.site]), '--format', format, ...extra, c.capture]);
+}
+
+describe('golden HTML reports', () => {
+  for (const c of CASES) {
+    it(`${c.name}.html: byte-stable, numbers equal to the JSON report, exit code as stated`, () => {
+      const page = audit('html', c);
+      expect(page.stderr).toBe('');
+      const file = new URL(`${c.name}.html`, goldenDir);
+      if (update) {
+        mkdirSync(goldenDir, { recursive: true });
+        writeFileSync(file, page.stdout);
+      }
+      expect(existsSync(file), `missing golden fixtures/golden/html/${c.name}.html: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(page.stdout).toBe(readFileSync(file, 'utf8'));
+      const stated = /data-exit-code="(\d)"/.exec(page.stdout);
+      expect(stated?.[1]).toBe(String(page.code));
+      const doc = JSON.parse(audit('json', c).stdout) as AuditReport;
+      const keys = keyedNumbers(page.stdout);
+      expect(keys.length).toBeGreaterThan(40);
+      expect(disagreements(doc, keys)).toEqual([]);
+    });
+  }
+
+  it('--fail-on none: exit 0, and the page says so', () => {
+    const c = CASES.find((x) => x.name === 'demo')!;
+    const page = audit('html', c, ['--fail-on', 'none']);
+    expect(page.code).toBe(0);
+    expect(page.stdout).toContain('data-exit-code="0"');
+    expect(page.stdout).toContain('<code>--fail-on none</code>, so no finding fails the run');
+  });
+});
+
+describe('HTML report of hostile names', () => {
+  const EVIL = `<script>alert("x")</script><img src=x onerror=alert('y')>\u0007`;
+  const dir = mkdtempSync(join(tmpdir(), 'wfo-html-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A slash cannot be in a file name: the directory and file names use % for it.
+  const name = EVIL.replace(/\//g, '%');
+  const sub = join(dir, name);
+  mkdirSync(sub);
+  const capture = join(sub, `cap${name}.pcap`);
+  copyFileSync(join(ROOT, 'fixtures/demo/demo.pcap'), capture);
+  const site = join(sub, `site${name}.yaml`);
+  const yamlName = JSON.stringify(EVIL); // a YAML double-quoted scalar
+  writeFileSync(site, readFileSync(join(ROOT, 'fixtures/demo/site.yaml'), 'utf8')
+    .replace(/^allow:\n/m, `allow:\n  - { name: ${yamlName}, proto: tcp, port: 2010 }\n  - { name: "x'\\"<b>", proto: tcp, port: 3389 }\n`));
+
+  it('the capture name, the site path and the allow-entry names render as text', () => {
+    const r = runCli(['audit', '--site', site, '--format', 'html', capture]);
+    expect(r.stderr).toBe('');
+    const page = r.stdout;
+    const tags = page.match(/<[^>]*>/g)!.map((t) => t.replace(/"[^"]*"/g, '""'));
+    expect(tags.filter((t) => /^<\/?(script|img)\b/i.test(t) || /\son\w+=/i.test(t))).toEqual([]);
+    expect(page).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+    expect(page).toContain(`<code>${esc(capture)}</code>`);
+    expect(page).toContain(`<code>${esc(site)}</code>`);
+    expect(page).toContain(`<code>${esc(EVIL)}</code>`);
+    expect(page).toContain(`<code>${esc(`x'"<b>`)}</code>`);
+    expect(esc(EVIL)).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(&#39;y&#39;)&gt;\\x07');
+    const doc = JSON.parse(runCli(['audit', '--site', site, '--format', 'json', capture]).stdout) as AuditReport;
+    expect(disagreements(doc, keyedNumbers(page))).toEqual([]);
+  });
+});
