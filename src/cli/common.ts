@@ -3,6 +3,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
@@ -62,7 +63,7 @@ export class Output {
  */
 export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
   const onSignal = (): void => {
-    if (secondExits && abort.signal.aborted) process.exit(130);
+    if (secondExits && abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -73,12 +74,16 @@ export function stopOnSignals(abort: AbortController, secondExits: boolean): () 
   };
 }
 
-/** Rendering options for a destination; with the design and --fail-on, what the html report states about them. */
-export function reportOptions(out: Output, all: boolean, design?: ResolvedDesign, failOn?: ReadonlySet<string>): ReportOptions {
+/** Rendering options for a destination; with the design, the site's role addresses (the html report lists them). */
+export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string, design?: ResolvedDesign): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
   const o: ReportOptions = { color, all, width };
   if (failOn) o.failOn = [...failOn];
+  if (coverage !== undefined) {
+    if (coverage !== 'connections' && coverage !== 'rules') throw new UsageError(`--coverage: "${coverage}" is not connections or rules`);
+    o.coverage = coverage;
+  }
   const site = design?.site;
   if (site) {
     const roles: Record<string, string[]> = {};

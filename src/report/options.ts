@@ -12,11 +12,16 @@ export interface ReportOptions {
   all: boolean;
   /** Terminal width in columns; the table never uses less than 80. */
   width: number;
-  /** The `--fail-on` verdicts in force (html states what the exit code says; absent: the CLI's default). */
+  /** The --fail-on in force, for the result line (default: blocked, wrong-direction, unexpected). */
   failOn?: readonly string[];
+  /** Coverage section per designed connection (default) or per rule (`--coverage rules`). */
+  coverage?: 'connections' | 'rules';
   /** Role -> addresses as the site file writes them (html lists them beside the map; absent without a site file). */
   roles?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** The default --fail-on. */
+export const DEFAULT_FAIL_ON: readonly string[] = ['blocked', 'wrong-direction', 'unexpected'];
 
 /** A reporter: the final report in, the complete text out (deterministic). */
 export type Reporter = (r: AuditReport, o: ReportOptions) => string;

@@ -77,7 +77,7 @@ export function resolveKey(r: AuditReport, k: KeyedNumber): number | string | nu
     }
     case 'mismatches': return reportFindings(r).mismatches.find((g) => g.key === id)?.count;
     case 'findings': {
-      const listed = reportPaths(r).filter((p) => p.verdict !== 'inconclusive').reduce((n, p) => n + p.flows, 0);
+      const listed = reportPaths(r).reduce((n, p) => n + p.flows, 0);
       return counts.blocked! + counts['wrong-direction']! + counts.unexpected! - listed;
     }
     case 'timeline': {

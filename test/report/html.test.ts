@@ -63,7 +63,6 @@ function paths(): FindingPath[] {
     p('unexpected', null, 'tcp', 3389, '10.10.0.10', 1, 1, 'no rule for 3389/tcp', ['10.20.1.9']),
     p('unexpected', 'clients>wfo-servers:5633/tcp', 'tcp', 5633, '2001:db8:10::a', '≥ 10000', 1, 'module not enabled', ['2001:db8:20::15']),
     p('unexpected', null, 'icmp', 0, '10.10.0.99', 1, 1, 'no rule for ICMP echo', ['10.10.0.10']),
-    p('inconclusive', 'wfo-servers>wfo-servers:5685/tcp', 'tcp', 5685, '10.10.0.11', 1, 2, 'a single SYN at the end', ['10.10.0.10']),
   ];
 }
 

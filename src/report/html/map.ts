@@ -104,7 +104,7 @@ export function connectionEnds(id: string): { from: string; to: string } | null 
  * designed connection show in that connection's edge.)
  */
 export function isOutsideDesign(p: FindingPath): boolean {
-  return p.verdict !== 'inconclusive' && (p.verdict === 'unexpected' || p.connection === null);
+  return p.verdict === 'unexpected' || p.connection === null;
 }
 
 /** The nodes and edges of a report's map. */

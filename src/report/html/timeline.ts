@@ -142,13 +142,13 @@ export function renderTimeline(r: AuditReport, t: Timeline | null, paths: readon
   if (shown.length > 0) out.push(`<text x="4" y="${rowsTop - 6}" class="axis">finding paths, first to last flow:</text>`);
   shown.forEach((p, k) => {
     const y = rowsTop + k * ROW_H;
-    const color = p.verdict === 'inconclusive' ? FILL.inconclusive.color : FILL[p.verdict].color;
+    const color = FILL[p.verdict].color;
     const a = x(p.first);
     const b = Math.max(a + 3, x(p.last));
     const name = `${p.verdict} ${pathPort(p)} ${p.server}`;
     out.push(`<g class="span" data-path="${attr(pathKey(p))}"><title>${esc(`${name}: ${p.flows} flows, ${fmtTime(p.first)} to ${fmtTime(p.last)} UTC`)}</title>`);
     out.push(`<text x="4" y="${y + 11}" class="axis">${esc(name.length > 32 ? name.slice(0, 31) + '\u2026' : name)}</text>`);
-    out.push(`<rect x="${num(a)}" y="${y + 3}" width="${num(b - a)}" height="${ROW_H - 6}" fill="${p.verdict === 'inconclusive' ? FILL.inconclusive.color : fill(p.verdict)}" stroke="${color}"/>`);
+    out.push(`<rect x="${num(a)}" y="${y + 3}" width="${num(b - a)}" height="${ROW_H - 6}" fill="${fill(p.verdict)}" stroke="${color}"/>`);
     out.push('</g>');
   });
   out.push('</svg>');
