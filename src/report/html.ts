@@ -11,7 +11,7 @@ import { captureText, FINDING_TITLE, MISMATCH_MEANING, STATUS_MEANING, VERDICT_M
 import { fmtBytes, fmtDuration, fmtPercent, fmtTime, timeFormatter } from './format.js';
 import { reportFindings } from './grouper.js';
 import { DEFAULT_FAIL_ON, type ReportOptions } from './options.js';
-import { groupHosts, groupPort, groupService } from './shown.js';
+import { groupHosts, groupPort, groupService, TOP_GROUPS, topGroups } from './shown.js';
 import type { AuditReport, ConnectionRow, CoverageStatus, FindingPath } from './types.js';
 import { COVERAGE_STATUSES, FINDING_VERDICTS } from './types.js';
 import { attr, esc } from './html/escape.js';
@@ -166,8 +166,13 @@ function coverage(r: AuditReport, conns: readonly ConnectionRow[]): string[] {
   return out;
 }
 
-/** Findings per path, with reasons and the seed rows of their connection. */
-function findings(r: AuditReport, paths: readonly FindingPath[], conns: readonly ConnectionRow[]): string[] {
+/** The paths of one verdict in the order the page lists them: most flows first, then earliest. */
+export function pathsOf(paths: readonly FindingPath[], v: FindingPath['verdict']): FindingPath[] {
+  return paths.filter((p) => p.verdict === v).sort((a, b) => b.flows - a.flows || a.first - b.first);
+}
+
+/** Findings per path (the TOP_GROUPS with most flows per verdict, all with --all), mismatch groups. */
+function findings(r: AuditReport, o: ReportOptions, paths: readonly FindingPath[], conns: readonly ConnectionRow[]): string[] {
   const out: string[] = [];
   const at = timeFormatter(r.stats.first, r.stats.last);
   const seedOf = new Map(conns.map((c) => [c.id, c.seed]));
@@ -177,9 +182,11 @@ function findings(r: AuditReport, paths: readonly FindingPath[], conns: readonly
   else if (listed < counted) out.push(`<p>${keyed('findings.unlisted', counted - listed)} finding flows counted in the summary are not in this report's findings.</p>`);
   if (!r.findings?.paths) out.push('<p class="muted">This report has no finding paths; the rows below add up its finding groups per verdict, connection and server.</p>');
   for (const v of FINDING_VERDICTS) {
-    const ps = paths.filter((p) => p.verdict === v).slice().sort((a, b) => b.flows - a.flows || a.first - b.first);
+    let ps = pathsOf(paths, v);
     if (ps.length === 0) continue;
     out.push(`<h3>${esc(FINDING_TITLE[v])}</h3>`);
+    const all = ps;
+    ps = o.all ? all : all.slice(0, TOP_GROUPS);
     out.push('<table class="paths"><thead><tr><th>Connection or port</th><th>Server</th><th class="num">Clients</th><th class="num">Flows</th><th>First</th><th>Last</th><th>Reason</th><th>Seed</th><th>Sample clients</th></tr></thead><tbody>');
     for (const p of ps) {
       const k = `paths.${pathKey(p)}`;
@@ -191,16 +198,26 @@ function findings(r: AuditReport, paths: readonly FindingPath[], conns: readonly
         + `<td>${keyedTime(`${k}.first`, p.first, at)}</td><td>${keyedTime(`${k}.last`, p.last, at)}</td><td>${esc(p.reason)} <span class="muted">(${esc(p.reasonCode)})</span></td><td>${seed}</td><td>${sample}</td></tr>`);
     }
     out.push('</tbody></table>');
+    if (ps.length < all.length) {
+      const rest = all.slice(ps.length);
+      out.push(`<p>… and ${keyed(`pathsMore.${v}.paths`, rest.length)} more paths (${keyed(`pathsMore.${v}.flows`, rest.reduce((n, p) => n + p.flows, 0))} flows): see <code>--format json</code>, or <code>--all</code>.</p>`);
+    }
   }
   const { mismatches } = reportFindings(r);
   if (mismatches.length > 0) {
     out.push(`<h3>Protocol mismatch: ${esc(MISMATCH_MEANING)}</h3>`);
     out.push('<table class="mismatches"><thead><tr><th>Service</th><th>Port</th><th>From</th><th>To</th><th>Carried</th><th class="num">Flows</th><th>Verdict</th></tr></thead><tbody>');
-    for (const g of mismatches) {
+    const shown = topGroups(mismatches, o.all);
+    for (const g of shown) {
       const h = groupHosts(g);
       out.push(`<tr><td>${esc(groupService(g))}</td><td>${esc(groupPort(g))}</td><td><code>${esc(h.from)}</code></td><td><code>${esc(h.to)}</code></td><td>${esc(g.app)}</td>${numCell(`mismatches.${g.key}.count`, g.count)}<td>${esc(g.verdict)}</td></tr>`);
     }
     out.push('</tbody></table>');
+    if (shown.length < mismatches.length) {
+      const rest = mismatches.length - shown.length;
+      const flows = mismatches.reduce((n, g) => n + g.count, 0) - shown.reduce((n, g) => n + g.count, 0);
+      out.push(`<p>… and ${keyed('mismatchesMore.groups', rest)} more groups (${keyed('mismatchesMore.flows', flows)} flows): see <code>--format json</code>, or <code>--all</code>.</p>`);
+    }
   }
   return out;
 }
@@ -208,11 +225,11 @@ function findings(r: AuditReport, paths: readonly FindingPath[], conns: readonly
 /** How to read the page, in a few lines. */
 function howTo(): string[] {
   return ['<ul class="howto">',
-    '<li><b>Start with the result line.</b> It says what the exit code says: 1 when a verdict listed in <code>--fail-on</code> was found, 2 when an input could not be read to the end, 0 otherwise. Inconclusive flows prove nothing either way.</li>',
+    '<li><b>Start with the result line.</b> It says what the exit code says: 2 when an input could not be read to the end or no flow could be judged, else 1 when a verdict listed in <code>--fail-on</code> was found, else 0. Inconclusive flows prove nothing either way.</li>',
     '<li><b>The map</b> has one box per role of the site file and one line per kind of designed connection between two roles: every port on a line has the same coverage status. The line style says the status, so the map also reads in black and white. Red lines are findings the design does not explain; "(other hosts)" are addresses in no role.</li>',
     '<li><b>The timeline</b> counts flows by the time of their first packet, per bucket, by verdict (ignored flows left out). Under it, each finding path is a bar from its first to its last flow: where a bar starts is when that failure was first seen.</li>',
     '<li><b>Coverage</b> has one row per designed connection, with its rule ids and the seed rows it comes from. <i>Unseen</i> means no traffic in this window, which for rare traffic (alerts, traps) is no sign of a fault.</li>',
-    '<li><b>Findings</b> are grouped per path: one verdict, one connection (or port), one server, whatever the client. One firewall change usually fixes one path for every client at once.</li>',
+    '<li><b>Findings</b> are grouped per path: one verdict, one connection (or port), one server, whatever the client. One firewall change usually fixes one path for every client at once. Each verdict lists its 20 paths with most flows (<code>--all</code>: every path).</li>',
     '<li>All times are capture times in UTC. Hover a line or a bar for its figures; the JSON report (<code>--format json</code>) has every flow.</li>',
     '</ul>'];
 }
@@ -252,7 +269,7 @@ export function html(r: AuditReport, o: ReportOptions): string {
     timeline ? renderTimelineLegend() : '',
   ]));
   body.push(section('coverage', 'Coverage of the design', coverage(r, conns)));
-  body.push(section('findings', 'Findings', findings(r, paths, conns)));
+  body.push(section('findings', 'Findings', findings(r, o, paths, conns)));
   body.push(section('conflicts', 'Conflicts in the design', r.conflicts.length === 0 ? ['<p>None.</p>']
     : ['<ul>', ...r.conflicts.map((c) => `<li><b>${esc(c.kind)}</b>: ${esc(c.message)}</li>`), '</ul>']));
   body.push(section('how-to-read', 'How to read this report', howTo()));

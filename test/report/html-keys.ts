@@ -5,7 +5,8 @@
  * the reporter's own bucketing (only the bucket bounds come from the page).
  */
 import { reportConnections, reportPaths, pathKey } from '../../src/report/html/model.js';
-import { reportFindings } from '../../src/report/grouper.js';
+import { compareByFlows, reportFindings } from '../../src/report/grouper.js';
+import { TOP_GROUPS } from '../../src/report/shown.js';
 import type { AuditReport } from '../../src/report/types.js';
 
 /** One keyed element of the page. */
@@ -74,6 +75,15 @@ export function resolveKey(r: AuditReport, k: KeyedNumber): number | string | nu
     case 'allowed': {
       const names = [...new Set(r.flows.filter((f) => f.rule?.startsWith('allow.')).map((f) => f.rule!.slice(6)))].sort();
       return r.flows.filter((f) => f.rule === `allow.${names[Number(id)]}`).length;
+    }
+    case 'pathsMore': {
+      const all = reportPaths(r).filter((p) => p.verdict === id).sort((a, b) => b.flows - a.flows || a.first - b.first);
+      const rest = all.slice(TOP_GROUPS);
+      return field === 'paths' ? rest.length : rest.reduce((n, p) => n + p.flows, 0);
+    }
+    case 'mismatchesMore': {
+      const rest = reportFindings(r).mismatches.slice().sort(compareByFlows).slice(TOP_GROUPS);
+      return field === 'groups' ? rest.length : rest.reduce((n, g) => n + g.count, 0);
     }
     case 'mismatches': return reportFindings(r).mismatches.find((g) => g.key === id)?.count;
     case 'findings': {

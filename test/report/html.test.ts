@@ -245,3 +245,25 @@ describe('html timeline', () => {
     expect(html(r, OPTS)).toContain('This report carries no flow list, so only the finding paths are drawn.');
   });
 });
+
+describe('html findings list', () => {
+  it('lists the 20 paths with most flows per verdict and counts the rest; --all lists every path', () => {
+    const r = hostileReport();
+    const many: FindingPath[] = Array.from({ length: 25 }, (_, i) => ({
+      verdict: 'unexpected', connection: null, proto: 'tcp', port: 3389, server: `10.10.1.${i}`, clients: 1, flows: i + 1,
+      first: T0 + i, last: T0 + i + 1, reason: 'no rule', reasonCode: 'no-rule', sampleClients: ['10.20.1.9'],
+    }));
+    r.findings = { groups: [], mismatches: [], paths: many };
+    const page = html(r, OPTS);
+    const rows = (p: string) => (p.match(/<tr data-path="unexpected\|/g) ?? []).length;
+    expect(rows(page)).toBe(20);
+    // The five left out are those with fewest flows: 1 + 2 + 3 + 4 + 5 flows.
+    expect(page).toContain('<span class="n" data-key="pathsMore.unexpected.paths">5</span> more paths (<span class="n" data-key="pathsMore.unexpected.flows">15</span> flows)');
+    expect(page).not.toContain('data-path="unexpected|3389/tcp|10.10.1.0"');
+    const doc = JSON.parse(json(r, OPTS)) as AuditReport;
+    expect(disagreements(doc, keyedNumbers(page))).toEqual([]);
+    const all = html(r, { ...OPTS, all: true });
+    expect(rows(all)).toBe(25);
+    expect(all).not.toContain('pathsMore');
+  });
+});
