@@ -129,15 +129,16 @@ export function renderTimeline(r: AuditReport, t: Timeline | null, paths: readon
       out.push(`<g data-bucket="${i}" data-start="${start}" data-end="${start + t.step}"><title>${esc(`${axisTime(start, oneDay)} UTC + ${stepText(t.step)}: ${words}`)}</title>${parts.join('')}</g>`);
     });
   }
-  // Axis ticks: about six, on bucket boundaries.
-  const ticks = t ? Math.min(6, t.counts.length) : 2;
-  for (let k = 0; k <= ticks; k++) {
-    const s = t ? t.start + Math.round((k * t.counts.length) / ticks) * t.step : x0 + (k * (x1 - x0)) / ticks;
+  // Axis ticks on round times: the shortest bucket length from STEPS that gives at most seven.
+  const every = STEPS.find((st) => st >= (t ? t.step : 0) && Math.floor((x1 - x0) / st) <= 6) ?? (x1 - x0);
+  const tickTimes: number[] = [];
+  for (let s = Math.ceil(x0 / every) * every; s <= x1 + 1e-9; s += every) tickTimes.push(s);
+  tickTimes.forEach((s) => {
     const tx = x(s);
     out.push(`<line x1="${num(tx)}" y1="${axisY}" x2="${num(tx)}" y2="${axisY + 4}" stroke="#57606a"/>`);
-    const anchor = k === 0 ? 'start' : k === ticks ? 'end' : 'middle';
+    const anchor = tx < LEFT + 30 ? 'start' : tx > W - RIGHT - 30 ? 'end' : 'middle';
     out.push(`<text x="${num(tx)}" y="${axisY + 16}" text-anchor="${anchor}" class="axis">${esc(axisTime(s, oneDay))}</text>`);
-  }
+  });
   out.push(`<text x="${LEFT - 6}" y="${axisY + 16}" text-anchor="end" class="axis">UTC</text>`);
   if (shown.length > 0) out.push(`<text x="4" y="${rowsTop - 6}" class="axis">finding paths, first to last flow:</text>`);
   shown.forEach((p, k) => {
