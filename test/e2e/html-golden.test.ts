@@ -3,8 +3,10 @@
  * in fixtures/golden/html/ (UPDATE_GOLDEN=1 rewrites them; review the diff), every keyed
  * number equal to the same run's JSON report, the result line's exit code equal to the
  * CLI's, and a capture, site file and allow entry named with markup and control
- * characters rendered as text.
+ * characters rendered as text; `live --format html` on lo (root, tcpdump) writes a page too.
  */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/report/types.js';
 import { esc } from '../../src/report/html/escape.js';
 import { disagreements, keyedNumbers } from '../report/html-keys.js';
-import { ROOT, runCli } from '../support/cli.js';
+import { BIN, ROOT, runCli } from '../support/cli.js';
+import { isRoot, requires, requireTools } from '../support/requires.js';
 
 const goldenDir = new URL('../../fixtures/golden/html/', import.meta.url);
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -91,4 +94,29 @@ describe('HTML report of hostile names', () => {
     const doc = JSON.parse(runCli(['audit', '--site', site, '--format', 'json', capture]).stdout) as AuditReport;
     expect(disagreements(doc, keyedNumbers(page))).toEqual([]);
   });
+});
+
+describe.runIf(requireTools('tcpdump', ['tcpdump']) && requires('root', isRoot(), 'run as root to capture on lo'))('live --format html', () => {
+  it("writes the final report as a page whose stated exit code is the CLI's", async () => {
+    // The test's own traffic only: 127.0.0.1 -> 127.0.0.81 on lo.
+    const dst = '127.0.0.81';
+    const port = 47131;
+    const child = spawn(process.execPath, [BIN, 'live', '-i', 'lo', '--engine', 'tcpdump', '--no-dashboard', '--duration', '4',
+      '--filter', `udp and host ${dst} and port ${port}`, '--format', 'html'], { cwd: ROOT, env: { ...process.env, TZ: 'UTC' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    const sender = setInterval(() => sock.send(Buffer.from('wfo-audit html live test'), port, dst), 100);
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    clearInterval(sender);
+    sock.close();
+    expect(stderr).toBe('');
+    expect(stdout.startsWith('<!DOCTYPE html>\n')).toBe(true);
+    expect(stdout.endsWith('</html>\n')).toBe(true);
+    expect(stdout).toContain('<td><code>lo</code></td><td>live</td>');
+    expect(/data-exit-code="(\d)"/.exec(stdout)?.[1]).toBe(String(code));
+  }, 30_000);
 });
