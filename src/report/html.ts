@@ -7,6 +7,7 @@
  * and the timeline are pure functions of the report (html/map.ts, html/timeline.ts).
  */
 import { VERDICTS, type Verdict } from '../classify/types.js';
+import { roundTime } from './build.js';
 import { captureText, FINDING_TITLE, MISMATCH_MEANING, STATUS_MEANING, VERDICT_MEANING } from './facts.js';
 import { fmtBytes, fmtDuration, fmtPercent, fmtTime, timeFormatter } from './format.js';
 import { reportFindings } from './grouper.js';
@@ -64,7 +65,7 @@ function header(r: AuditReport): string[] {
   out.push(`<dt>Mode</dt><dd>${esc(r.site.mode)}</dd>`);
   out.push(`<dt>Modules</dt><dd>${r.site.modules.length > 0 ? r.site.modules.map(esc).join(', ') : 'none'}</dd>`);
   const window = s.first === null || s.last === null ? 'no packets'
-    : `${keyedTime('stats.first', s.first)} to ${keyedTime('stats.last', s.last)} UTC (offset +00:00; capture timestamps, not the time this page was made), ${esc(fmtDuration(s.last - s.first))}`;
+    : `${keyedTime('stats.first', s.first)} to ${keyedTime('stats.last', s.last)} UTC (offset +00:00; capture timestamps, not the time this page was made), ${keyedValue('stats.duration', roundTime(s.last - s.first), fmtDuration(s.last - s.first))}`;
   out.push(`<dt>Time window</dt><dd>${window}</dd>`);
   out.push(`<dt>Traffic</dt><dd>${keyed('stats.packets', s.packets)} packets (${keyedValue('stats.bytes', s.bytes, fmtBytes(s.bytes))}) in ${keyed('stats.flows', s.flows)} flows</dd>`);
   const q: string[] = [];
@@ -264,7 +265,7 @@ export function html(r: AuditReport, o: ReportOptions): string {
   ]));
   const tl = renderTimeline(r, timeline, paths);
   body.push(section('timeline', 'Timeline', [
-    timeline ? `<p>Flows per ${esc(stepText(timeline.step))} by verdict, then each finding path from its first to its last flow.</p>` : '<p class="muted">This report carries no flow list, so only the finding paths are drawn.</p>',
+    timeline ? `<p>Flows per ${keyedValue('timeline.step', timeline.step, stepText(timeline.step))} by verdict, then each finding path from its first to its last flow.</p>` : '<p class="muted">This report carries no flow list, so only the finding paths are drawn.</p>',
     tl || '<p class="muted">No packets, so no timeline.</p>',
     timeline ? renderTimelineLegend() : '',
   ]));

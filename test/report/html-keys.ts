@@ -55,6 +55,7 @@ export function resolveKey(r: AuditReport, k: KeyedNumber): number | string | nu
     case 'summary': return counts[key.slice(dot + 1)];
     case 'stats': {
       const rest = key.slice(dot + 1);
+      if (rest === 'duration') return r.stats.first === null || r.stats.last === null ? null : r.stats.last - r.stats.first;
       if (rest.startsWith('decodeErrors.')) return r.stats.decodeErrors[rest.slice('decodeErrors.'.length)];
       return (r.stats as unknown as Record<string, number | null>)[rest];
     }
@@ -91,7 +92,7 @@ export function resolveKey(r: AuditReport, k: KeyedNumber): number | string | nu
       return counts.blocked! + counts['wrong-direction']! + counts.unexpected! - listed;
     }
     case 'timeline': {
-      if (field === 'peak') return undefined; // checked by timelinePeak
+      if (field === 'peak' || field === 'step') return undefined; // checked from the buckets in disagreements
       if (k.start === null || k.end === null) return undefined;
       const a = Number(k.start);
       const b = Number(k.end);
@@ -113,7 +114,7 @@ export function disagreements(r: AuditReport, keys: readonly KeyedNumber[]): str
   const bad: string[] = [];
   const buckets = new Map<string, number>();
   for (const k of keys) {
-    if (k.key === 'timeline.peak') continue;
+    if (k.key === 'timeline.peak' || k.key === 'timeline.step') continue;
     const want = resolveKey(r, k);
     const got = shownValue(k);
     if (k.key.startsWith('timeline.') && k.start !== null) buckets.set(k.start, (buckets.get(k.start) ?? 0) + Number(got));
@@ -125,6 +126,10 @@ export function disagreements(r: AuditReport, keys: readonly KeyedNumber[]): str
     const judged = r.flows.filter((f) => f.verdict !== 'ignored').length;
     const drawn = [...buckets.values()].reduce((a, b) => a + b, 0);
     if (drawn !== judged) bad.push(`timeline: ${drawn} flows in the buckets, ${judged} non-ignored flows in the JSON`);
+  }
+  const steps = new Set(keys.filter((k) => k.start !== null).map((k) => Number(k.end) - Number(k.start)));
+  for (const k of keys.filter((x) => x.key === 'timeline.step')) {
+    if (steps.size !== 1 || !steps.has(Number(shownValue(k)))) bad.push(`timeline.step: page ${shownValue(k)}, buckets ${[...steps].join(', ')}`);
   }
   const peak = keys.find((k) => k.key === 'timeline.peak');
   if (peak) {

@@ -112,7 +112,7 @@ export function renderTimeline(r: AuditReport, t: Timeline | null, paths: readon
     const bw = plot / t.counts.length;
     out.push(`<line x1="${LEFT}" y1="${axisY}" x2="${W - RIGHT}" y2="${axisY}" stroke="#57606a"/>`);
     out.push(`<text x="${LEFT - 6}" y="${top + 10}" text-anchor="end" class="axis">peak <tspan data-key="timeline.peak">${fmtInt(peak)}</tspan> flows</text>`);
-    out.push(`<text x="${LEFT - 6}" y="${axisY - 2}" text-anchor="end" class="axis">per ${esc(stepText(t.step))}</text>`);
+    out.push(`<text x="${LEFT - 6}" y="${axisY - 2}" text-anchor="end" class="axis">per <tspan data-key="timeline.step" data-value="${t.step}">${esc(stepText(t.step))}</tspan></text>`);
     t.counts.forEach((c, i) => {
       let y = axisY;
       const start = t.start + i * t.step;
