@@ -267,3 +267,21 @@ describe('html findings list', () => {
     expect(all).not.toContain('pathsMore');
   });
 });
+
+describe('html with capture times no date can hold', () => {
+  it('renders (times as seconds, at most MAX_BUCKETS buckets) and its numbers still agree with the JSON', () => {
+    // A real pcapng in the corpus has a packet at 2^64 µs (18446744073204 s).
+    const r = hostileReport();
+    const odd = 18446744073204.277;
+    r.stats = { ...r.stats, first: 1422527998.578, last: odd };
+    r.flows = r.flows.map((f, i) => (i === 0 ? { ...f, first: odd, last: odd } : f));
+    const page = html(r, OPTS);
+    expect(page).toContain('18446744073204.277 s');
+    const t = buildTimeline(r)!;
+    expect(t.counts.length).toBeLessThanOrEqual(MAX_BUCKETS);
+    const ticks = (page.match(/<line [^>]*y2="[^"]*"[^>]*stroke="#57606a"\/>/g) ?? []).length;
+    expect(ticks).toBeLessThanOrEqual(9);
+    const doc = JSON.parse(json(r, OPTS)) as AuditReport;
+    expect(disagreements(doc, keyedNumbers(page))).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@
  * to the epoch, at most MAX_BUCKETS over the capture. Pure functions; no DOM.
  */
 import type { Verdict } from '../../classify/types.js';
-import { fmtInt, fmtTime } from '../format.js';
+import { fmtInt, fmtTime, isoTime } from '../format.js';
 import type { AuditReport, FindingPath } from '../types.js';
 import { attr, esc, num } from './escape.js';
 import { pathKey, pathPort } from './model.js';
@@ -62,6 +62,7 @@ export function buildTimeline(r: AuditReport): Timeline | null {
 /** A time on the axis: time of day when the window stays in one UTC day, else month-day and time. */
 function axisTime(t: number, oneDay: boolean): string {
   const s = fmtTime(t);
+  if (isoTime(t) === null) return s; // a time no date can hold, as seconds
   return oneDay ? s.slice(11, 19) : s.slice(5, 16);
 }
 
@@ -132,7 +133,9 @@ export function renderTimeline(r: AuditReport, t: Timeline | null, paths: readon
   // Axis ticks on round times: the shortest bucket length from STEPS that gives at most seven.
   const every = STEPS.find((st) => st >= (t ? t.step : 0) && Math.floor((x1 - x0) / st) <= 6) ?? (x1 - x0);
   const tickTimes: number[] = [];
-  for (let s = Math.ceil(x0 / every) * every; s <= x1 + 1e-9; s += every) tickTimes.push(s);
+  const first0 = Math.ceil(x0 / every) * every;
+  // By index, at most eight: with capture times near 2^53 a repeated `+= every` would not advance.
+  for (let k = 0; k < 8 && first0 + k * every <= x1 + 1e-9; k++) tickTimes.push(first0 + k * every);
   tickTimes.forEach((s) => {
     const tx = x(s);
     out.push(`<line x1="${num(tx)}" y1="${axisY}" x2="${num(tx)}" y2="${axisY + 4}" stroke="#57606a"/>`);
