@@ -1,10 +1,12 @@
 /**
- * Text forms of the design for `wfo-audit design` (table, markdown, json, csv)
+ * Text forms of the design for `wfo-audit design` (table, markdown, json; csv is
+ * the firewall target's, src/design/targets/csv.ts)
  * and of a site for `wfo-audit check-site`. With a site file, rule ends are shown
  * as the concrete addresses the site gives them.
  */
 import { findConflicts } from '../classify/conflicts.js';
 import { HOST_ROLES, SEED_TABLES } from './rules.js';
+import { renderCsv } from './targets/csv.js';
 import type { ResolvedDesign, ResolvedRule } from './resolve.js';
 import type { Site } from './site.js';
 
@@ -28,7 +30,10 @@ function hostText(d: ResolvedDesign, r: ResolvedRule): string {
 }
 
 function peerText(d: ResolvedDesign, r: ResolvedRule): string {
-  if (r.peer === null) return 'any';
+  if (r.peer === null) {
+    const names = r.peers ? r.peers.join('+') : 'any';
+    return d.site ? `${names}: ${r.peerSet.describe()}` : names;
+  }
   if (!d.site) return r.peer;
   return `${r.peer}: ${r.peerSet.describe()}`;
 }
@@ -48,10 +53,6 @@ function cells(d: ResolvedDesign, r: ResolvedRule): Record<typeof COLUMNS[number
     status: statusOf(r),
     seed: `${r.seed.table}#${r.seed.row}${r.inferred ? ' (inferred)' : ''}`,
   };
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 function heading(d: ResolvedDesign): string {
@@ -81,9 +82,8 @@ export function renderDesign(d: ResolvedDesign, format: DesignFormat): string {
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
   }
-  if (format === 'csv') {
-    return `${[COLUMNS.join(','), ...rows.map((c) => COLUMNS.map((k) => csvCell(c[k])).join(','))].join('\n')}\n`;
-  }
+  // The firewall team's table: one row per designed connection, as `wfo-audit rules --target csv`.
+  if (format === 'csv') return renderCsv(d);
   if (format === 'markdown') {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
     return `${[
