@@ -59,6 +59,9 @@ describe('golden HTML reports', () => {
     const c = CASES.find((x) => x.name === 'demo')!;
     const page = audit('html', c, ['--fail-on', 'none']);
     expect(page.code).toBe(0);
+    const file = new URL('demo-fail-on-none.html', goldenDir);
+    if (update) writeFileSync(file, page.stdout);
+    expect(page.stdout).toBe(readFileSync(file, 'utf8'));
     expect(page.stdout).toContain('data-exit-code="0"');
     expect(page.stdout).toContain('<code>--fail-on none</code>, so no finding fails the run');
   });
@@ -119,4 +122,22 @@ describe.runIf(requireTools('tcpdump', ['tcpdump']) && requires('root', isRoot()
     expect(stdout).toContain('<td><code>lo</code></td><td>live</td>');
     expect(/data-exit-code="(\d)"/.exec(stdout)?.[1]).toBe(String(code));
   }, 30_000);
+});
+
+describe('npm run demo', () => {
+  it('says how to get the HTML report, and the command it gives writes the page', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const hint = /node bin\/wfo-audit\.js (audit [^\\']*--format html --out demo\.html [^\\']*)/.exec(pkg.scripts.demo!);
+    expect(hint, 'the demo script names an --format html command').not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'wfo-html-demo-'));
+    try {
+      const out = join(dir, 'demo.html');
+      const r = runCli(hint![1]!.trim().split(/\s+/).map((a) => (a === 'demo.html' ? out : a)));
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(new URL('demo-fail-on-none.html', goldenDir), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
