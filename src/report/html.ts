@@ -71,7 +71,7 @@ function header(r: AuditReport): string[] {
   const q: string[] = [];
   if (s.bothWaysShare === null) q.push('no TCP flows, so completeness cannot be judged');
   else q.push(`both directions seen for ${keyedValue('stats.bothWaysShare', s.bothWaysShare, fmtPercent(s.bothWaysShare))} of TCP flows`);
-  if (s.oneSidedShare !== null && s.oneSidedShare > 0) q.push(`${keyedValue('stats.oneSidedShare', s.oneSidedShare, fmtPercent(s.oneSidedShare))} seen one way only`);
+  if (s.oneSidedShare !== null && s.oneSidedShare > 0) q.push(`${keyedValue('stats.oneSidedShare', s.oneSidedShare, fmtPercent(s.oneSidedShare))} show a direction the capture missed (ACKs of uncaptured data, or replies without requests)`);
   if (s.lossEstimate === null) q.push('no acknowledged data to estimate loss');
   else if (s.lossEstimate === 0) q.push(`no sign of lost packets (${keyedValue('stats.lossEstimate', 0, '0%')})`);
   else q.push(`about ${keyedValue('stats.lossEstimate', s.lossEstimate, fmtPercent(s.lossEstimate))} of acknowledged bytes never captured`);
