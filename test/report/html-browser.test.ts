@@ -128,6 +128,19 @@ describe.runIf(haveChromium)('the HTML report in chromium', () => {
     }
   }
 
+  it('the checks are not vacuous: a page that tries to fetch is seen requesting and refused by its CSP', async () => {
+    const r = render('doctored', cases[0]![1]);
+    const file = new URL(r.url).pathname;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('<body>', '<body><img src="http://192.0.2.1/x.png">'));
+    const v = await visit(r.url, false);
+    try {
+      expect(v.requests).toEqual([r.url, 'http://192.0.2.1/x.png']);
+      expect(v.errors.some((e) => e.includes('Content Security Policy'))).toBe(true);
+    } finally {
+      await v.page.context().close();
+    }
+  });
+
   it('prints to A4 pages with nothing wider than the page', async () => {
     const r = render('demo-print', cases[0]![1]);
     const v = await visit(r.url, true);
