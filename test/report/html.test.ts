@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { html, HTML_CSP } from '../../src/report/html.js';
 import { json } from '../../src/report/json.js';
 import { esc } from '../../src/report/html/escape.js';
-import { compactPorts, mapModel, OTHER_HOSTS } from '../../src/report/html/map.js';
+import { compactPorts, mapModel, OTHER_HOSTS, renderMap } from '../../src/report/html/map.js';
 import { reportConnections, reportPaths } from '../../src/report/html/model.js';
 import { exitCodeOf } from '../../src/report/html/result.js';
 import { bucketStep, buildTimeline, MAX_BUCKETS } from '../../src/report/html/timeline.js';
@@ -213,6 +213,15 @@ describe('html service map', () => {
     expect(m.nodes).toContain(OTHER_HOSTS);
     // A designed blocked/wrong-direction path is shown by its connection's edge, not a finding edge.
     expect(m.edges.filter((e) => e.kind === 'finding').flatMap((e) => e.ports)).not.toContain('1433/tcp');
+  });
+
+  it('labels an edge with at most 15 ports; the rest are in the tooltip and the tables', () => {
+    const ports = Array.from({ length: 30 }, (_, i) => `${1000 + 2 * i}/tcp`);
+    const svg = renderMap({ nodes: ['clients', 'wfo-servers'], edges: [{ key: 'k', from: 'clients', to: 'wfo-servers', ports, kind: 'finding', connections: [], flows: 30 }] });
+    const labels = svg.match(/<text [^>]*class="edge-label">[^<]*<\/text>/g)!;
+    expect(labels.length).toBe(3);
+    expect(labels.join(' ')).toContain('more\u2026');
+    expect(labels.join(' ')).not.toContain('1058');
   });
 
   it('writes ports compactly: ranges for runs, one transport suffix', () => {

@@ -84,12 +84,30 @@ function compileRoles(roles: Readonly<Record<string, readonly string[]>> | undef
   return out;
 }
 
-/** The role an address is in (most specific first), or null. */
-function roleOf(ip: string, roles: readonly [string, AddressSet][]): string | null {
+/** A bare address as AddressSet words: IPv4 by hand (most addresses, and ip-address is slow), IPv6 through parseAddress. */
+function addressWords(ip: string): { family: 4 | 6; words: number[] } | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (m) {
+    const b = m.slice(1).map(Number);
+    if (b.some((x) => x > 255)) return null;
+    return { family: 4, words: [((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) | 0] };
+  }
   const a = parseAddress(ip);
-  if (typeof a === 'string') return null;
-  for (const [role, set] of roles) if (set.has(a.family, a.words)) return role;
-  return null;
+  return typeof a === 'string' ? null : { family: a.family, words: [...a.words] };
+}
+
+/** The role an address is in (most specific first), or null; memoised per address. */
+function roleLookup(roles: readonly [string, AddressSet][]): (ip: string) => string | null {
+  const memo = new Map<string, string | null>();
+  return (ip) => {
+    let r = memo.get(ip);
+    if (r !== undefined) return r;
+    r = null;
+    const a = addressWords(ip);
+    if (a) for (const [role, set] of roles) if (set.has(a.family, a.words)) { r = role; break; }
+    memo.set(ip, r);
+    return r;
+  };
 }
 
 /** The ends of a connection id `<from>><to>:<ports>/<proto>`, or null when it is not one. */
@@ -128,10 +146,10 @@ export function mapModel(r: AuditReport, roles?: Readonly<Record<string, readonl
     }
   }
   const compiled = compileRoles(roles);
+  const byRole = roleLookup(compiled);
   for (const p of reportPaths(r)) {
     if (!isOutsideDesign(p)) continue;
     const ends = p.connection === null ? null : connectionEnds(p.connection);
-    const byRole = (ip: string) => roleOf(ip, compiled);
     let to = p.server === '*' ? null : byRole(p.server);
     let from: string | null = null;
     const clientRoles = new Set(p.sampleClients.map((c) => byRole(c) ?? OTHER_HOSTS));
@@ -192,9 +210,13 @@ export function compactPorts(ports: readonly string[]): string[] {
   return [...out, ...other];
 }
 
-/** Label lines of an edge: the mark, then at most five ports a line. */
+/** Ports a label shows (three lines); the tooltip and the tables have the rest. */
+const LABEL_PORTS = 15;
+
+/** Label lines of an edge: the mark, then at most five ports a line, and how many more. */
 function labelLines(e: MapEdge): string[] {
-  const items = compactPorts(e.ports);
+  const all = compactPorts(e.ports);
+  const items = all.length > LABEL_PORTS ? [...all.slice(0, LABEL_PORTS - 1), 'more\u2026'] : all;
   const lines: string[] = [];
   for (let i = 0; i < items.length; i += 5) lines.push(items.slice(i, i + 5).join(', '));
   lines[0] = `${EDGE_STYLE[e.kind].mark} ${lines[0] ?? ''}`;
