@@ -6,7 +6,8 @@
  * dagre (deterministic for the same input: nodes and edges are added in a fixed
  * order). A pure function of the report to SVG text; no DOM.
  */
-import dagre from '@dagrejs/dagre';
+import { createRequire } from 'node:module';
+import type DagreModule from '@dagrejs/dagre';
 import { AddressSet, parseAddress, type AddressSpec } from '../../design/address.js';
 import type { AuditReport, ConnectionRow, CoverageStatus, FindingPath } from '../types.js';
 import { attr, esc, num } from './escape.js';
@@ -38,6 +39,13 @@ export interface MapEdge {
 export interface ServiceMap {
   nodes: string[];
   edges: MapEdge[];
+}
+
+/** dagre, loaded on the first map drawn (its CommonJS build, synchronously): other formats do not pay for it. */
+let dagreModule: typeof DagreModule | null = null;
+function dagre(): typeof DagreModule {
+  dagreModule ??= createRequire(import.meta.url)('@dagrejs/dagre') as typeof DagreModule;
+  return dagreModule;
 }
 
 /** The node of hosts that are in no role of the site. */
@@ -258,7 +266,7 @@ const MARGIN = 12;
  */
 export function renderMap(m: ServiceMap): string {
   if (m.nodes.length === 0) return '';
-  const g = new dagre.graphlib.Graph({ multigraph: true, directed: true });
+  const g = new (dagre().graphlib.Graph)({ multigraph: true, directed: true });
   g.setGraph({ rankdir: 'LR', nodesep: 18, edgesep: 10, ranksep: 70, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
   const lines = m.edges.map(labelLines);
@@ -277,7 +285,7 @@ export function renderMap(m: ServiceMap): string {
   m.edges.forEach((e, i) => {
     if (e.from !== e.to) g.setEdge(e.from, e.to, { width: labelWidth(i), height: labelHeight(i), labelpos: 'c' }, `e${i}`);
   });
-  dagre.layout(g);
+  dagre().layout(g);
   const graph = g.graph() as { width?: number; height?: number };
   const w = Math.ceil(graph.width ?? 0);
   const h = Math.ceil(graph.height ?? 0);
