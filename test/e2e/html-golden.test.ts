@@ -34,6 +34,20 @@ function audit(format: string, c: { capture: string; site: string | null }, extr
   return runCli(['audit', ...(c.site === null ? [] : ['--site', c.site]), '--format', format, ...extra, c.capture]);
 }
 
+/** The trust and connection scenarios of test/e2e/trust.test.ts (goldens in fixtures/golden/html/trust/). */
+const TRUST_SITE = 'fixtures/sites/trust.yaml';
+const trust = (n: string) => `fixtures/captures/${n}.pcap`;
+const TRUST_CASES: readonly { name: string; args: string[] }[] = [
+  ...['port-reuse-after-drop', 'syn-rst-same-isn', 'syn-retried-at-end', 'syn-single-at-end', 'firewall-drops', 'header-only',
+    'all-unsupported-linktype', 'snap-40', 'icmp-quote-ipv6-snap60', 'icmp-quote-ambiguous-snap60', 'wrong-direction-only', 'scan-5633']
+    .map((n) => ({ name: n, args: ['--site', TRUST_SITE, trust(`trust/${n}`)] })),
+  { name: 'header-only-fail-on-none', args: ['--site', TRUST_SITE, '--fail-on', 'none', trust('trust/header-only')] },
+  { name: 'hosts-absent', args: ['--site', 'fixtures/sites/absent.yaml', trust('wfo/premises')] },
+  ...['three-sql', 'pcs-refused-5633', 'duplicate-frames'].map((n) => ({ name: n, args: ['--site', TRUST_SITE, trust(`connections/${n}`)] })),
+  { name: 'overlap-site', args: ['--site', 'fixtures/sites/overlap.yaml', trust('connections/three-sql')] },
+  { name: 'duplicate-input', args: ['--site', TRUST_SITE, trust('connections/three-sql'), trust('connections/three-sql')] },
+];
+
 describe('golden HTML reports', () => {
   for (const c of CASES) {
     it(`${c.name}.html: byte-stable, numbers equal to the JSON report, exit code as stated`, () => {
@@ -52,6 +66,22 @@ describe('golden HTML reports', () => {
       const keys = keyedNumbers(page.stdout);
       expect(keys.length).toBeGreaterThan(40);
       expect(disagreements(doc, keys)).toEqual([]);
+    });
+  }
+
+  for (const c of TRUST_CASES) {
+    it(`trust/${c.name}.html: byte-stable, numbers equal to the JSON report, exit code as stated`, () => {
+      const page = runCli(['audit', ...c.args, '--format', 'html']);
+      const file = new URL(`trust/${c.name}.html`, goldenDir);
+      if (update) {
+        mkdirSync(new URL('trust/', goldenDir), { recursive: true });
+        writeFileSync(file, page.stdout);
+      }
+      expect(existsSync(file), `missing golden fixtures/golden/html/trust/${c.name}.html: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(page.stdout).toBe(readFileSync(file, 'utf8'));
+      expect(/data-exit-code="(\d)"/.exec(page.stdout)?.[1]).toBe(String(page.code));
+      const doc = JSON.parse(runCli(['audit', ...c.args, '--format', 'json'], { maxBuffer: 256 << 20 }).stdout) as AuditReport;
+      expect(disagreements(doc, keyedNumbers(page.stdout))).toEqual([]);
     });
   }
 

@@ -109,10 +109,11 @@ export function renderTimeline(r: AuditReport, t: Timeline | null, paths: readon
   const fill = (v: Exclude<Verdict, 'ignored'>) => (FILL[v].pattern ? `url(#fill-${v})` : FILL[v].color);
   if (t) {
     const totals = t.counts.map((c) => TIMELINE_VERDICTS.reduce((s, v) => s + c[v], 0));
-    const peak = Math.max(1, ...totals);
+    const most = Math.max(0, ...totals);
+    const peak = Math.max(1, most);
     const bw = plot / t.counts.length;
     out.push(`<line x1="${LEFT}" y1="${axisY}" x2="${W - RIGHT}" y2="${axisY}" stroke="#57606a"/>`);
-    out.push(`<text x="${LEFT - 6}" y="${top + 10}" text-anchor="end" class="axis">peak <tspan data-key="timeline.peak">${fmtInt(peak)}</tspan> flows</text>`);
+    out.push(`<text x="${LEFT - 6}" y="${top + 10}" text-anchor="end" class="axis">most in a bucket: <tspan data-key="timeline.peak">${fmtInt(most)}</tspan></text>`);
     out.push(`<text x="${LEFT - 6}" y="${axisY - 2}" text-anchor="end" class="axis">per <tspan data-key="timeline.step" data-value="${t.step}">${esc(stepText(t.step))}</tspan></text>`);
     t.counts.forEach((c, i) => {
       let y = axisY;
