@@ -4,7 +4,7 @@
  * allows nothing else, a print stylesheet for A4). Every string from the input is escaped
  * (html/escape.ts); every number carries a `data-key` naming the JSON report field it
  * shows (docs/signoff.md), so a test can compare the page with the JSON. The service map
- * and the timeline are pure functions of the report (html/map.ts, html/timeline.ts).
+ * and the timeline are pure functions of the report (html/map-model.ts and map.ts, html/timeline.ts).
  */
 import { VERDICTS, type Verdict } from '../classify/types.js';
 import { roundTime } from './build.js';
@@ -16,7 +16,8 @@ import { groupHosts, groupPort, groupService, TOP_GROUPS, topGroups } from './sh
 import type { AuditReport, ConnectionRow, CoverageStatus, FindingPath } from './types.js';
 import { COVERAGE_STATUSES, FINDING_VERDICTS } from './types.js';
 import { attr, esc } from './html/escape.js';
-import { EDGE_STYLE, mapModel, renderLegend, renderMap } from './html/map.js';
+import { EDGE_STYLE, renderLegend, renderMap } from './html/map.js';
+import { mapModel } from './html/map-model.js';
 import { pathKey, pathPort, reportConnections, reportPaths } from './html/model.js';
 import { keyed, resultHtml, signoffHtml } from './html/result.js';
 import { STYLE } from './html/style.js';
