@@ -22,7 +22,14 @@ if (run.status !== 1 || run.stderr !== '') {
 const args = ['--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-default-apps', '--disable-sync', '--no-first-run', '--font-render-hinting=none'];
 if (process.getuid?.() === 0) args.push('--no-sandbox');
-const browser = await chromium.launch({ executablePath: chromiumPath, args });
+let browser;
+try {
+  browser = await chromium.launch({ executablePath: chromiumPath, args });
+} catch (e) {
+  process.stderr.write(`screenshots: cannot start ${chromiumPath} (apt-get install chromium, or set CHROMIUM): ${String(e.message).split('\n')[0]}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(2);
+}
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
   const url = pathToFileURL(page).href;
