@@ -39,7 +39,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   if (captures.filter((c) => c === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { design, site } = loadDesign(flags.site);
   const out = new Output(flags.out);
-  const opts = reportOptions(out, !!flags.all, failOn, flags.coverage);
+  const opts = reportOptions(out, !!flags.all, failOn, flags.coverage, design);
   const format = flags.format;
 
   const fromStdin = captures.includes('-');
@@ -68,7 +68,8 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       flow,
       from,
       to,
-      keepFlows: !!flags.all && format !== 'json',
+      // html draws its timeline from the flows; json spills them to a file instead.
+      keepFlows: (!!flags.all || format === 'html') && format !== 'json',
       onFlows,
       onProgress: progress
         ? (p) => progress.update({ ...p, elapsedSec: (Date.now() - started) / 1000 })

@@ -89,8 +89,8 @@ export function stopOnSignals(abort: AbortController, secondExits: boolean): () 
   };
 }
 
-/** Rendering options for a destination. */
-export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string): ReportOptions {
+/** Rendering options for a destination; with the design, the site's role addresses (the html report lists them). */
+export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string, design?: ResolvedDesign): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
   const o: ReportOptions = { color, all, width };
@@ -98,6 +98,13 @@ export function reportOptions(out: Output, all: boolean, failOn?: Iterable<strin
   if (coverage !== undefined) {
     if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');
     o.coverage = coverage;
+  }
+  const site = design?.site;
+  if (site) {
+    const roles: Record<string, string[]> = {};
+    for (const [role, specs] of Object.entries(site.hosts)) roles[role] = specs.map((a) => a.text);
+    roles.cloud = site.cloud.map((a) => a.text);
+    o.roles = roles;
   }
   return o;
 }

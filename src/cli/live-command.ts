@@ -69,7 +69,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       bufferSize: bufferMiB * 1024 * 1024,
       design,
       site,
-      keepFlows: false,
+      keepFlows: format === 'html',
       durationSec: duration,
       dropTo,
       onFlows,
@@ -83,7 +83,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     events?.close();
   }
   try {
-    await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage), spill);
+    await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage, design), spill);
   } finally {
     if (reportOut !== stdout) reportOut.close();
   }

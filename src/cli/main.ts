@@ -10,9 +10,10 @@ import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
+import { REPORT_FORMATS } from '../report/index.js';
 import { addRulesCommand } from './rules-program.js';
 
-const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+const FORMATS = REPORT_FORMATS;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
 
 const failOnHelp = `comma-separated verdicts that make the exit code 1 (${FAIL_ON_VALUES.join(', ')}), or "none"`;
@@ -66,6 +67,7 @@ Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
   wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
   wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
+  wfo-audit audit --site site.yaml --format html --out signoff.html capture.pcapng
   tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
   kcat -C -t zeek-conn -e | wfo-audit audit --site site.yaml -
   wfo-audit audit --site site.yaml --from 2024-03-12T14:00Z --to 2024-03-12T15:00Z /var/cache/nfdump
