@@ -1,0 +1,393 @@
+/**
+ * Traffic -> draft site file: pure inference over the evidence tuples (src/discover/evidence.ts),
+ * each decision kept with the tuples it rests on. Nothing here sends a packet or looks a name
+ * up: addresses only. Reference for admins: docs/site-file.md, "Start from a draft".
+ *
+ * Order of the decisions:
+ *  1. connections in the wrong direction (a WFO server opening a port only clients open; a
+ *     dependency host opening a WFO server's 1433) are set aside, so they do not make roles;
+ *  2. hosts that accept WFO server ports are wfo-servers; hosts that accept 1433/445/162/25
+ *     (or speak TDS) are the dependencies; a host with both gets the stronger role and a CHECK;
+ *  3. the other hosts take the role of what they opened: SIP to 5060 -> pbx, client ports ->
+ *     clients, ports only servers open or the dependencies' -> wfo-servers (with a CHECK);
+ *  4. mode (cloud traffic -> hybrid, else the mode whose rules fit more flows), modules (the
+ *     ports only a module uses), pins, allow entries for DNS/NTP, clients summarised.
+ */
+import { AddressSet, parseAddress, type AddressSpec } from '../design/address.js';
+import { DEFAULT_CLOUD, HOST_ROLES, MODULES, RULES, type Mode, type Module, type Role, type WfoService } from '../design/rules.js';
+import { APP_NAMES } from '../classify/classify.js';
+import { compareIp, tupleName, type Tuple } from './evidence.js';
+import {
+  DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
+  type DependencyRole,
+} from './ports.js';
+import { summariseClients } from './summarise.js';
+import { confidenceOf, confidenceText, count, evidence, names, portList, span, type Confidence } from './wording.js';
+
+/** A role of the site file's `hosts:`. */
+export type HostRole = Exclude<Role, 'cloud'>;
+
+/** One value of the draft with its evidence comment and the `# CHECK:` lines that go with it. */
+export interface DraftItem {
+  value: string;
+  comment: string;
+  checks: string[];
+  confidence: Confidence;
+}
+
+/** A drafted site file, before it is written as YAML (src/discover/render.ts). */
+export interface Draft {
+  /** Flows the draft rests on, and their first and last capture time. */
+  flows: number;
+  first: number;
+  last: number;
+  mode: DraftItem & { value: Mode };
+  modules: DraftItem[];
+  /** Comment lines under `modules:` (modules no port can show). */
+  moduleNotes: string[];
+  hosts: Record<HostRole, DraftItem[]>;
+  /** `# CHECK:` lines for roles without evidence. */
+  roleChecks: string[];
+  services: { service: WfoService; items: DraftItem[] }[];
+  allow: { name: string; proto: 'tcp' | 'udp'; port: number; to: string[]; comment: string }[];
+  /** Comment lines: traffic of the drafted hosts that no rule or allow entry explains. */
+  unexplained: string[];
+  /** Comment lines about addresses left out (public web servers). */
+  notes: string[];
+}
+
+/** Options of the inference. */
+export interface InferOptions {
+  /** The cloud range (default: the built-in 207.166.100.0/23). */
+  cloud?: readonly string[];
+}
+
+const DEPENDENCY_ORDER: readonly DependencyRole[] = ['sql', 'file-server', 'snmp-manager', 'smtp-relay'];
+
+const keyOf = (t: Tuple): string => portKey(t.proto, t.port);
+
+/** RFC 1918, CGNAT, loopback, link-local; IPv6 ULA, link-local, loopback. */
+function isPrivate(t: { family: 4 | 6 }, words: readonly number[]): boolean {
+  const w = words[0]! >>> 0;
+  if (t.family === 4) {
+    const a = w >>> 24;
+    const b = (w >>> 16) & 0xff;
+    return a === 10 || a === 127 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)
+      || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254);
+  }
+  const top = w >>> 16;
+  return (top & 0xfe00) === 0xfc00 || (top & 0xffc0) === 0xfe80 || (w === 0 && words[1] === 0 && words[2] === 0 && words[3] === 1);
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function item(value: string, comment: string, confidence: Confidence, checks: string[] = []): DraftItem {
+  return { value, comment, checks, confidence };
+}
+
+/** Services whose rules are active in a mode. */
+function modeServices(mode: Mode): Set<string> {
+  return new Set(RULES.filter((r) => r.modes.includes(mode)).map((r) => r.owner));
+}
+
+/** Drafts a site file from the evidence tuples. */
+export function inferSite(tuples: readonly Tuple[], flowCount: number, first: number, last: number,
+  opts: InferOptions = {}): Draft {
+  const cloud = AddressSet.of((opts.cloud ?? DEFAULT_CLOUD).map((c) => parseAddress(c) as AddressSpec));
+  const cloudClient = (t: Tuple): boolean => cloud.has(t.family, t.clientWords);
+  const cloudServer = (t: Tuple): boolean => cloud.has(t.family, t.serverWords);
+
+  // 1. Wrong-direction connections, decided by who accepts WFO ports from more hosts.
+  const inPeers = new Map<string, Set<string>>();
+  const depListeners = new Map<string, Set<string>>();
+  for (const t of tuples) {
+    const k = keyOf(t);
+    if (SERVER_PORTS.has(k) && !cloudServer(t)) {
+      let s = inPeers.get(t.server);
+      if (!s) inPeers.set(t.server, (s = new Set()));
+      s.add(t.client);
+    }
+    if (DEPENDENCY_PORTS.has(k)) {
+      let s = depListeners.get(k);
+      if (!s) depListeners.set(k, (s = new Set()));
+      s.add(t.server);
+    }
+  }
+  const deg = (ip: string): number => inPeers.get(ip)?.size ?? 0;
+  const reversed = new Set<Tuple>();
+  for (const t of tuples) {
+    if (cloudClient(t) || cloudServer(t)) continue;
+    const k = keyOf(t);
+    const sp = SERVER_PORTS.get(k);
+    if (sp && clientsOnly(sp) && deg(t.client) > deg(t.server)) reversed.add(t);
+    if (!sp && DEPENDENCY_PORTS.has(k) && deg(t.client) === 0 && deg(t.server) > 0 && depListeners.get(k)!.has(t.client)) reversed.add(t);
+  }
+
+  // 2. Listeners: WFO server ports, dependency ports (and TDS on any port).
+  const listen = new Map<string, Tuple[]>();
+  const depListen = new Map<string, Map<DependencyRole, Tuple[]>>();
+  const publicWeb = new Set<string>();
+  for (const t of tuples) {
+    if (cloudServer(t) || reversed.has(t)) continue;
+    const k = keyOf(t);
+    const sp = SERVER_PORTS.get(k);
+    const dep = DEPENDENCY_PORTS.get(k) ?? (!sp && t.apps.has('tds') ? 'sql' : undefined);
+    if (sp) {
+      if (GENERIC_PORTS.has(k) && !isPrivate(t, t.serverWords)) { publicWeb.add(t.server); continue; }
+      push(listen, t.server, t);
+    } else if (dep) {
+      let m = depListen.get(t.server);
+      if (!m) depListen.set(t.server, (m = new Map()));
+      push(m, dep, t);
+    }
+  }
+  const role = new Map<string, HostRole>();
+  const evidenceOf = new Map<string, { tuples: Tuple[]; side: 'in' | 'out'; checks: string[] }>();
+  const listeners = new Set([...listen.keys(), ...depListen.keys()]);
+  for (const ip of listeners) {
+    const server = listen.get(ip) ?? [];
+    const deps = depListen.get(ip) ?? new Map<DependencyRole, Tuple[]>();
+    let best: HostRole = 'wfo-servers';
+    let bestTuples = server;
+    for (const r of DEPENDENCY_ORDER) {
+      const ts = deps.get(r) ?? [];
+      if (ts.length > 0 && ts.length >= bestTuples.length) { best = r; bestTuples = ts; }
+    }
+    const checks: string[] = [];
+    const others: [HostRole, Tuple[]][] = [['wfo-servers', server], ...DEPENDENCY_ORDER.map((r) => [r, deps.get(r) ?? []] as [HostRole, Tuple[]])];
+    for (const [r, ts] of others) {
+      if (r === best || ts.length === 0) continue;
+      checks.push(`${ip} also looks like ${r} (${names(ts)}); drafted as ${best} only. If it is both, list it under both roles`);
+    }
+    const odd = bestTuples.filter((t) => best === 'sql' && t.port !== 1433);
+    if (odd.length > 0) checks.push(`${ip} speaks TDS (SQL Server) on a port other than 1433 (${names(odd)}); the audit calls these flows unexpected unless the port is overridden`);
+    const wrong = tuples.filter((t) => reversed.has(t) && t.client === ip && DEPENDENCY_PORTS.has(keyOf(t)));
+    if (wrong.length > 0) checks.push(`${ip} opened ${names(wrong)}, the ${best} port of a WFO server: the audit calls these flows wrong-direction`);
+    role.set(ip, best);
+    evidenceOf.set(ip, { tuples: bestTuples, side: 'in', checks });
+  }
+  const isServer = (ip: string): boolean => role.get(ip) === 'wfo-servers';
+
+  // 3. Openers: what they opened on the hosts of step 2.
+  const votes = new Map<string, { server: Tuple[]; client: Tuple[]; pbx: Tuple[]; weak: Tuple[] }>();
+  const vote = (ip: string, kind: 'server' | 'client' | 'pbx' | 'weak', t: Tuple): void => {
+    let v = votes.get(ip);
+    if (!v) votes.set(ip, (v = { server: [], client: [], pbx: [], weak: [] }));
+    v[kind].push(t);
+  };
+  for (const t of tuples) {
+    if (cloudClient(t) || cloudServer(t)) continue;
+    if (reversed.has(t)) {
+      if (!role.has(t.server) && SERVER_PORTS.has(keyOf(t))) vote(t.server, 'client', t);
+      continue;
+    }
+    if (role.has(t.client)) continue;
+    const k = keyOf(t);
+    const sp = SERVER_PORTS.get(k);
+    if (sp && isServer(t.server)) {
+      if (sp.openers.has('clients')) vote(t.client, 'client', t);
+      else if (sp.openers.has('pbx')) vote(t.client, 'pbx', t);
+      else if (serversOnly(sp)) vote(t.client, 'server', t);
+      else vote(t.client, 'weak', t);
+    } else if (!sp && DEPENDENCY_PORTS.has(k) && role.get(t.server) === DEPENDENCY_PORTS.get(k)) {
+      vote(t.client, 'server', t);
+    }
+  }
+  for (const [ip, v] of votes) {
+    const checks: string[] = [];
+    let r: HostRole;
+    let ts: Tuple[];
+    if (v.client.length > 0) {
+      r = 'clients';
+      ts = v.client;
+      const wrong = v.client.filter((t) => reversed.has(t));
+      if (wrong.length > 0) checks.push(`${ip} accepted ${names(wrong)}, a port that clients open on WFO servers: drafted as a client, so the audit calls these flows wrong-direction`);
+      if (v.server.length > 0) checks.push(`${ip} (drafted as a client) also opened ports only WFO servers open: ${names(v.server)}`);
+      if (v.pbx.length > 0) checks.push(`${ip} (drafted as a client) also sent SIP like a PBX: ${names(v.pbx)}`);
+    } else if (v.pbx.length > 0) {
+      r = 'pbx';
+      ts = v.pbx;
+      if (v.server.length + v.weak.length > 0) checks.push(`${ip} (drafted as the PBX) also opened ${names([...v.server, ...v.weak])}`);
+    } else if (v.server.length > 0) {
+      r = 'wfo-servers';
+      ts = v.server;
+      checks.push(`${ip} is drafted as a WFO server only from connections it opened (${names([...v.server, ...v.weak])}); no WFO port of its own was seen. Remove it if it is not a WFO server`);
+    } else {
+      r = 'clients';
+      ts = v.weak;
+      checks.push(`${ip} opened only ports any host may open (${names(v.weak)}); drafted as a client. Move it to wfo-servers if it is one`);
+    }
+    role.set(ip, r);
+    evidenceOf.set(ip, { tuples: ts, side: ts.every((t) => t.server === ip) ? 'in' : 'out', checks });
+  }
+
+  const servers = [...role.entries()].filter(([, r]) => r === 'wfo-servers').map(([ip]) => ip).sort(compareIp);
+  const serverSet = new Set(servers);
+  const touchesServer = (t: Tuple): boolean => serverSet.has(t.server) || serverSet.has(t.client);
+
+  // 4a. Mode.
+  const cloudTuples = tuples.filter((t) => cloudClient(t) || cloudServer(t));
+  const mode = decideMode(tuples, cloudTuples, serverSet, role, reversed);
+
+  // 4b. Modules: the ports only a module uses, in either direction, attempts included.
+  const modules: DraftItem[] = [];
+  const moduleNotes: string[] = [];
+  if (mode.value !== 'wfm-v2') {
+    const byModule = new Map<Module, Tuple[]>();
+    for (const t of tuples) {
+      if (!touchesServer(t)) continue;
+      const m = moduleOfPort(keyOf(t));
+      if (m) push(byModule, m, t);
+    }
+    const sip = tuples.filter((t) => t.port === 5060 && serverSet.has(t.server));
+    if (sip.length > 0) byModule.set('survey', sip);
+    for (const m of MODULES) {
+      const ts = byModule.get(m);
+      if (!ts) continue;
+      const c = confidenceOf(ts, (t) => t.client);
+      const checks: string[] = [];
+      if (m === 'survey') checks.push(`survey rests on SIP to 5060 (${names(ts)}), which CTI Core also listens on: remove survey if the site does not use it`);
+      else if (c === 'low') checks.push(`${m} rests on ${count(ts.reduce((n, t) => n + t.flows, 0), 'flow')} (${names(ts)}): remove it if the module is not in use (the audit then calls these flows unexpected, module not enabled)`);
+      modules.push(item(m, `${portList(ts)} carried ${count(ts.reduce((n, t) => n + t.flows, 0), 'flow')} (${names(ts, 3)}), ${span(Math.min(...ts.map((t) => t.first)), Math.max(...ts.map((t) => t.last)))}; ${confidenceText(ts, c)}`, c, checks));
+    }
+    const unseen = MODULES.filter((m) => !byModule.has(m) && m !== 'speech-analytics');
+    if (unseen.length > 0) moduleNotes.push(`not seen: ${unseen.join(', ')} (add a module the site uses; its traffic is otherwise unexpected)`);
+    moduleNotes.push('CHECK: speech-analytics has no port of its own (only SQL and CIFS): add it if the site uses it');
+  }
+
+  // 4c. Hosts.
+  const hosts = Object.fromEntries(HOST_ROLES.map((r) => [r, [] as DraftItem[]])) as Record<HostRole, DraftItem[]>;
+  const nonClients = [...role.entries()].filter(([, r]) => r !== 'clients').map(([ip]) => ip);
+  for (const [ip, r] of [...role.entries()].sort(([a], [b]) => compareIp(a, b))) {
+    if (r === 'clients') continue;
+    const ev = evidenceOf.get(ip)!;
+    const c = confidenceOf(ev.tuples, (t) => (ev.side === 'in' ? t.client : t.server));
+    hosts[r].push(item(ip, `${evidence(ev.tuples, ev.side)}; ${confidenceText(ev.tuples, ev.checks.length > 0 ? 'low' : c)}`, ev.checks.length > 0 ? 'low' : c, ev.checks));
+  }
+  const clientIps = [...role.entries()].filter(([, r]) => r === 'clients').map(([ip]) => ip);
+  const coversCloud = (net: string): boolean => {
+    const spec = parseAddress(net);
+    return typeof spec !== 'string' && AddressSet.of([spec]).overlaps(cloud);
+  };
+  for (const block of summariseClients(clientIps, nonClients, coversCloud)) {
+    const ts = block.hosts.flatMap((h) => evidenceOf.get(h)!.tuples);
+    const checks = block.hosts.flatMap((h) => evidenceOf.get(h)!.checks);
+    const c = confidenceOf(ts, (t) => `${t.client}>${t.server}`);
+    const who = block.hosts.length === 1 ? '' : `${block.hosts.length} hosts (${block.hosts.slice(0, 4).join(', ')}${block.hosts.length > 4 ? ', ...' : ''}) `;
+    const outTs = ts.filter((t) => !reversed.has(t));
+    const what = outTs.length > 0 ? evidence(outTs, 'out') : evidence(ts, 'in');
+    hosts.clients.push(item(block.text, `${who}${what}; ${confidenceText(ts, checks.length > 0 ? 'low' : c)}`, checks.length > 0 ? 'low' : c, checks));
+  }
+  const roleChecks: string[] = [];
+  const activeRoles = new Set<HostRole>();
+  for (const r of RULES) {
+    if (!r.modes.includes(mode.value) || (r.module && !modules.some((m) => m.value === r.module))) continue;
+    activeRoles.add(r.host);
+    if (r.peer && r.peer !== 'cloud') activeRoles.add(r.peer);
+  }
+  for (const r of HOST_ROLES) {
+    if (hosts[r].length === 0 && activeRoles.has(r)) {
+      roleChecks.push(`CHECK: no host was seen in role ${r}: add it if the site has one (its flows are otherwise unexpected or ignored)`);
+    }
+  }
+
+  // 4d. Pins: a service seen on some servers only, when the other servers were seen well enough.
+  const services = inferPins(listen, servers, mode.value);
+
+  // 4e. Allow entries for infrastructure the servers use.
+  const allow: Draft['allow'] = [];
+  for (const inf of INFRASTRUCTURE) {
+    const ts = tuples.filter((t) => t.proto === inf.proto && t.port === inf.port && serverSet.has(t.client) && !role.has(t.server));
+    if (ts.length === 0) continue;
+    const to = [...new Set(ts.map((t) => t.server))].sort(compareIp);
+    allow.push({ ...inf, to, comment: `WFO servers ${evidence(ts, 'out').replace(/^opened /, 'used ')}; not in the WFO design; ${confidenceText(ts, confidenceOf(ts, (t) => t.client))}` });
+  }
+
+  // Traffic of the drafted hosts no rule or allow entry explains: the audit will call it unexpected.
+  const explained = new Set([...SERVER_PORTS.keys(), ...DEPENDENCY_PORTS.keys(), ...allow.map((a) => portKey(a.proto, a.port))]);
+  const unexplained = tuples.filter((t) => touchesServer(t) && !explained.has(keyOf(t)) && !cloudTuples.includes(t))
+    .map((t) => `${tupleName(t)}: ${count(t.flows, 'flow')}${t.apps.size ? ` (${[...t.apps].map((a) => APP_NAMES[a]).join(', ')})` : ''}, ${span(t.first, t.last)}`);
+  const notes: string[] = [];
+  if (publicWeb.size > 0) notes.push(`${count(publicWeb.size, 'public address')} accepted only 80/443 (web servers, not drafted as WFO servers): ${[...publicWeb].sort(compareIp).slice(0, 6).join(', ')}${publicWeb.size > 6 ? ', ...' : ''}`);
+  return { flows: flowCount, first, last, mode, modules, moduleNotes, hosts, roleChecks, services, allow, unexplained, notes };
+}
+
+/** The mode: hybrid on any traffic with the cloud, else the mode whose rules fit more flows of the servers. */
+function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], servers: ReadonlySet<string>,
+  role: ReadonlyMap<string, HostRole>, reversed: ReadonlySet<Tuple>): DraftItem & { value: Mode } {
+  const flows = (ts: readonly Tuple[]): number => ts.reduce((n, t) => n + t.flows, 0);
+  if (cloudTuples.length > 0) {
+    const pooling = cloudTuples.filter((t) => servers.has(t.server) && t.port === 2010 && t.proto === 'tcp');
+    const other = cloudTuples.filter((t) => !pooling.includes(t));
+    const c = confidenceOf(cloudTuples, (t) => `${t.client}>${t.server}`);
+    const checks: string[] = [];
+    if (other.length > 0) checks.push(`traffic with the cloud other than connection pooling into a WFO server's 2010: ${names(other)}`);
+    if (flows(pooling) < 3 || other.length > 0 || c === 'low') {
+      checks.push(`mode hybrid rests on ${count(flows(cloudTuples), 'flow')} with the cloud (${names(cloudTuples)}): if the site is premises only, set mode: premises (these flows are then unexpected, cloud not in mode)`);
+    }
+    const conf: Confidence = checks.length > 0 ? 'low' : c;
+    return item('hybrid', `traffic with the inContact cloud: ${evidence(cloudTuples, 'out').replace(/^opened /, '')}; ${confidenceText(cloudTuples, conf)}`, conf, checks) as DraftItem & { value: Mode };
+  }
+  const fits: Record<'premises' | 'wfm-v2', Tuple[]> = { premises: [], 'wfm-v2': [] };
+  const wfo: Tuple[] = [];
+  for (const t of tuples) {
+    const k = keyOf(t);
+    const sp = SERVER_PORTS.get(k);
+    const onServer = servers.has(t.server) || (reversed.has(t) && servers.has(t.client));
+    if (sp && onServer) {
+      wfo.push(t);
+      if (sp.modes.has('premises')) fits.premises.push(t);
+      if (sp.modes.has('wfm-v2')) fits['wfm-v2'].push(t);
+    } else if (DEPENDENCY_PORTS.has(k) && servers.has(t.client) && role.has(t.server)) {
+      wfo.push(t);
+      fits.premises.push(t);
+    }
+  }
+  const value: Mode = flows(fits['wfm-v2']) > flows(fits.premises) ? 'wfm-v2' : 'premises';
+  const misfits = wfo.filter((t) => !fits[value as 'premises' | 'wfm-v2'].includes(t));
+  const checks: string[] = [];
+  if (misfits.length > 0) {
+    checks.push(`${names(misfits)} ${misfits.length === 1 ? 'is' : 'are'} not on a ${value} port (the audit calls ${misfits.length === 1 ? 'it' : 'them'} unexpected, mode inactive); if the site runs ${value === 'premises' ? 'WFM v2 only or hybrid' : 'premises WFO'}, change mode`);
+  }
+  const c = confidenceOf(fits[value as 'premises' | 'wfm-v2'], (t) => t.client);
+  const conf: Confidence = checks.length > 0 && c === 'high' ? 'medium' : c;
+  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])}); confidence ${conf}`;
+  return item(value, comment, conf, checks) as DraftItem & { value: Mode };
+}
+
+/**
+ * Pins: a service (one of its own ports: a port no other service listens on) seen on a strict
+ * subset of the servers, when every other server was seen listening on at least 3 ports (seen
+ * well enough to say it does not run the service).
+ */
+function inferPins(listen: ReadonlyMap<string, Tuple[]>, servers: readonly string[], mode: Mode): Draft['services'] {
+  const active = modeServices(mode);
+  const ports = new Map<string, Set<string>>();
+  for (const ip of servers) ports.set(ip, new Set((listen.get(ip) ?? []).map(keyOf)));
+  const bySvc = new Map<WfoService, Tuple[]>();
+  for (const ip of servers) {
+    for (const t of listen.get(ip) ?? []) {
+      const sp = SERVER_PORTS.get(keyOf(t))!;
+      const svcs = [...sp.services].filter((s) => active.has(s));
+      if (svcs.length === 1) push(bySvc, svcs[0]!, t);
+    }
+  }
+  const out: Draft['services'] = [];
+  for (const [svc, ts] of [...bySvc.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const on = new Set(ts.map((t) => t.server));
+    const off = servers.filter((s) => !on.has(s));
+    if (off.length === 0 || !off.every((s) => (ports.get(s)?.size ?? 0) >= 3)) continue;
+    const items = [...on].sort(compareIp).map((ip) => {
+      const mine = ts.filter((t) => t.server === ip);
+      const c = confidenceOf(mine, (t) => t.client);
+      const checks = c === 'low' ? [`${svc} is pinned to ${ip} from ${names(mine)}; remove the pin if other servers run it too (their ${svc} flows would be unexpected, pinned elsewhere)`] : [];
+      return item(ip, `${evidence(mine, 'in')}; not seen on ${off.join(', ')}; ${confidenceText(mine, c)}`, c, checks);
+    });
+    out.push({ service: svc, items });
+  }
+  return out;
+}
