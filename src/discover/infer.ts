@@ -166,7 +166,7 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
     const odd = bestTuples.filter((t) => best === 'sql' && t.port !== 1433);
     if (odd.length > 0) checks.push(`${ip} speaks TDS (SQL Server) on a port other than 1433 (${names(odd)}); the audit calls these flows unexpected unless the port is overridden`);
     const wrong = tuples.filter((t) => reversed.has(t) && t.client === ip && DEPENDENCY_PORTS.has(keyOf(t)));
-    if (wrong.length > 0) checks.push(`${ip} opened ${names(wrong)}, the ${best} port of a WFO server: the audit calls these flows wrong-direction`);
+    if (wrong.length > 0) checks.push(`${names(wrong)}: ${ip} opened the ${best} port of a WFO server; the audit calls these flows wrong-direction`);
     role.set(ip, best);
     evidenceOf.set(ip, { tuples: bestTuples, side: 'in', checks });
   }
@@ -280,7 +280,9 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
     const who = block.hosts.length === 1 ? '' : `${block.hosts.length} hosts (${block.hosts.slice(0, 4).join(', ')}${block.hosts.length > 4 ? ', ...' : ''}) `;
     const outTs = ts.filter((t) => !reversed.has(t));
     const what = outTs.length > 0 ? evidence(outTs, 'out') : evidence(ts, 'in');
-    hosts.clients.push(item(block.text, `${who}${what}; ${confidenceText(ts, checks.length > 0 ? 'low' : c)}`, checks.length > 0 ? 'low' : c, checks));
+    // A block's confidence is its evidence's; the CHECK lines below it name single hosts.
+    const own = block.hosts.length > 1 ? c : (checks.length > 0 ? 'low' : c);
+    hosts.clients.push(item(block.text, `${who}${what}; ${confidenceText(ts, own)}`, own, checks));
   }
   const roleChecks: string[] = [];
   const activeRoles = new Set<HostRole>();
@@ -330,7 +332,8 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
       checks.push(`mode hybrid rests on ${count(flows(cloudTuples), 'flow')} with the cloud (${names(cloudTuples)}): if the site is premises only, set mode: premises (these flows are then unexpected, cloud not in mode)`);
     }
     const conf: Confidence = checks.length > 0 ? 'low' : c;
-    return item('hybrid', `traffic with the inContact cloud: ${evidence(cloudTuples, 'out').replace(/^opened /, '')}; ${confidenceText(cloudTuples, conf)}`, conf, checks) as DraftItem & { value: Mode };
+    const when = span(Math.min(...cloudTuples.map((t) => t.first)), Math.max(...cloudTuples.map((t) => t.last)));
+    return item('hybrid', `traffic with the inContact cloud: ${count(flows(cloudTuples), 'flow')} on ${portList(cloudTuples)}, ${when}; ${confidenceText(cloudTuples, conf)}`, conf, checks) as DraftItem & { value: Mode };
   }
   const fits: Record<'premises' | 'wfm-v2', Tuple[]> = { premises: [], 'wfm-v2': [] };
   const wfo: Tuple[] = [];
@@ -355,7 +358,7 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
   }
   const c = confidenceOf(fits[value as 'premises' | 'wfm-v2'], (t) => t.client);
   const conf: Confidence = checks.length > 0 && c === 'high' ? 'medium' : c;
-  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])}); confidence ${conf}`;
+  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])})${wfo.length ? `, ${span(Math.min(...wfo.map((t) => t.first)), Math.max(...wfo.map((t) => t.last)))}` : ''}; confidence ${conf}`;
   return item(value, comment, conf, checks) as DraftItem & { value: Mode };
 }
 
