@@ -1,0 +1,187 @@
+/**
+ * The inference on hand-made evidence: attempts count, pins, clients summarised without
+ * covering another role, conflicts become CHECK lines, public web servers are not WFO servers.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseAddress } from '../../src/design/address.js';
+import { parseSite } from '../../src/design/site.js';
+import { inferSite, type Draft } from '../../src/discover/infer.js';
+import { renderDraft } from '../../src/discover/render.js';
+import type { Tuple } from '../../src/discover/evidence.js';
+import { networkOf, summariseClients } from '../../src/discover/summarise.js';
+
+const T0 = Date.UTC(2026, 0, 15, 8, 30) / 1000;
+
+function words(ip: string): number[] {
+  const a = parseAddress(ip);
+  if (typeof a === 'string') throw new Error(a);
+  return [...a.words];
+}
+
+/** One tuple; `outcome` says how its flows went. */
+function tup(client: string, server: string, port: number, opts: { proto?: 'tcp' | 'udp'; flows?: number; outcome?: 'answered' | 'attempt' | 'one-way'; at?: number } = {}): Tuple {
+  const flows = opts.flows ?? 1;
+  const o = opts.outcome ?? 'answered';
+  return {
+    proto: opts.proto ?? 'tcp', family: client.includes(':') ? 6 : 4, client, server,
+    clientWords: words(client), serverWords: words(server), port, flows,
+    answered: o === 'answered' ? flows : 0, attempts: o === 'attempt' ? flows : 0, oneWay: o === 'one-way' ? flows : 0,
+    apps: new Set(), first: T0 + (opts.at ?? 0), last: T0 + (opts.at ?? 0) + 1,
+  };
+}
+
+function draftOf(ts: Tuple[]): Draft {
+  return inferSite(ts, ts.reduce((n, t) => n + t.flows, 0), T0, T0 + 60);
+}
+
+function values(d: Draft, role: keyof Draft['hosts']): string[] {
+  return d.hosts[role].map((i) => i.value);
+}
+
+describe('roles from behaviour', () => {
+  it('a server whose every connection was refused or unanswered is still a server, marked attempts only', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 5633, { outcome: 'attempt', flows: 4 }),
+      tup('10.20.1.6', '10.10.0.10', 5633, { outcome: 'attempt' }),
+      tup('10.10.0.10', '10.10.0.20', 1433, { outcome: 'attempt' }),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(d.hosts['wfo-servers'][0]!.comment).toContain('attempts only');
+    expect(d.hosts['wfo-servers'][0]!.confidence).toBe('low');
+    expect(values(d, 'sql')).toEqual(['10.10.0.20']);
+    expect(values(d, 'clients')).toEqual(['10.20.1.0/24']);
+    expect(d.modules.map((m) => m.value)).toEqual(['screen-recording']);
+  });
+
+  it('an unanswered SYN to the cloud range still says hybrid, with a CHECK naming it', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 80, { flows: 3 }),
+      tup('10.10.0.10', '207.166.101.7', 2010, { outcome: 'attempt' }),
+    ]);
+    expect(d.mode.value).toBe('hybrid');
+    expect(d.mode.comment).toContain('attempts only');
+    expect(d.mode.checks.join('\n')).toContain('10.10.0.10 -> 207.166.101.7:2010/tcp');
+  });
+
+  it('the sender of SIP to 5060 is the PBX; 445, 162/udp and 25 make the dependencies', () => {
+    const d = draftOf([
+      tup('10.30.0.5', '10.10.0.11', 5060, { proto: 'udp' }),
+      tup('10.10.0.11', '10.10.0.30', 445),
+      tup('10.10.0.11', '10.10.0.40', 162, { proto: 'udp', outcome: 'one-way' }),
+      tup('10.10.0.11', '10.10.0.41', 25),
+    ]);
+    expect(values(d, 'pbx')).toEqual(['10.30.0.5']);
+    expect(values(d, 'file-server')).toEqual(['10.10.0.30']);
+    expect(values(d, 'snmp-manager')).toEqual(['10.10.0.40']);
+    expect(values(d, 'smtp-relay')).toEqual(['10.10.0.41']);
+    // a one-way trap is delivered as far as anyone can tell: not "attempts only"
+    expect(d.hosts['snmp-manager'][0]!.comment).not.toContain('attempts only');
+  });
+
+  it('a host that looks like two roles gets one, and a CHECK names the other evidence', () => {
+    const d = draftOf([
+      tup('10.10.0.10', '10.10.0.20', 1433, { flows: 2 }),
+      tup('10.10.0.11', '10.10.0.20', 1433),
+      tup('10.10.0.10', '10.10.0.20', 5672),
+      tup('10.20.1.5', '10.10.0.10', 80),
+      tup('10.20.1.5', '10.10.0.11', 4510),
+    ]);
+    expect(values(d, 'sql')).toEqual(['10.10.0.20']);
+    expect(values(d, 'wfo-servers')).not.toContain('10.10.0.20');
+    expect(d.hosts.sql[0]!.checks.join('\n')).toContain('10.10.0.10 -> 10.10.0.20:5672/tcp');
+  });
+
+  it('a WFO server opening a port only clients open makes the listener a client (wrong direction, CHECK)', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510),
+      tup('10.20.1.6', '10.10.0.10', 943),
+      tup('10.10.0.10', '10.20.2.9', 4510),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(values(d, 'clients')).toContain('10.20.2.9');
+    expect(d.hosts.clients.flatMap((c) => c.checks).join('\n')).toContain('10.10.0.10 -> 10.20.2.9:4510/tcp');
+  });
+
+  it('public web servers are not WFO servers', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510),
+      tup('10.20.1.5', '93.184.216.34', 443, { flows: 9 }),
+      tup('10.20.1.6', '93.184.216.34', 80),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(d.notes.join('\n')).toContain('93.184.216.34');
+  });
+
+  it('traffic only on 80/443 drafts WFM v2; premises ports draft premises', () => {
+    const v2 = draftOf([tup('10.20.1.5', '10.10.0.10', 443, { flows: 3 }), tup('10.20.1.6', '10.10.0.10', 80)]);
+    expect(v2.mode.value).toBe('wfm-v2');
+    expect(v2.modules).toEqual([]);
+    const prem = draftOf([tup('10.20.1.5', '10.10.0.10', 80), tup('10.10.0.10', '10.10.0.20', 1433)]);
+    expect(prem.mode.value).toBe('premises');
+  });
+});
+
+describe('pins', () => {
+  it('a service seen on one of two well-observed servers is pinned there; shared ones are not', () => {
+    const d = draftOf([
+      tup('10.10.0.11', '10.10.0.10', 5685),
+      tup('10.20.1.5', '10.10.0.10', 6620),
+      tup('10.20.1.5', '10.10.0.10', 80),
+      tup('10.20.1.5', '10.10.0.11', 80),
+      tup('10.20.1.5', '10.10.0.11', 4510),
+      tup('10.20.1.6', '10.10.0.11', 943),
+    ]);
+    const pins = Object.fromEntries(d.services.map((s) => [s.service, s.items.map((i) => i.value)]));
+    expect(pins['cti-core']).toEqual(['10.10.0.10']);
+    expect(pins['web-media']).toEqual(['10.10.0.11']);
+    expect(pins['web-portal']).toBeUndefined();
+  });
+
+  it('no pin when the other server was seen on too few ports to tell', () => {
+    const d = draftOf([
+      tup('10.10.0.11', '10.10.0.10', 5685),
+      tup('10.20.1.5', '10.10.0.10', 6620),
+      tup('10.20.1.5', '10.10.0.11', 80),
+    ]);
+    expect(d.services.find((s) => s.service === 'cti-core')).toBeUndefined();
+  });
+});
+
+describe('clients summarised', () => {
+  it('to a /24 when two clients share it and no other role lives there, else single hosts', () => {
+    expect(summariseClients(['10.20.1.5', '10.20.1.6', '10.20.2.7'], ['10.10.0.10']).map((b) => b.text))
+      .toEqual(['10.20.1.0/24', '10.20.2.7']);
+    expect(summariseClients(['10.20.1.5', '10.20.1.6'], ['10.20.1.10']).map((b) => b.text))
+      .toEqual(['10.20.1.5', '10.20.1.6']);
+  });
+
+  it('IPv6 clients to a /64', () => {
+    expect(networkOf('2001:db8:1::100')).toBe('2001:db8:1::/64');
+    expect(summariseClients(['2001:db8:1::100', '2001:db8:1::101'], ['2001:db8:2::10']).map((b) => b.text)).toEqual(['2001:db8:1::/64']);
+  });
+
+  it('a /24 that would cover a server becomes single hosts in the draft, which loads with no overlap', () => {
+    const d = draftOf([
+      tup('10.10.0.50', '10.10.0.10', 4510),
+      tup('10.10.0.51', '10.10.0.10', 943),
+    ]);
+    expect(values(d, 'clients')).toEqual(['10.10.0.50', '10.10.0.51']);
+    const site = parseSite(renderDraft(d, ['x.pcap']), 'draft.yaml');
+    expect(site.hosts.clients.map((a) => a.text)).toEqual(['10.10.0.50', '10.10.0.51']);
+  });
+});
+
+describe('rendering', () => {
+  it('an input name with a newline cannot end a comment and add a key', () => {
+    const d = draftOf([tup('10.20.1.5', '10.10.0.10', 4510), tup('10.20.1.6', '10.10.0.10', 943)]);
+    const site = parseSite(renderDraft(d, ['evil\nmode: wfm-v2\n.pcap']), 'draft.yaml');
+    expect(site.mode).toBe('premises');
+  });
+
+  it('a draft with no traffic at all still loads', () => {
+    const d = inferSite([], 0, NaN, NaN);
+    const site = parseSite(renderDraft(d, ['empty.pcap']), 'draft.yaml');
+    expect(site.mode).toBe('premises');
+    expect(site.hosts['wfo-servers']).toEqual([]);
+  });
+});
