@@ -16,6 +16,7 @@ const BT_IDB = 0x00000001;
 const BT_PB = 0x00000002;
 const BT_SPB = 0x00000003;
 const BT_EPB = 0x00000006;
+const BT_ISB = 0x00000005;
 const BOM = 0x1a2b3c4d;
 const BOM_SWAPPED = 0x4d3c2b1a;
 
@@ -148,8 +149,9 @@ export class PcapngWalker implements RecordWalker {
           this.bytes += origLen;
           break;
         }
+        case BT_ISB: this.interfaceStatistics(buf, pos, len); break;
         default:
-          break; // NRB, ISB, DSB, custom and unknown blocks: skipped by length (§3.1)
+          break; // NRB, DSB, custom and unknown blocks: skipped by length (§3.1)
       }
       pos += len;
     }
@@ -222,6 +224,32 @@ export class PcapngWalker implements RecordWalker {
    * tsSec/tsNsec. Long division in 16-bit digits keeps every intermediate below
    * 2^53, so the result is exact for any resolution up to 2^32 ticks per second.
    */
+  /**
+   * Interface Statistics Block (§4.6): its isb_endtime (option 3) is when the capture on
+   * that interface stopped, which is part of the end of the input (the SYN grace is
+   * measured from it). A damaged or unknown-interface block is skipped, never fatal.
+   */
+  private interfaceStatistics(buf: Uint8Array, pos: number, len: number): void {
+    if (len < 24 || this.sink.endTime === undefined) return;
+    const le = this.le;
+    const id = u32(buf, pos + 8, le);
+    if (id >= this.ifCount) return;
+    let p = pos + 20;
+    const optEnd = pos + len - 4;
+    while (p + 4 <= optEnd) {
+      const code = u16(buf, p, le);
+      const olen = u16(buf, p + 2, le);
+      if (code === 0 || p + 4 + olen > optEnd) break;
+      if (code === 3 && olen === 8) {
+        const sec = this.tsSec, nsec = this.tsNsec;
+        this.timestamp(id, u32(buf, p + 4, le), u32(buf, p + 8, le));
+        this.sink.endTime(this.tsSec + this.tsNsec / 1e9);
+        this.tsSec = sec; this.tsNsec = nsec;
+      }
+      p += 4 + ((olen + 3) & ~3);
+    }
+  }
+
   private timestamp(id: number, hi: number, lo: number): void {
     const units = this.ifUnits[id]!;
     let sec: number, rem: number;

@@ -20,6 +20,11 @@ export interface PacketSink {
    */
   packet(buf: Uint8Array, offset: number, caplen: number, origLen: number,
     tsSec: number, tsNsec: number, linkType: number, iface: number): void;
+  /**
+   * The input says when its capture stopped (pcapng Interface Statistics isb_endtime),
+   * seconds since the epoch. Part of the end of the input; optional for sinks.
+   */
+  endTime?(ts: number): void;
 }
 
 /** Container format as detected from the first bytes. */

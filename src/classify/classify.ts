@@ -8,6 +8,7 @@ import type { AddressSet } from '../design/address.js';
 import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
 import { WFO_PROTOCOLS, type Direction } from '../design/rules.js';
 import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
+import { proofOf } from './worked.js';
 import type { AppProto, ClassifiedFlow, Verdict } from './types.js';
 
 /** Display names of application protocols, for reasons. */
@@ -53,8 +54,15 @@ function result(f: FlowRecord, app: AppProto, verdict: Verdict, code: ReasonCode
 function vars(f: FlowRecord, r: ResolvedRule | null, port = f.serverPort): Record<string, string | number> {
   return {
     proto: f.proto, port, rule: r?.id ?? '-', service: r?.service ?? '-', owner: r?.owner ?? '-',
-    host: r ? (r.host === 'wfo-servers' && r.pinned ? `${r.owner} host` : r.host) : '-', peer: r?.peer ?? 'any',
+    host: r ? (r.host === 'wfo-servers' && r.pinned ? `${r.owner} host` : r.host) : '-', peer: peerName(r),
   };
+}
+
+/** The other end of a rule in words: its role, its roles ("wfo-servers or clients"), or "any site host". */
+function peerName(r: ResolvedRule | null): string {
+  if (r === null) return 'any';
+  if (r.peer !== null) return r.peer;
+  return r.peers ? r.peers.join(' or ') : 'any site host';
 }
 
 /** Position of every reason code, for the per-rule sentence memo keys. */
@@ -132,7 +140,9 @@ function matchText(code: ReasonCode, f: FlowRecord, r: ResolvedRule | null, allo
 function byOutcome(f: FlowRecord, app: AppProto, r: ResolvedRule | null, allow: ResolvedAllow | null, port: number,
   service: string | null, ruleId: string | null, okCode: ReasonCode): ClassifiedFlow {
   const o = f.outcome;
-  const icmp = o === 'unanswered' || o === 'rejected' || o === 'unreachable' || o === 'no-reply-yet' ? icmpReason(f) : null;
+  const proof = proofOf(o, r !== null && r.oneWay);
+  // An ICMP error is failure evidence of its own, also for a flow whose outcome alone cannot tell.
+  const icmp = proof !== 'worked' ? icmpReason(f) : null;
   const mismatch = r !== null && appContradicts(r.app, app);
   let verdict: Verdict = 'blocked';
   let code: ReasonCode;
@@ -145,12 +155,15 @@ function byOutcome(f: FlowRecord, app: AppProto, r: ResolvedRule | null, allow: 
   else if (o === 'unreachable') {
     code = 'blocked-unreachable';
     extra = { from: '?', what: 'no detail' };
+  } else if (proof === 'undecided') {
+    verdict = 'inconclusive';
+    code = o === 'no-reply-yet' ? 'inconclusive-input-ended' : o === 'unknown' ? 'inconclusive-no-evidence' : 'inconclusive-one-way';
   } else {
     verdict = 'expected';
     if (mismatch) {
       code = 'protocol-mismatch';
       extra = { found: APP_NAMES[app], want: APP_NAMES[r!.app!] };
-    } else code = o === 'no-reply-yet' ? 'unverifiable' : o === 'one-sided' ? 'expected-one-sided' : okCode;
+    } else code = o === 'one-sided' ? 'expected-one-sided' : okCode;
   }
   const cf = result(f, app, verdict, code, matchText(code, f, r, allow, port, extra), r, mismatch, service, ruleId);
   return verdict === 'blocked' && mismatch ? withMismatch(cf, { found: APP_NAMES[app], want: APP_NAMES[r!.app!] }) : cf;
@@ -273,12 +286,21 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
         : (r.hostSet.has(fam, f.serverWords) ? f.clientIp : f.serverIp);
       return result(f, app, 'unexpected', 'pinned-elsewhere', ruleReason('pinned-elsewhere', f, r, port, { pinned: r.hostSet.describe(), ip }), r);
     }
+    // A designed port reached from (or reaching) an address in no role at all: not a host of this site.
+    for (const r of candidates) {
+      if (r.direction === 'both') continue;
+      const out = r.direction === 'outbound';
+      const other = out ? f.serverWords : f.clientWords;
+      if (r.hostSet.has(fam, out ? f.clientWords : f.serverWords) && !d.siteHosts.has(fam, other)) {
+        return result(f, app, 'unexpected', 'not-a-site-host', ruleReason('not-a-site-host', f, r, port, { ip: out ? f.serverIp : f.clientIp }), r);
+      }
+    }
     // Right WFO side, wrong other end first; then right other end (a named role), wrong host.
     for (const r of candidates) {
       if (r.direction === 'both') continue;
       const out = r.direction === 'outbound';
       if (r.hostSet.has(fam, out ? f.clientWords : f.serverWords) && !r.peerSet.has(fam, out ? f.serverWords : f.clientWords)) {
-        return result(f, app, 'unexpected', 'wrong-peer', ruleReason('wrong-peer', f, r, port, { ip: out ? f.serverIp : f.clientIp, role: r.peer ?? 'any' }), r);
+        return result(f, app, 'unexpected', 'wrong-peer', ruleReason('wrong-peer', f, r, port, { ip: out ? f.serverIp : f.clientIp, role: peerName(r) }), r);
       }
     }
     for (const r of candidates) {

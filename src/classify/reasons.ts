@@ -24,11 +24,6 @@ export const REASONS = {
     template: '{service} {proto}/{port}: matches rule {rule}; only one direction was captured, but acknowledgements show the other side answered',
     meaning: 'Designed, and it worked, but the capture saw one direction only (asymmetric routing or a one-way SPAN).',
   },
-  'unverifiable': {
-    verdict: 'expected',
-    template: '{service} {proto}/{port}: matches rule {rule}; unverifiable: the capture ended before a reply could arrive, so it is not counted as blocked',
-    meaning: 'Designed, but the capture ended right after the first packet: nobody can tell whether it would have been answered. Counted as expected, never as blocked.',
-  },
   'allowed': {
     verdict: 'expected',
     template: 'allowed by the site file (allow entry "{name}")',
@@ -64,10 +59,30 @@ export const REASONS = {
     template: '{service} {proto}/{port} (rule {rule}): ICMP destination unreachable ({what}) from {from}',
     meaning: 'A router could not deliver the flow (network or host unreachable, fragmentation needed, ...).',
   },
+  'inconclusive-input-ended': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: a single SYN less than the SYN grace before the end of the input, too soon to tell whether it would be answered',
+    meaning: 'Designed, but the input ended right after one SYN: nobody can tell whether it would have been answered. Neither expected nor blocked; it does not make the rule seen.',
+  },
+  'inconclusive-one-way': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: datagrams went one way only, and this traffic is not one-way by design, so nothing proves they arrived',
+    meaning: 'Designed UDP traffic with no reply and no ICMP error. Only SNMP traps (logger.snmp.162) are one-way by design; for anything else a missing reply may be a firewall or a capture that sees one direction.',
+  },
+  'inconclusive-no-evidence': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: the source carries no evidence of the outcome (no TCP flags)',
+    meaning: 'Designed, but the flow came from a source that does not say whether the connection worked (flow records without TCP flags).',
+  },
   'wrong-direction': {
     verdict: 'wrong-direction',
     template: '{service} {proto}/{port} (rule {rule}): opened by {opener}, but the design has {designedOpener} open it toward {designedListener}',
     meaning: 'The port and hosts match a rule, but the connection was opened from the other side (e.g. the SQL server connecting to a WFO server\'s 1433). Firewalls that allow only the designed direction will block it.',
+  },
+  'not-a-site-host': {
+    verdict: 'unexpected',
+    template: '{proto}/{port} is a designed port of {service} (rule {rule}), but {ip} is not a host of this site',
+    meaning: 'An address in no role of the site file (and not the cloud) reached a designed port: a scan, a stray host, or a host missing from the site file. Never reported as blocked designed traffic.',
   },
   'cloud-not-in-mode': {
     verdict: 'unexpected',

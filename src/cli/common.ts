@@ -3,6 +3,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
@@ -62,7 +63,7 @@ export class Output {
  */
 export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
   const onSignal = (): void => {
-    if (secondExits && abort.signal.aborted) process.exit(130);
+    if (secondExits && abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
     abort.abort();
   };
   process.on('SIGINT', onSignal);

@@ -4,10 +4,11 @@
 import { UsageError } from '../errors.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { AuditReport } from '../report/types.js';
+import { judgedCount } from '../report/judged.js';
 
 /** Parses a --fail-on list. */
 export function parseFailOn(list: string): Set<string> {
-  const allowed = new Set(['expected', 'blocked', 'wrong-direction', 'unexpected', 'ignored', 'protocol-mismatch', 'input-error']);
+  const allowed = new Set(['expected', 'blocked', 'wrong-direction', 'unexpected', 'inconclusive', 'ignored', 'protocol-mismatch']);
   const out = new Set<string>();
   for (const raw of list.split(',')) {
     const v = raw.trim();
@@ -28,10 +29,14 @@ export function parseNumber(name: string, v: string | undefined, integer = false
   return n;
 }
 
-/** Exit code for a finished run: 1 when any verdict in failOn was found (or an input failed and failOn has input-error). */
+/**
+ * Exit code for a finished run: 2 when nothing could be judged (whatever --fail-on says,
+ * `none` included: a capture that proves nothing never passes), else 1 when any verdict in
+ * failOn was found, else 0.
+ */
 export function findingsExitCode(report: AuditReport, failOn: Set<string>): number {
+  if (judgedCount(report.summary) === 0) return 2;
   for (const v of failOn) {
-    if (v === 'input-error') continue;
     if ((report.summary as Record<string, number>)[v]! > 0) return 1;
   }
   return 0;

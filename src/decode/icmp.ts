@@ -54,7 +54,11 @@ export function decodeQuotedPorts(p: DecodedPacket, buf: Uint8Array, t: number, 
 function decodeQuotedIpv4(p: DecodedPacket, buf: Uint8Array, q: number, end: number): void {
   if (end - q < 20) {
     if (end - q >= 1 && buf[q]! >> 4 !== 4) softProblem(p, BAD_ICMP_QUOTE);
-    else softProblem(p, TRUNCATED_ICMP_QUOTE);
+    else {
+      softProblem(p, TRUNCATED_ICMP_QUOTE);
+      // What survives of a cut quote still narrows the flow it belongs to (the flow table ties it).
+      if (end - q >= 10) p.qProto = buf[q + 9]!;
+    }
     return;
   }
   const b0 = buf[q]!;

@@ -5,7 +5,7 @@
  * table uses to guess a flow's direction.
  */
 import { AddressSet, parseAddress, type AddressSpec } from './address.js';
-import { DEFAULT_CLOUD, RULES, ROLES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
+import { DEFAULT_CLOUD, HOST_ROLES, RULES, ROLES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
 import { RuleIndex } from './rule-index.js';
 import type { AllowEntry, Site } from './site.js';
 
@@ -23,7 +23,10 @@ export interface ResolvedRule extends Rule {
   inactive: InactiveReason | null;
   /** Hosts that may run the owner service (its pin, else its role). */
   hostSet: AddressSet;
-  /** Hosts the other end may be (AddressSet.all() when the rule names no peer). */
+  /**
+   * Hosts the other end may be: the peer role, the union of `peers`, or, when the rule names
+   * none, every host of the site's roles (`siteHosts`); AddressSet.all() without a site file.
+   */
   peerSet: AddressSet;
   /** true when the owner service is pinned with `services:`. */
   pinned: boolean;
@@ -72,6 +75,12 @@ export interface ResolvedDesign {
   wfo: AddressSet;
   /** The cloud range. */
   cloud: AddressSet;
+  /**
+   * Every host of the site: every role's addresses and pins, plus the cloud in hybrid mode.
+   * What a peerless rule's "any" means; an address outside it is not a host of this site.
+   * AddressSet.all() without a site file.
+   */
+  siteHosts: AddressSet;
   /** Service pins. */
   pins: Readonly<Partial<Record<WfoService, AddressSet>>>;
   allow: readonly ResolvedAllow[];
@@ -95,6 +104,10 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
   const wfo = site ? AddressSet.union([roles['wfo-servers'], ...Object.values(pins) as AddressSet[]]) : AddressSet.all();
   const cloud = site ? roles.cloud : AddressSet.of(DEFAULT_CLOUD.map((c) => parseAddress(c) as AddressSpec));
   const mode: Mode | 'any' = site ? site.mode : 'any';
+  const siteHosts = site
+    ? AddressSet.union([...HOST_ROLES.map((r) => roles[r]), wfo, ...(mode === 'hybrid' ? [roles.cloud] : [])])
+    : AddressSet.all();
+  const roleSet = (r: Role): AddressSet => (r === 'wfo-servers' ? wfo : roles[r]);
   const modules: readonly Module[] = site ? site.modules : MODULES;
 
   const rules: ResolvedRule[] = RULES.map((base) => {
@@ -104,9 +117,13 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
     const transport: Transport = o.transport ?? base.transport;
     const host = o.host ?? base.host;
     const peer: Role | null = o.peer === undefined ? base.peer : o.peer === 'any' ? null : o.peer;
+    // A site override of the peer replaces the row's reading of several peers.
+    const peers = o.peer === undefined ? base.peers : undefined;
     const pin = pins[base.owner];
     const hostSet = host === 'wfo-servers' && pin ? pin : roles[host];
-    const peerSet = peer === null ? AddressSet.all() : peer === 'wfo-servers' ? wfo : roles[peer];
+    const peerSet = peer !== null ? roleSet(peer)
+      : peers ? (site ? AddressSet.union(peers.map(roleSet)) : AddressSet.all())
+      : siteHosts;
     let inactive: InactiveReason | null = null;
     if (o.enabled === false) inactive = { kind: 'disabled' };
     else if (mode !== 'any' && !base.modes.includes(mode)) inactive = { kind: 'mode', modes: base.modes };
@@ -114,8 +131,9 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
     else if (ports.length === 0) inactive = { kind: 'no-ports' };
     // An explicitly enabled rule of another mode is active: that is the point of `enabled: true`.
     if (o.enabled === true && inactive?.kind === 'mode') inactive = ports.length === 0 ? { kind: 'no-ports' } : null;
+    const { peers: _rowPeers, ...row } = base;
     return {
-      ...base, ports, direction, transport, host, peer,
+      ...row, ports, direction, transport, host, peer, ...(peers ? { peers } : {}),
       active: inactive === null, inactive, hostSet, peerSet, pinned: !!pin && host === 'wfo-servers',
       overridden: site !== null && (site.ports[base.id] !== undefined || site.rules[base.id] !== undefined),
       sentences: new Map(),
@@ -132,5 +150,5 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
   for (const a of allow) if (a.port !== null) serverPortHint[a.port]! |= a.proto === 'tcp' ? HINT_TCP : HINT_UDP;
   const activeByPort = new RuleIndex(active);
   const inactiveByPort = new RuleIndex(rules.filter((r) => !r.active));
-  return { site, mode, modules, rules, active, activeByPort, inactiveByPort, roles, wfo, cloud, pins, allow, serverPortHint };
+  return { site, mode, modules, rules, active, activeByPort, inactiveByPort, roles, wfo, cloud, siteHosts, pins, allow, serverPortHint };
 }

@@ -101,6 +101,11 @@ export interface Rule {
   rare: boolean;
   /** The rule is a reading of the seed rather than a row of its own (see docs/design.md). */
   inferred: boolean;
+  /**
+   * The traffic is one-way by design (SNMP traps): a datagram with no reply worked. On every
+   * other UDP rule a one-way flow proves nothing and is `inconclusive`.
+   */
+  oneWay: boolean;
 }
 
 const PREM: readonly Mode[] = ['premises', 'hybrid'];
@@ -109,7 +114,7 @@ const V2: readonly Mode[] = ['wfm-v2'];
 
 type Spec = [id: string, service: ServiceId, owner: WfoService, ports: number[], transport: Transport,
   direction: Direction, host: 'wfo-servers' | 'clients', peer: Role | null, module: Module | null,
-  modes: readonly Mode[], app: AppProto | null, table: SeedTable, row: number, text: string, extra?: { rare?: boolean; inferred?: boolean }];
+  modes: readonly Mode[], app: AppProto | null, table: SeedTable, row: number, text: string, extra?: { rare?: boolean; inferred?: boolean; peers?: readonly Role[]; oneWay?: boolean }];
 
 // Rows are written out as the seed has them (process carried down to continuation rows).
 const S = 'premises-server' as const;
@@ -117,9 +122,9 @@ const P = 'premises-pc' as const;
 const SPECS: Spec[] = [
   // Premises inContact WFO: Server and firewall Ports.
   ['api-server.in.5620', 'api-server', 'api-server', [5620], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, null, S, 1,
-    'API Server | 5620 | TCP | Inbound | Listener for connections and commands from internal (CTI Core, Web Media Server, On-Demand, etc.) and third-party clients (default)'],
+    'API Server | 5620 | TCP | Inbound | Listener for connections and commands from internal (CTI Core, Web Media Server, On-Demand, etc.) and third-party clients (default)', { peers: ['wfo-servers', 'clients'] }],
   ['api-server.in.5621', 'api-server', 'api-server', [5621], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, null, S, 2,
-    'API Server | 5621 | TCP | Inbound | Listener for event notifications (such as call started, call stopped, and so forth) from internal (CTI Core, Web Media Server, On-Demand, etc.) and third-party clients (default)'],
+    'API Server | 5621 | TCP | Inbound | Listener for event notifications (such as call started, call stopped, and so forth) from internal (CTI Core, Web Media Server, On-Demand, etc.) and third-party clients (default)', { peers: ['wfo-servers', 'clients'] }],
   ['api-server.in.2012', 'api-server', 'api-server', [2012], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, 'http', S, 3,
     'API Server | 2012 | TCP | Inbound | Listener HTTP API Interface'],
   ['api-server.sql.1433', 'sql', 'api-server', [1433], 'tcp', 'outbound', 'wfo-servers', 'sql', null, PREM, 'tds', S, 4,
@@ -149,7 +154,7 @@ const SPECS: Spec[] = [
   ['rabbitmq.in.5672', 'rabbitmq', 'rabbitmq', [5672], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, 'amqp', S, 16,
     'RabbitMQ | 5672 | TCP | Inbound | Communication port for messaging using the RabbitMQ service bus'],
   ['comet-daemon.in.6505', 'comet-daemon', 'comet-daemon', [6505], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, null, S, 17,
-    'Comet Daemon | 6505 | TCP | Inbound | Listens for service status from client loaders and Web Server'],
+    'Comet Daemon | 6505 | TCP | Inbound | Listens for service status from client loaders and Web Server', { peers: ['wfo-servers', 'clients'] }],
   ['comet-daemon.out.6505', 'comet-daemon', 'comet-daemon', [6505], 'tcp', 'outbound', 'wfo-servers', 'wfo-servers', null, PREM, null, S, 18,
     'Comet Daemon | 6505 | TCP | Outbound | Client loader status messages to master'],
   ['comet-daemon.sql.1433', 'sql', 'comet-daemon', [1433], 'tcp', 'outbound', 'wfo-servers', 'sql', null, PREM, 'tds', S, 19,
@@ -159,7 +164,7 @@ const SPECS: Spec[] = [
   ['logger.in.5638', 'logger', 'logger', [5638], 'tcp', 'inbound', 'wfo-servers', null, null, PREM, null, S, 21,
     'Logger Service | 5638 | TCP | Inbound | Log message listener'],
   ['logger.snmp.162', 'snmp', 'logger', [162], 'udp', 'outbound', 'wfo-servers', 'snmp-manager', null, PREM, 'snmp', S, 22,
-    'Logger Service | 162 | UDP | Outbound | SNMP Management messages', { rare: true }],
+    'Logger Service | 162 | UDP | Outbound | SNMP Management messages', { oneWay: true, rare: true }],
   ['logger.smtp.25', 'smtp', 'logger', [25], 'tcp', 'outbound', 'wfo-servers', 'smtp-relay', null, PREM, 'smtp', S, 23,
     'Logger Service | 25 | TCP | Outbound | SMTP messages', { rare: true }],
   ['logger.sql.1433', 'sql', 'logger', [1433], 'tcp', 'outbound', 'wfo-servers', 'sql', null, PREM, 'tds', S, 24,
@@ -195,7 +200,7 @@ const SPECS: Spec[] = [
   ['on-demand.sql.1433', 'sql', 'on-demand', [1433], 'tcp', 'outbound', 'wfo-servers', 'sql', 'on-demand', PREM, 'tds', S, 39,
     'On-Demand | 1433 | TCP | Outbound | SQL Connection'],
   ['screen-recording.in.5633', 'screen-recording', 'screen-recording', [5633], 'tcp', 'inbound', 'wfo-servers', null, 'screen-recording', PREM, null, S, 40,
-    'Screen Recording | 5633 | TCP | Inbound | Listener for Screen Recording (SR) Client connections and SR to CTI Core communication'],
+    'Screen Recording | 5633 | TCP | Inbound | Listener for Screen Recording (SR) Client connections and SR to CTI Core communication', { peers: ['wfo-servers', 'clients'] }],
   ['screen-recording.cifs.445', 'cifs', 'screen-recording', [445], 'tcp', 'outbound', 'wfo-servers', 'file-server', 'screen-recording', PREM, 'smb2', S, 41,
     'Screen Recording | 445 | TCP | Outbound | CIFS file operations'],
   ['screen-recording.sql.1433', 'sql', 'screen-recording', [1433], 'tcp', 'outbound', 'wfo-servers', 'sql', 'screen-recording', PREM, 'tds', S, 42,
@@ -261,6 +266,7 @@ const SPECS: Spec[] = [
 export const RULES: readonly Rule[] = SPECS.map(([id, service, owner, ports, transport, direction, host, peer, module, modes, app, table, row, text, extra]) => ({
   id, service, owner, ports, transport, direction, host, peer, module, modes, app,
   seed: { table, row, text }, rare: extra?.rare ?? false, inferred: extra?.inferred ?? false,
+  oneWay: extra?.oneWay ?? false, ...(extra?.peers ? { peers: extra.peers } : {}),
 }));
 
 /** Rule by id. */

@@ -76,6 +76,10 @@ const ST_PAY_B = 2048;
 const ST_UNREACH = 4096;    // a destination-unreachable quoted this flow
 
 const PAYLOAD_MAX = 64;
+/** How many recently created flows a cut ICMP quote is tied against (a power of two). */
+const RECENT = 256;
+/** A cut ICMP quote is tied to a flow that sent its last packet at most this long before the error. */
+const CUT_QUOTE_WINDOW = 1;
 const VLANS_MAX = 4;
 // Sequence/ack jumps beyond this are treated as garbage or a new baseline, not as data.
 const SEQ_SANE = 0x40000000;
@@ -175,10 +179,23 @@ export class FlowTable {
   private nextCheck = -Infinity;
   private evictedCount = 0;
   private icmpUnmatched = 0;
+  /** Destination-unreachable errors whose quote was cut before its ports and could not be tied to a flow. */
+  private icmpQuoteCut = 0;
+  /** Largest captured length of such an error (the snap length that cut it). */
+  private quoteCutCaplen = 0;
+  /**
+   * The last RECENT TCP/UDP flows created (slot, id): the candidates for an ICMP error whose
+   * quote was cut. One write per new flow; read only when such an error arrives.
+   */
+  private readonly recentSlot = new Int32Array(RECENT).fill(-1);
+  private readonly recentId = new Float64Array(RECENT);
+  private recentPos = 0;
   private fragUnmatched = 0;
   // Emitted-TCP accumulators for stats().
   private tcpDone = 0;
   private tcpBothDone = 0;
+  /** Emitted TCP flows with evidence of a direction that was not captured (see oneSidedEvidence). */
+  private tcpOneSidedDone = 0;
   private ackedDone = 0;
   private unseenDone = 0;
 
@@ -251,9 +268,9 @@ export class FlowTable {
         // Idle past its timeout but not yet reached by the lazy queue: it is over.
         this.emit(slot, 'timeout');
         slot = -1;
-      } else if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && (this.I[k + K_ST] & ST_CLOSED) !== 0
-        && !((this.I[k + K_ST] & ST_SYNSEQ) !== 0 && this.U[k + K_SYNSEQ] === (p.tcpSeq >>> 0))) {
-        // Port reuse after close, as Wireshark's tcp.stream: the old connection is over.
+      } else if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && this.isNewConnection(k, p.tcpSeq >>> 0)) {
+        // Port reuse, as Wireshark's tcp.stream: a SYN with another initial sequence number
+        // is a new connection whatever state the old one was in; the old one keeps its outcome.
         this.emit(slot, 'reuse');
         slot = -1;
       }
@@ -264,6 +281,27 @@ export class FlowTable {
     }
     this.update(slot, dir, p, flags, l4);
     if (p.isFragment) this.rememberFirstFragment(p, slot, dir);
+  }
+
+  /**
+   * Whether a SYN with sequence number `seq` on the flow at word offset `k` opens a new
+   * connection: its ISN differs from the flow's first SYN (a retransmitted SYN, also one
+   * re-sent after a RST as Windows does, carries the same ISN), or the flow never had a
+   * SYN and is closed.
+   */
+  private isNewConnection(k: number, seq: number): boolean {
+    const st = this.I[k + K_ST];
+    if ((st & ST_SYNSEQ) !== 0) return this.U[k + K_SYNSEQ] !== seq;
+    return (st & ST_CLOSED) !== 0;
+  }
+
+  /**
+   * Moves the end of the input forward without a packet: a live capture or collector
+   * that stopped, or a pcapng Interface Statistics end time after the last packet.
+   * "Near the end" (the SYN grace) is measured from the latest of these.
+   */
+  markEnd(ts: number): void {
+    this.advance(ts);
   }
 
   /**
@@ -301,6 +339,7 @@ export class FlowTable {
   /** Table-level numbers: emitted flows plus the live ones at this moment. */
   stats(): FlowStats {
     let tcp = this.tcpDone, both = this.tcpBothDone, acked = this.ackedDone, unseen = this.unseenDone;
+    let oneSided = this.tcpOneSidedDone;
     const F = this.F;
     for (const c of [C_TCP, C_TCP_CLOSED]) {
       for (let s = this.heads[c]; s >= 0; s = this.I[s * KW + K_NEXT]) {
@@ -309,18 +348,22 @@ export class FlowTable {
         if (F[f + F_PKTS] > 0 && F[f + F_PKTS + 1] > 0) both++;
         const a = F[f + F_ACKED] + F[f + F_ACKED + 1];
         acked += a;
-        unseen += this.unseenOf(s, a);
+        const u = this.unseenOf(s, a);
+        unseen += u;
+        if (this.oneSidedEvidence(s, u)) oneSided++;
       }
     }
     return {
       flows: this.nextId,
       evicted: this.evictedCount,
       live: this.live,
-      oneSidedShare: tcp > 0 ? (tcp - both) / tcp : null,
+      oneSidedShare: tcp > 0 ? oneSided / tcp : null,
       bothWaysShare: tcp > 0 ? both / tcp : null,
       lossEstimate: acked > 0 ? unseen / acked : null,
       icmpUnmatched: this.icmpUnmatched,
       fragmentsUnmatched: this.fragUnmatched,
+      icmpQuoteCut: this.icmpQuoteCut,
+      quoteCutCaplen: this.quoteCutCaplen,
     };
   }
 
@@ -502,6 +545,11 @@ export class FlowTable {
     this.indexInsert(s + 1, h);
     const c = l4 === L4_TCP ? C_TCP : l4 === L4_UDP ? C_UDP : C_ICMP;
     I[k + K_CLS] = c;
+    if (c !== C_ICMP) {
+      const r = this.recentPos;
+      this.recentSlot[r] = s; this.recentId[r] = F[f + F_ID];
+      this.recentPos = (r + 1) & (RECENT - 1);
+    }
     this.append(s, c);
     return s;
   }
@@ -763,16 +811,62 @@ export class FlowTable {
 
   /** An ICMP/ICMPv6 error: attach it to the flow its quoted header belongs to (RFC 792, RFC 4443 §2.4). */
   private icmpError(p: DecodedPacket): void {
-    if (!p.quoted) { this.icmpUnmatched++; return; }
     const qp = p.qProto;
     const l4 = qp === 6 ? L4_TCP : qp === 17 ? L4_UDP : qp === 1 ? L4_ICMP : qp === 58 ? L4_ICMP6 : 0;
     const tcpUdp = l4 === L4_TCP || l4 === L4_UDP;
-    if (l4 === 0 || (tcpUdp && (p.qSrcPort < 0 || p.qDstPort < 0))) { this.icmpUnmatched++; return; }
+    const unreach = (p.l4 === L4_ICMP && p.icmpType === 3) || (p.l4 === L4_ICMP6 && p.icmpType === 1);
+    if (!p.quoted || (tcpUdp && (p.qSrcPort < 0 || p.qDstPort < 0))) {
+      if (unreach && p.problem !== 0) {
+        // The quote was cut (a short snap length): tie the error by the outer header instead.
+        const s = this.tieCutQuote(p, tcpUdp ? l4 : 0);
+        if (s >= 0) { this.attachIcmp(s, p); return; }
+        this.icmpQuoteCut++;
+        if (p.caplen > this.quoteCutCaplen) this.quoteCutCaplen = p.caplen;
+      }
+      this.icmpUnmatched++;
+      return;
+    }
+    if (l4 === 0) { this.icmpUnmatched++; return; }
     const key = this.key;
     key[0] = p.qSrc0; key[1] = p.qSrc1; key[2] = p.qSrc2; key[3] = p.qSrc3;
     key[4] = p.qDst0; key[5] = p.qDst1; key[6] = p.qDst2; key[7] = p.qDst3;
     const s = this.find(l4, p.qIpVersion, tcpUdp ? p.qSrcPort : 0, tcpUdp ? p.qDstPort : 0);
     if (s < 0) { this.icmpUnmatched++; return; }
+    this.attachIcmp(s, p);
+  }
+
+  /**
+   * The one flow a destination-unreachable with a cut quote belongs to: among the recently
+   * created TCP/UDP flows, those opened by the error's destination (the quoted packet's
+   * sender), of the quoted protocol when it survived (`l4`, 0 when not), with no reply, whose
+   * last packet is at most CUT_QUOTE_WINDOW before the error. -1 unless exactly one.
+   */
+  private tieCutQuote(p: DecodedPacket, l4: number): number {
+    const I = this.I, U = this.U, F = this.F;
+    const pv = (p.ipVersion === 6 ? 6 : 4) << 8;
+    const d0 = p.dst0 >>> 0, d1 = p.dst1 >>> 0, d2 = p.dst2 >>> 0, d3 = p.dst3 >>> 0;
+    let found = -1;
+    for (let i = 0; i < RECENT; i++) {
+      const s = this.recentSlot[i];
+      if (s < 0) continue;
+      const k = s * KW, f = s * FW;
+      if (I[k + K_PV] === 0 || F[f + F_ID] !== this.recentId[i]) continue;
+      const flowL4 = I[k + K_PV] & 0xff;
+      if ((I[k + K_PV] & 0xff00) !== pv || (l4 !== 0 && flowL4 !== l4) || (flowL4 !== L4_TCP && flowL4 !== L4_UDP)) continue;
+      const side = this.clientSide(s) & 1;
+      const ck = k + (side === 0 ? K_A : K_B);
+      if (U[ck] !== d0 || U[ck + 1] !== d1 || U[ck + 2] !== d2 || U[ck + 3] !== d3) continue;
+      if (F[f + F_PKTS + 1 - side] !== 0) continue;
+      const age = p.ts - F[f + F_LAST];
+      if (age < 0 || age > CUT_QUOTE_WINDOW) continue;
+      if (found >= 0 && found !== s) return -1;
+      found = s;
+    }
+    return found;
+  }
+
+  /** Attaches an ICMP error to the flow in slot `s`. */
+  private attachIcmp(s: number, p: DecodedPacket): void {
     const family: 4 | 6 = p.l4 === L4_ICMP ? 4 : 6;
     const version: 4 | 6 = p.ipVersion === 6 ? 6 : 4;
     let list = this.icmpErrs.get(s);
@@ -802,6 +896,7 @@ export class FlowTable {
     if (rec.proto === 'tcp') {
       this.tcpDone++;
       if (rec.packets.client > 0 && rec.packets.server > 0) this.tcpBothDone++;
+      if (this.oneSidedEvidence(s, rec.ackedUnseen)) this.tcpOneSidedDone++;
       this.ackedDone += rec.acked;
       this.unseenDone += rec.ackedUnseen;
     }
@@ -828,6 +923,24 @@ export class FlowTable {
     const f = s * FW;
     const u = this.F[f + F_UNSEEN] + this.F[f + F_UNSEEN + 1];
     return u < acked ? u : acked;
+  }
+
+  /**
+   * Whether a TCP flow proves that the capture point missed one of its directions:
+   * only one direction was captured, and either ACKs acknowledge data never seen, or the
+   * captured side answers (a SYN-ACK, or ACK-bearing packets of a side that sent no SYN).
+   * A lone SYN, retried or not, is no such evidence: that is the blocked case.
+   */
+  private oneSidedEvidence(s: number, ackedUnseen: number): boolean {
+    const f = s * FW, k = s * KW;
+    const pa = this.F[f + F_PKTS], pb = this.F[f + F_PKTS + 1];
+    if (pa > 0 && pb > 0) return false;
+    if (ackedUnseen > 0) return true;
+    const seen = pa > 0 ? 0 : 1;
+    const hb = this.I[k + K_HIST], st = this.I[k + K_ST];
+    if ((hb & (H_H << (seen * 6))) !== 0) return true;
+    // Acknowledging something while never having sent a SYN: the other side's opening was missed.
+    return (hb & (H_S << (seen * 6))) === 0 && (st & (ST_ACKNS_A << seen)) !== 0 && (hb & (H_D << (seen * 6))) !== 0;
   }
 
   /** Which side is the client: 0 = A, 1 = B, plus GUESSED when ports decided it (no SYN). */
@@ -870,7 +983,10 @@ export class FlowTable {
       if (rstS && !serverOther) return 'rejected';
       if (ps > 0) return 'established';
       if (proof) return 'one-sided';
-      // No server packet (ps is 0 here), so the flow's last packet is the client's.
+      // A retransmitted SYN (same ISN: a new ISN is a new flow) proves that no reply came
+      // within the client's retransmission time, however soon the input ends after it.
+      if (pc >= 2) return 'unanswered';
+      // A single SYN: no server packet (ps is 0 here), so the flow's last packet is the client's.
       if (end === 'open' && this.synGrace > 0 && this.F[f + F_LAST] >= this.lastTime - this.synGrace) return 'no-reply-yet';
       return 'unanswered';
     }

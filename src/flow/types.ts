@@ -130,4 +130,8 @@ export interface FlowStats {
   icmpUnmatched: number;
   /** Later IP fragments whose first fragment was not seen (or is too old), so no flow got them. */
   fragmentsUnmatched?: number;
+  /** Destination-unreachable errors whose quote a short snap length cut and that no flow could be tied to. */
+  icmpQuoteCut?: number;
+  /** The largest captured length among those errors (the snap length to name in the warning). */
+  quoteCutCaplen?: number;
 }

@@ -6,6 +6,7 @@
 import type { ClassifiedFlow, Verdict } from '../classify/types.js';
 import { Coverage } from '../classify/coverage.js';
 import type { ResolvedDesign } from '../design/resolve.js';
+import { HOST_ROLES, type Role } from '../design/rules.js';
 import type { ReportFlow } from '../report/types.js';
 import { toReportFlow } from '../report/build.js';
 import { FindingGrouper } from '../report/grouper.js';
@@ -22,8 +23,25 @@ export class ReportAccumulator {
   readonly flows: ReportFlow[] = [];
   flowCount = 0;
 
-  constructor(design: ResolvedDesign, private readonly keepFlows: boolean) {
+  /** Roles with hosts none of whose addresses has appeared in a flow yet (checked until all have). */
+  private rolesUnseen: Role[];
+
+  constructor(private readonly design: ResolvedDesign, private readonly keepFlows: boolean) {
     this.coverage = new Coverage(design);
+    this.rolesUnseen = design.site === null ? []
+      : HOST_ROLES.filter((r) => design.site!.hosts[r].length > 0);
+  }
+
+  /** Host roles of the site file none of whose addresses appeared as an end of any flow. */
+  absentRoles(): readonly Role[] {
+    return this.rolesUnseen;
+  }
+
+  private noteRoles(cf: ClassifiedFlow): void {
+    const f = cf.flow, roles = this.design.roles;
+    const seen = (r: Role) => roles[r].has(f.family, f.clientWords) || roles[r].has(f.family, f.serverWords);
+    // Allocates only when a role turns up, not per flow.
+    if (this.rolesUnseen.some(seen)) this.rolesUnseen = this.rolesUnseen.filter((r) => !seen(r));
   }
 
   /** Adds a batch of final classified flows. */
@@ -33,6 +51,7 @@ export class ReportAccumulator {
       this.counts[cf.verdict]++;
       if (cf.protocolMismatch) this.counts['protocol-mismatch']++;
       this.coverage.add(cf);
+      if (this.rolesUnseen.length > 0) this.noteRoles(cf);
       this.grouper.add(cf);
       if (this.keepFlows) this.flows.push(toReportFlow(cf));
     }

@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import type { InputInfo } from '../capture/types.js';
 import { findConflicts } from '../classify/conflicts.js';
 import type { ResolvedDesign } from '../design/resolve.js';
-import type { AuditReport } from '../report/types.js';
+import type { AuditReport, ReportWarning } from '../report/types.js';
+import { sortWarnings, warning } from '../report/warnings.js';
+import { judgedCount } from '../report/judged.js';
+import { fmtPercent } from '../report/format.js';
 import type { ReportAccumulator } from './accumulator.js';
 import type { PacketEngine } from './packet-engine.js';
 
@@ -17,13 +20,24 @@ export function round6(t: number): number {
   return Math.round(t * 1e6) / 1e6;
 }
 
+/**
+ * Version of the JSON contract. 2: verdict `inconclusive`, outcome `unknown`, coverage
+ * statuses wrong-direction/inconclusive with per-verdict counts, `connections[]`,
+ * `warnings[]`, `findings.paths[]`, `coverage[].connection` (docs/report-schema.md).
+ */
+export const SCHEMA_VERSION = 2;
+
 /** Builds the report once every flow has been classified (after engine.flush and the last drain). */
 export function finishReport(engine: PacketEngine, acc: ReportAccumulator, design: ResolvedDesign,
-  inputs: InputInfo[], site: AuditReport['site']): AuditReport {
+  inputs: InputInfo[], site: AuditReport['site'], extraWarnings: readonly ReportWarning[] = []): AuditReport {
   const stats = engine.table.stats();
   const empty = engine.packets === 0;
-  return {
+  const end = engine.endOfInput;
+  const windowSeconds = empty ? 0 : (Number.isNaN(end) ? engine.last : end) - engine.first;
+  const report: AuditReport = {
+    schemaVersion: SCHEMA_VERSION,
     version: VERSION,
+    warnings: [],
     inputs,
     stats: {
       packets: engine.packets,
@@ -40,9 +54,46 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     },
     site,
     flows: acc.flows,
-    coverage: acc.coverage.rows(empty ? 0 : engine.last - engine.first),
+    coverage: acc.coverage.rows(windowSeconds),
+    connections: acc.coverage.connections(windowSeconds),
     conflicts: findConflicts(design),
     summary: { ...acc.counts },
     findings: acc.grouper.result(),
   };
+  const w: ReportWarning[] = [...extraWarnings];
+  const nothing = nothingJudgedWhy(report, engine);
+  if (nothing !== null) w.push(warning('nothing-judged', `no flows could be judged: ${nothing}`));
+  for (const r of acc.absentRoles()) {
+    w.push(warning('role-absent', `role ${r}: none of its addresses appears in the input (check hosts.${r} in the site file, or the capture point)`));
+  }
+  if ((stats.icmpQuoteCut ?? 0) > 0) {
+    w.push(warning('icmp-quote-cut', `UDP verdicts may be wrong: snap length ${stats.quoteCutCaplen} cuts ICMP quotes (${stats.icmpQuoteCut} destination-unreachable errors could not be tied to a flow)`, stats.icmpQuoteCut));
+  }
+  const one = stats.oneSidedShare, loss = stats.lossEstimate;
+  if ((one !== null && one >= 0.1) || (loss !== null && loss >= 0.01)) {
+    const what: string[] = [];
+    if (one !== null && one > 0) what.push(`${fmtPercent(one)} of TCP flows were captured one way only while ACKs or replies prove the other way exists`);
+    if (loss !== null && loss > 0) what.push(`about ${fmtPercent(loss)} of acknowledged bytes were never captured`);
+    w.push(warning('one-sided-capture', `the capture point misses traffic: ${what.join('; ')}; check the span/mirror port before trusting "blocked"`));
+  }
+  if (stats.evicted > 0) {
+    w.push(warning('flow-table-overflow', `the flow table was full: ${stats.evicted} flows were evicted before they ended, so their outcome rests on what was seen until then (raise --max-flows)`, stats.evicted));
+  }
+  report.warnings = sortWarnings(w);
+  return report;
+}
+
+/** Why no flow could be judged, in words, or null when some flow was judged. */
+function nothingJudgedWhy(r: AuditReport, engine: PacketEngine): string | null {
+  if (judgedCount(r.summary) > 0) return null;
+  if (r.stats.packets === 0) return r.inputs.length === 0 ? 'no input' : 'the input holds no packets';
+  const problems = Object.values(r.stats.decodeErrors).reduce((a, b) => a + b, 0);
+  if (r.stats.flows === 0) {
+    return problems > 0
+      ? `none of the ${r.stats.packets} packets could be decoded into a flow (${Object.keys(r.stats.decodeErrors).join(', ')})`
+      : `none of the ${r.stats.packets} packets is TCP, UDP or ICMP`;
+  }
+  void engine;
+  if (r.summary.inconclusive > 0) return `${r.summary.inconclusive} flows match the design but the input cannot tell whether they worked, and the other ${r.stats.flows - r.summary.inconclusive} are ignored`;
+  return r.site.path === null ? 'no flow is on a designed port' : `all ${r.stats.flows} flows are ignored: no address of the site file appears in them`;
 }

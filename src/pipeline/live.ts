@@ -70,6 +70,8 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     else cfg.signal.addEventListener('abort', stop);
   });
   cap.stop();
+  // The moment the capture stopped is the end of the input (the SYN grace is measured from it).
+  engine.endTime(Date.now() / 1000);
   let kernelDrops: number | null = null;
   if (tcpdump) {
     await tcpdump.done;

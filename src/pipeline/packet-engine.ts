@@ -47,6 +47,22 @@ export class PacketEngine implements PacketSink {
     this.table.add(p, this.input);
   }
 
+  /** Latest stated end of the input (pcapng isb_endtime, a live stop), NaN when none. */
+  statedEnd = NaN;
+
+  /** PacketSink: the input's stated end of capture. */
+  endTime(ts: number): void {
+    if (!Number.isFinite(ts)) return;
+    if (!(ts <= this.statedEnd)) this.statedEnd = ts;
+    this.table.markEnd(ts);
+  }
+
+  /** End of the input: the latest of the last packet and the stated ends (NaN when neither). */
+  get endOfInput(): number {
+    if (Number.isNaN(this.last)) return this.statedEnd;
+    return Number.isNaN(this.statedEnd) || this.statedEnd < this.last ? this.last : this.statedEnd;
+  }
+
   /** Ends all live flows (end of input). */
   flush(): void {
     this.table.flush();

@@ -86,7 +86,7 @@ export function captureText(r: AuditReport): string {
     parts.push(`capture saw both directions of ${fmtPercent(bothWaysShare)} of TCP flows`);
   }
   if (oneSidedShare !== null && oneSidedShare > 0) {
-    parts.push(`${fmtPercent(oneSidedShare)} were seen one way only`);
+    parts.push(`${fmtPercent(oneSidedShare)} show a direction the capture missed (ACKs of uncaptured data, or replies without requests)`);
   }
   if (lossEstimate === null) {
     parts.push('no acknowledged data to estimate loss');

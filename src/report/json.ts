@@ -54,7 +54,19 @@ const STATS_KEYS = [
 ] as const;
 const SITE_KEYS = ['path', 'mode', 'modules'] as const;
 const COVERAGE_KEYS = [
-  'rule', 'service', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'first', 'last', 'apps', 'note',
+  'rule', 'connection', 'service', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'wrong-direction', 'inconclusive',
+  'first', 'last', 'apps', 'note',
+] as const;
+/** Key order of a designed connection (AuditReport.connections[]). */
+export const CONNECTION_KEYS = [
+  'id', 'from', 'to', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'wrong-direction', 'inconclusive',
+  'first', 'last', 'rules', 'seed', 'note',
+] as const;
+const SEED_KEYS = ['table', 'row', 'text'] as const;
+const WARNING_KEYS = ['code', 'message', 'count'] as const;
+/** Key order of a finding path (AuditReport.findings.paths[]). */
+export const PATH_KEYS = [
+  'verdict', 'connection', 'proto', 'port', 'server', 'clients', 'flows', 'first', 'last', 'reason', 'reasonCode', 'sampleClients',
 ] as const;
 const CONFLICT_KEYS = ['kind', 'message'] as const;
 const SUMMARY_KEYS = [...VERDICTS, 'protocol-mismatch'] as const;
@@ -69,7 +81,9 @@ export const MISMATCH_GROUP_KEYS = [
 ] as const;
 const REASON_KEYS = ['reason', 'reasonCode', 'count'] as const;
 /** Top-level key order of the report (`findings`, when present, follows `summary`). */
-export const REPORT_KEYS = ['version', 'inputs', 'site', 'stats', 'flows', 'coverage', 'conflicts', 'summary'] as const;
+export const REPORT_KEYS = [
+  'schemaVersion', 'version', 'warnings', 'inputs', 'site', 'stats', 'flows', 'coverage', 'connections', 'conflicts', 'summary',
+] as const;
 
 const arr = (fn: (v: object) => Obj) => (v: unknown) => (v as object[]).map(fn);
 const sortedKeys = (v: unknown) => ordered(v as object, []);
@@ -115,9 +129,12 @@ export function canonicalParts(r: AuditReport): Obj {
     stats: (v) => ordered(v as object, STATS_KEYS, { decodeErrors: sortedKeys }),
     flows: (v) => (v as ReportFlow[]).slice().sort(compareFlows).map(canonicalFlow),
     coverage: arr((c) => canonicalCoverage(c as CoverageRow)),
+    connections: arr((c) => ordered(c, CONNECTION_KEYS, { seed: arr((x) => ordered(x, SEED_KEYS)) })),
+    warnings: arr((w) => ordered(w, WARNING_KEYS)),
     conflicts: arr((c) => ordered(c, CONFLICT_KEYS)),
     summary: (v) => ordered(v as object, SUMMARY_KEYS),
-    findings: (v) => ordered(v as object, ['groups', 'mismatches'], {
+    findings: (v) => ordered(v as object, ['paths', 'groups', 'mismatches'], {
+      paths: arr((g) => ordered(g, PATH_KEYS)),
       groups: arr((g) => ordered(g, FINDING_GROUP_KEYS, { reasons: arr((x) => ordered(x, REASON_KEYS)) })),
       mismatches: arr((g) => ordered(g, MISMATCH_GROUP_KEYS)),
     }),

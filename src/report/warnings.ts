@@ -1,0 +1,41 @@
+/**
+ * The warnings of a report (`AuditReport.warnings[]`): what limits what the verdicts
+ * prove, defined once. Every human format shows them at the top; docs/report-schema.md
+ * is checked against WARNING_CODES.
+ */
+import type { ReportWarning } from './types.js';
+
+/** Every warning code with what it means for the reader, in the order reports list them. */
+export const WARNING_CODES = {
+  'nothing-judged': 'No flow got a verdict other than ignored or inconclusive: the input proves nothing about the design (exit code 2).',
+  'role-absent': 'None of a role\'s addresses appears in the input: the site file may be wrong, or the capture point does not see that host.',
+  'icmp-quote-cut': 'ICMP errors whose quoted packet a short snap length cut could not be tied to a flow: UDP verdicts may be wrong.',
+  'one-sided-capture': 'The capture point misses one direction of some TCP connections (ACKs of data never captured, replies without requests).',
+  'flow-table-overflow': 'The flow table was full and evicted flows before they ended: their outcome and verdict rest on what was seen until then.',
+  'site-overlap': 'An address or range is in two roles of the site file: the rules it affects may give another verdict than intended.',
+  'site-duplicate': 'An address is listed twice in one role.',
+  'site-empty-role': 'A role of the site file lists no host: rules with that role never match.',
+  'site-hybrid-no-cloud': 'mode hybrid with an empty cloud list: no cloud rule can match.',
+  'duplicate-input': 'The same file was given twice: it was read once.',
+  'duplicate-frames': 'Identical frames within the duplicate window (a pktmon or overlapping span artefact) were left out of the flows.',
+} as const;
+
+/** A warning code. */
+export type WarningCode = keyof typeof WARNING_CODES;
+
+/** All warning codes, in report order. */
+export const WARNING_ORDER: readonly WarningCode[] = Object.keys(WARNING_CODES) as WarningCode[];
+
+/** A warning. */
+export function warning(code: WarningCode, message: string, count = 1): ReportWarning {
+  return { code, message, count };
+}
+
+/** Warnings in report order (stable for the same input): by code order, then as given. */
+export function sortWarnings(list: readonly ReportWarning[]): ReportWarning[] {
+  const rank = (c: string) => {
+    const i = WARNING_ORDER.indexOf(c as WarningCode);
+    return i < 0 ? WARNING_ORDER.length : i;
+  };
+  return list.map((w, i) => ({ w, i })).sort((a, b) => rank(a.w.code) - rank(b.w.code) || a.i - b.i).map((x) => x.w);
+}
