@@ -15,7 +15,8 @@
  */
 import { AddressSet, parseAddress, type AddressSpec } from '../design/address.js';
 import { DEFAULT_CLOUD, HOST_ROLES, MODULES, RULES, type Mode, type Module, type Role, type WfoService } from '../design/rules.js';
-import { APP_NAMES } from '../classify/classify.js';
+import { APP_NAMES, appContradicts } from '../classify/classify.js';
+import type { AppProto } from '../classify/types.js';
 import { compareIp, tupleName, type Tuple } from './evidence.js';
 import {
   DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
@@ -262,11 +263,13 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
   // 4c. Hosts.
   const hosts = Object.fromEntries(HOST_ROLES.map((r) => [r, [] as DraftItem[]])) as Record<HostRole, DraftItem[]>;
   const nonClients = [...role.entries()].filter(([, r]) => r !== 'clients').map(([ip]) => ip);
+  const mismatches = portMisuse(tuples, role);
   for (const [ip, r] of [...role.entries()].sort(([a], [b]) => compareIp(a, b))) {
     if (r === 'clients') continue;
     const ev = evidenceOf.get(ip)!;
-    const c = confidenceOf(ev.tuples, (t) => (ev.side === 'in' ? t.client : t.server));
-    hosts[r].push(item(ip, `${evidence(ev.tuples, ev.side)}; ${confidenceText(ev.tuples, ev.checks.length > 0 ? 'low' : c)}`, ev.checks.length > 0 ? 'low' : c, ev.checks));
+    const c = ev.checks.length > 0 ? 'low' : confidenceOf(ev.tuples, (t) => (ev.side === 'in' ? t.client : t.server));
+    // A protocol that does not belong on the port questions the port, not the host's role.
+    hosts[r].push(item(ip, `${evidence(ev.tuples, ev.side)}; ${confidenceText(ev.tuples, c)}`, c, [...ev.checks, ...(mismatches.get(ip) ?? [])]));
   }
   const clientIps = [...role.entries()].filter(([, r]) => r === 'clients').map(([ip]) => ip);
   const coversCloud = (net: string): boolean => {
@@ -316,6 +319,40 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
   const notes: string[] = [];
   if (publicWeb.size > 0) notes.push(`${count(publicWeb.size, 'public address')} accepted only 80/443 (web servers, not drafted as WFO servers): ${[...publicWeb].sort(compareIp).slice(0, 6).join(', ')}${publicWeb.size > 6 ? ', ...' : ''}`);
   return { flows: flowCount, first, last, mode, modules, moduleNotes, hosts, roleChecks, services, allow, unexplained, notes };
+}
+
+/** Designed application protocols by `proto/port` (ports whose rules name one). */
+const PORT_APPS: ReadonlyMap<string, AppProto[]> = (() => {
+  const m = new Map<string, AppProto[]>();
+  for (const r of RULES) for (const p of r.ports) if (r.app) push(m, portKey(r.transport, p), r.app);
+  return m;
+})();
+
+/**
+ * `# CHECK:` lines, by listener, for WFO and dependency ports that carried a protocol none of
+ * their rules expects (TLS on 80, HTTP on 1433): another service may be using the port.
+ */
+function portMisuse(tuples: readonly Tuple[], role: ReadonlyMap<string, HostRole>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const byListener = new Map<string, Map<string, Tuple[]>>();
+  for (const t of tuples) {
+    const want = PORT_APPS.get(keyOf(t));
+    if (!want || !role.has(t.server) || role.get(t.server) === 'clients') continue;
+    for (const app of t.apps) {
+      if (!want.every((w) => appContradicts(w, app))) continue;
+      let m = byListener.get(t.server);
+      if (!m) byListener.set(t.server, (m = new Map()));
+      push(m, `${app}|${keyOf(t)}`, t);
+    }
+  }
+  for (const [ip, m] of byListener) {
+    for (const [k, ts] of m) {
+      const app = k.split('|')[0] as AppProto;
+      const want = [...new Set(PORT_APPS.get(keyOf(ts[0]!))!)].map((a) => APP_NAMES[a]).join(' or ');
+      push(out, ip, `${names(ts)} carried ${APP_NAMES[app]}, not ${want}: is another service using the port? (the audit reports a protocol mismatch)`);
+    }
+  }
+  return out;
 }
 
 /** The mode: hybrid on any traffic with the cloud, else the mode whose rules fit more flows of the servers. */

@@ -22,7 +22,7 @@ export function span(first: number, last: number): string {
 
 /** `2 flows`, `1 flow`. */
 export function count(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${n} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 }
 
 /** Ports of tuples by transport: `80, 943, 4510/tcp; 5060/udp`. */

@@ -36,6 +36,15 @@ describe('wfo-audit discover', () => {
     expect(c.stdout).toContain('OK');
   });
 
+  it('reads a capture from stdin (-) like audit', () => {
+    const file = runCli(['discover', 'fixtures/captures/wfo/wfm-v2.pcap']);
+    const piped = runCli(['discover', '-'], { input: readFileSync('fixtures/captures/wfo/wfm-v2.pcap') });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(/^mode: wfm-v2/m);
+    // the same draft but for the input named in the header
+    expect(piped.stdout.split('\n').slice(2)).toEqual(file.stdout.split('\n').slice(2));
+  });
+
   it('the same capture gives the same draft (time from the data)', () => {
     const a = runCli(['discover', 'fixtures/captures/wfo/premises.pcap']);
     const b = runCli(['discover', 'fixtures/captures/wfo/premises.pcap'], { env: { ...process.env, TZ: 'Asia/Tokyo', NO_COLOR: '1' } });

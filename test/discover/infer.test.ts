@@ -102,6 +102,13 @@ describe('roles from behaviour', () => {
     expect(d.hosts.clients.flatMap((c) => c.checks).join('\n')).toContain('10.10.0.10 -> 10.20.2.9:4510/tcp');
   });
 
+  it('a WFO port carrying a protocol its rules do not expect gets a CHECK on the listener', () => {
+    const tls = tup('10.20.1.6', '10.10.0.10', 80);
+    tls.apps.add('tls');
+    const d = draftOf([tup('10.20.1.5', '10.10.0.10', 4510), tls]);
+    expect(d.hosts['wfo-servers'][0]!.checks.join('\n')).toMatch(/10\.20\.1\.6 -> 10\.10\.0\.10:80\/tcp carried TLS, not HTTP/);
+  });
+
   it('public web servers are not WFO servers', () => {
     const d = draftOf([
       tup('10.20.1.5', '10.10.0.10', 4510),
@@ -109,6 +116,7 @@ describe('roles from behaviour', () => {
       tup('10.20.1.6', '93.184.216.34', 80),
     ]);
     expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(d.notes.join('\n')).toContain('1 public address accepted only 80/443');
     expect(d.notes.join('\n')).toContain('93.184.216.34');
   });
 
