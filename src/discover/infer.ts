@@ -22,8 +22,8 @@ import {
   DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
   type DependencyRole,
 } from './ports.js';
-import { summariseClients } from './summarise.js';
-import { confidenceOf, confidenceText, count, evidence, names, portList, span, type Confidence } from './wording.js';
+import { networkOf, summariseClients } from './summarise.js';
+import { confidenceOf, confidenceText, count, evidence, firstOf, lastOf, names, portList, span, type Confidence } from './wording.js';
 
 /** A role of the site file's `hosts:`. */
 export type HostRole = Exclude<Role, 'cloud'>;
@@ -146,6 +146,17 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       push(m, dep, t);
     }
   }
+  // Hosts that accepted only 80/443, where other servers show WFO ports of their own: more
+  // likely a printer or an intranet site than a WFO server; left out, with a CHECK.
+  const distinctive = [...listen.values()].some((ts) => ts.some((t) => !GENERIC_PORTS.has(keyOf(t))));
+  const webOnly = new Map<string, Tuple[]>();
+  if (distinctive) {
+    for (const [ip, ts] of listen) {
+      if (ts.every((t) => GENERIC_PORTS.has(keyOf(t)))) { webOnly.set(ip, ts); listen.delete(ip); }
+    }
+  }
+  const reversedBy = new Map<string, Tuple[]>();
+  for (const t of reversed) push(reversedBy, t.client, t);
   const role = new Map<string, HostRole>();
   const evidenceOf = new Map<string, { tuples: Tuple[]; side: 'in' | 'out'; checks: string[] }>();
   const listeners = new Set([...listen.keys(), ...depListen.keys()]);
@@ -166,12 +177,16 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
     }
     const odd = bestTuples.filter((t) => best === 'sql' && t.port !== 1433);
     if (odd.length > 0) checks.push(`${ip} speaks TDS (SQL Server) on a port other than 1433 (${names(odd)}); the audit calls these flows unexpected unless the port is overridden`);
-    const wrong = tuples.filter((t) => reversed.has(t) && t.client === ip && DEPENDENCY_PORTS.has(keyOf(t)));
+    const wrong = (reversedBy.get(ip) ?? []).filter((t) => DEPENDENCY_PORTS.has(keyOf(t)));
     if (wrong.length > 0) checks.push(`${names(wrong)}: ${ip} opened the ${best} port of a WFO server; the audit calls these flows wrong-direction`);
     role.set(ip, best);
     evidenceOf.set(ip, { tuples: bestTuples, side: 'in', checks });
   }
   const isServer = (ip: string): boolean => role.get(ip) === 'wfo-servers';
+  // Networks of the servers and dependencies: a host opening a dependency's port from
+  // elsewhere is more likely a PC using the share than a WFO server.
+  const serverNets = new Set([...role.keys()].map(networkOf));
+  const depOnly: Tuple[] = [];
 
   // 3. Openers: what they opened on the hosts of step 2.
   const votes = new Map<string, { server: Tuple[]; client: Tuple[]; pbx: Tuple[]; weak: Tuple[] }>();
@@ -195,7 +210,8 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       else if (serversOnly(sp)) vote(t.client, 'server', t);
       else vote(t.client, 'weak', t);
     } else if (!sp && DEPENDENCY_PORTS.has(k) && role.get(t.server) === DEPENDENCY_PORTS.get(k)) {
-      vote(t.client, 'server', t);
+      if (serverNets.has(networkOf(t.client))) vote(t.client, 'server', t);
+      else depOnly.push(t);
     }
   }
   for (const [ip, v] of votes) {
@@ -213,6 +229,11 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       r = 'pbx';
       ts = v.pbx;
       if (v.server.length + v.weak.length > 0) checks.push(`${ip} (drafted as the PBX) also opened ${names([...v.server, ...v.weak])}`);
+    } else if (v.server.length > 0 && webOnly.has(ip)) {
+      // A web server that also opens the WFO dependencies (the portal's SQL) is a WFO web server.
+      r = 'wfo-servers';
+      ts = webOnly.get(ip)!;
+      checks.push(`${ip} accepted only 80/443 but also opened ${names(v.server)}: drafted as a WFO web server`);
     } else if (v.server.length > 0) {
       r = 'wfo-servers';
       ts = v.server;
@@ -253,7 +274,7 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       const checks: string[] = [];
       if (m === 'survey') checks.push(`survey rests on SIP to 5060 (${names(ts)}), which CTI Core also listens on: remove survey if the site does not use it`);
       else if (c === 'low') checks.push(`${m} rests on ${count(ts.reduce((n, t) => n + t.flows, 0), 'flow')} (${names(ts)}): remove it if the module is not in use (the audit then calls these flows unexpected, module not enabled)`);
-      modules.push(item(m, `${portList(ts)} carried ${count(ts.reduce((n, t) => n + t.flows, 0), 'flow')} (${names(ts, 3)}), ${span(Math.min(...ts.map((t) => t.first)), Math.max(...ts.map((t) => t.last)))}; ${confidenceText(ts, c)}`, c, checks));
+      modules.push(item(m, `${portList(ts)} carried ${count(ts.reduce((n, t) => n + t.flows, 0), 'flow')} (${names(ts, 3)}), ${span(firstOf(ts), lastOf(ts))}; ${confidenceText(ts, c)}`, c, checks));
     }
     const unseen = MODULES.filter((m) => !byModule.has(m) && m !== 'speech-analytics');
     if (unseen.length > 0) moduleNotes.push(`not seen: ${unseen.join(', ')} (add a module the site uses; its traffic is otherwise unexpected)`);
@@ -314,9 +335,19 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
 
   // Traffic of the drafted hosts no rule or allow entry explains: the audit will call it unexpected.
   const explained = new Set([...SERVER_PORTS.keys(), ...DEPENDENCY_PORTS.keys(), ...allow.map((a) => portKey(a.proto, a.port))]);
-  const unexplained = tuples.filter((t) => touchesServer(t) && !explained.has(keyOf(t)) && !cloudTuples.includes(t))
+  const cloudSet = new Set(cloudTuples);
+  const unexplained = tuples.filter((t) => touchesServer(t) && !explained.has(keyOf(t)) && !cloudSet.has(t))
     .map((t) => `${tupleName(t)}: ${count(t.flows, 'flow')}${t.apps.size ? ` (${[...t.apps].map((a) => APP_NAMES[a]).join(', ')})` : ''}, ${span(t.first, t.last)}`);
   const notes: string[] = [];
+  for (const [ip, ts] of [...webOnly.entries()].sort(([a], [b]) => compareIp(a, b))) {
+    if (role.has(ip)) continue;
+    notes.push(`CHECK: ${ip} accepted only 80/443 (${names(ts)}): not drafted as a WFO server, since other servers show WFO ports of their own. Add it to wfo-servers if it is a WFO web server (its flows are otherwise ignored)`);
+  }
+  const depLeft = depOnly.filter((t) => !role.has(t.client));
+  if (depLeft.length > 0) {
+    const who = [...new Set(depLeft.map((t) => t.client))].sort(compareIp);
+    notes.push(`CHECK: ${count(who.length, 'host')} outside the servers' networks opened only a dependency's port (${names(depLeft)}): not drafted (PCs using the share or database?). Add any that are WFO servers to wfo-servers (their flows are otherwise ignored)`);
+  }
   if (publicWeb.size > 0) notes.push(`${count(publicWeb.size, 'public address')} accepted only 80/443 (web servers, not drafted as WFO servers): ${[...publicWeb].sort(compareIp).slice(0, 6).join(', ')}${publicWeb.size > 6 ? ', ...' : ''}`);
   return { flows: flowCount, first, last, mode, modules, moduleNotes, hosts, roleChecks, services, allow, unexplained, notes };
 }
@@ -360,8 +391,9 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
   role: ReadonlyMap<string, HostRole>, reversed: ReadonlySet<Tuple>): DraftItem & { value: Mode } {
   const flows = (ts: readonly Tuple[]): number => ts.reduce((n, t) => n + t.flows, 0);
   if (cloudTuples.length > 0) {
-    const pooling = cloudTuples.filter((t) => servers.has(t.server) && t.port === 2010 && t.proto === 'tcp');
-    const other = cloudTuples.filter((t) => !pooling.includes(t));
+    const isPooling = (t: Tuple): boolean => servers.has(t.server) && t.port === 2010 && t.proto === 'tcp';
+    const pooling = cloudTuples.filter(isPooling);
+    const other = cloudTuples.filter((t) => !isPooling(t));
     const c = confidenceOf(cloudTuples, (t) => `${t.client}>${t.server}`);
     const checks: string[] = [];
     if (other.length > 0) checks.push(`traffic with the cloud other than connection pooling into a WFO server's 2010: ${names(other)}`);
@@ -369,7 +401,7 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
       checks.push(`mode hybrid rests on ${count(flows(cloudTuples), 'flow')} with the cloud (${names(cloudTuples)}): if the site is premises only, set mode: premises (these flows are then unexpected, cloud not in mode)`);
     }
     const conf: Confidence = checks.length > 0 ? 'low' : c;
-    const when = span(Math.min(...cloudTuples.map((t) => t.first)), Math.max(...cloudTuples.map((t) => t.last)));
+    const when = span(firstOf(cloudTuples), lastOf(cloudTuples));
     return item('hybrid', `traffic with the inContact cloud: ${count(flows(cloudTuples), 'flow')} on ${portList(cloudTuples)}, ${when}; ${confidenceText(cloudTuples, conf)}`, conf, checks) as DraftItem & { value: Mode };
   }
   const fits: Record<'premises' | 'wfm-v2', Tuple[]> = { premises: [], 'wfm-v2': [] };
@@ -388,14 +420,15 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
     }
   }
   const value: Mode = flows(fits['wfm-v2']) > flows(fits.premises) ? 'wfm-v2' : 'premises';
-  const misfits = wfo.filter((t) => !fits[value as 'premises' | 'wfm-v2'].includes(t));
+  const fitSet = new Set(fits[value as 'premises' | 'wfm-v2']);
+  const misfits = wfo.filter((t) => !fitSet.has(t));
   const checks: string[] = [];
   if (misfits.length > 0) {
     checks.push(`${names(misfits)} ${misfits.length === 1 ? 'is' : 'are'} not on a ${value} port (the audit calls ${misfits.length === 1 ? 'it' : 'them'} unexpected, mode inactive); if the site runs ${value === 'premises' ? 'WFM v2 only or hybrid' : 'premises WFO'}, change mode`);
   }
   const c = confidenceOf(fits[value as 'premises' | 'wfm-v2'], (t) => t.client);
   const conf: Confidence = checks.length > 0 && c === 'high' ? 'medium' : c;
-  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])})${wfo.length ? `, ${span(Math.min(...wfo.map((t) => t.first)), Math.max(...wfo.map((t) => t.last)))}` : ''}; confidence ${conf}`;
+  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])})${wfo.length ? `, ${span(firstOf(wfo), lastOf(wfo))}` : ''}; confidence ${conf}`;
   return item(value, comment, conf, checks) as DraftItem & { value: Mode };
 }
 

@@ -13,6 +13,20 @@ export function utc(t: number): string {
   return new Date(Math.floor(t) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
+/** Earliest first time of the tuples (a loop: a spread of a million tuples would overflow the stack). */
+export function firstOf(ts: readonly Tuple[]): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const t of ts) if (t.first < m) m = t.first;
+  return m;
+}
+
+/** Latest last time of the tuples. */
+export function lastOf(ts: readonly Tuple[]): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const t of ts) if (t.last > m) m = t.last;
+  return m;
+}
+
 /** First and last capture time: `2026-01-15 08:30:00..08:30:10 UTC` (the date once when both are the same day). */
 export function span(first: number, last: number): string {
   const a = utc(first);
@@ -59,8 +73,8 @@ export function evidence(ts: readonly Tuple[], side: 'in' | 'out'): string {
   const flows = ts.reduce((n, t) => n + t.flows, 0);
   const attempts = ts.reduce((n, t) => n + t.attempts, 0);
   const peers = [...new Set(ts.map((t) => (side === 'in' ? t.client : t.server)))].sort(compareIp);
-  const first = Math.min(...ts.map((t) => t.first));
-  const last = Math.max(...ts.map((t) => t.last));
+  const first = firstOf(ts);
+  const last = lastOf(ts);
   const who = peers.length === 1 ? peers[0] : `${peers.length} hosts`;
   const verb = side === 'in' ? `accepts ${portList(ts)} from ${who}` : `opened ${portList(ts)} to ${who}`;
   return `${verb}: ${count(flows, 'flow')}${attempts ? ` (${count(attempts, 'attempt')})` : ''}, ${span(first, last)}`;

@@ -129,6 +129,61 @@ describe('roles from behaviour', () => {
   });
 });
 
+describe('hosts that are probably not WFO servers', () => {
+  it('a host accepting only 80/443 beside servers with WFO ports of their own is left out, with a CHECK', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510),
+      tup('10.20.1.6', '10.10.0.10', 80),
+      tup('10.20.1.5', '10.20.1.50', 80, { flows: 5 }),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(values(d, 'clients')).toEqual(['10.20.1.0/24']);
+    expect(d.notes.join('\n')).toContain('CHECK: 10.20.1.50 accepted only 80/443 (10.20.1.5 -> 10.20.1.50:80/tcp)');
+  });
+
+  it('...unless it also opens the WFO dependencies: then it is a WFO web server', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510),
+      tup('10.10.0.10', '10.10.0.20', 1433),
+      tup('10.20.1.5', '10.10.0.12', 80, { flows: 5 }),
+      tup('10.10.0.12', '10.10.0.20', 1433),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10', '10.10.0.12']);
+    expect(d.hosts['wfo-servers'][1]!.comment).toContain('accepts 80/tcp from 10.20.1.5');
+    expect(d.notes.join('\n')).not.toContain('10.10.0.12');
+  });
+
+  it('a host opening only a dependency port from outside the servers\' networks is left out, with a CHECK', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510),
+      tup('10.10.0.10', '10.10.0.30', 445),
+      tup('10.10.0.11', '10.10.0.30', 445),
+      tup('10.50.7.8', '10.10.0.30', 445),
+    ]);
+    expect(values(d, 'file-server')).toEqual(['10.10.0.30']);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10', '10.10.0.11']);
+    expect(d.hosts['wfo-servers'][1]!.checks.join('\n')).toContain('only from connections it opened');
+    expect(d.notes.join('\n')).toContain('10.50.7.8 -> 10.10.0.30:445/tcp');
+  });
+});
+
+describe('at scale', () => {
+  it('4,000 clients in 16 /24s and 4,000 PCs on the file share draft 16 client blocks and one CHECK line', () => {
+    const ts: Tuple[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const pc = `10.20.${i % 16}.${1 + Math.floor(i / 16)}`;
+      ts.push(tup(pc, '10.10.0.10', 4510), tup(pc, '10.10.0.11', 80, { at: i }));
+      ts.push(tup(`10.60.${i % 16}.${1 + Math.floor(i / 16)}`, '10.10.0.30', 445));
+    }
+    ts.push(tup('10.10.0.10', '10.10.0.30', 445));
+    const d = draftOf(ts);
+    expect(values(d, 'clients')).toHaveLength(16);
+    expect(values(d, 'clients')[0]).toBe('10.20.0.0/24');
+    expect(d.notes.filter((n) => n.includes('4000 hosts outside the servers'))).toHaveLength(1);
+    expect(renderDraft(d, ['big.pcap']).split('\n').length).toBeLessThan(200);
+  });
+});
+
 describe('pins', () => {
   it('a service seen on one of two well-observed servers is pinned there; shared ones are not', () => {
     const d = draftOf([
