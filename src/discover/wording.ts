@@ -10,7 +10,10 @@ export type Confidence = 'high' | 'medium' | 'low';
 
 /** Capture time as `2026-01-15 08:30:00` (UTC, whole seconds). */
 export function utc(t: number): string {
-  return new Date(Math.floor(t) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const d = new Date(Math.floor(t) * 1000);
+  // A capture can carry times no calendar date holds (damaged or made-up timestamps): say the number.
+  if (Number.isNaN(d.getTime())) return `${t} s since 1970`;
+  return d.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** Earliest first time of the tuples (a loop: a spread of a million tuples would overflow the stack). */

@@ -241,6 +241,16 @@ describe('rendering', () => {
     expect(site.mode).toBe('premises');
   });
 
+  it('times no calendar holds are written as numbers, not an internal error', () => {
+    const t = tup('10.20.1.5', '10.10.0.10', 4510);
+    t.first = 1e15;
+    t.last = 1e15;
+    const d = inferSite([t], 1, 1e15, 1e15);
+    const text = renderDraft(d, ['odd.pcapng']);
+    expect(text).toContain('1000000000000000 s since 1970');
+    expect(parseSite(text, 'draft.yaml').hosts['wfo-servers'].map((a) => a.text)).toEqual(['10.10.0.10']);
+  });
+
   it('a draft with no traffic at all still loads', () => {
     const d = inferSite([], 0, NaN, NaN);
     const site = parseSite(renderDraft(d, ['empty.pcap']), 'draft.yaml');
