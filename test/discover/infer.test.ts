@@ -258,3 +258,16 @@ describe('rendering', () => {
     expect(site.hosts['wfo-servers']).toEqual([]);
   });
 });
+
+describe('never sends a packet', () => {
+  it('no module of discover imports networking or name lookup', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../src/discover/', import.meta.url);
+    const files = [...readdirSync(dir).map((f) => new URL(f, dir)), new URL('../../src/pipeline/discover.ts', import.meta.url)];
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, String(f)).not.toMatch(/from '(node:)?(dns|net|dgram|http|https|tls)(\/promises)?'/);
+    }
+  });
+});
