@@ -59,21 +59,6 @@ export const REASONS = {
     template: '{service} {proto}/{port} (rule {rule}): ICMP destination unreachable ({what}) from {from}',
     meaning: 'A router could not deliver the flow (network or host unreachable, fragmentation needed, ...).',
   },
-  'inconclusive-input-ended': {
-    verdict: 'inconclusive',
-    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: a single SYN less than the SYN grace before the end of the input, too soon to tell whether it would be answered',
-    meaning: 'Designed, but the input ended right after one SYN: nobody can tell whether it would have been answered. Neither expected nor blocked; it does not make the rule seen.',
-  },
-  'inconclusive-one-way': {
-    verdict: 'inconclusive',
-    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: datagrams went one way only, and this traffic is not one-way by design, so nothing proves they arrived',
-    meaning: 'Designed UDP traffic with no reply and no ICMP error. Only SNMP traps (logger.snmp.162) are one-way by design; for anything else a missing reply may be a firewall or a capture that sees one direction.',
-  },
-  'inconclusive-no-evidence': {
-    verdict: 'inconclusive',
-    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: the source carries no evidence of the outcome (no TCP flags)',
-    meaning: 'Designed, but the flow came from a source that does not say whether the connection worked (flow records without TCP flags).',
-  },
   'wrong-direction': {
     verdict: 'wrong-direction',
     template: '{service} {proto}/{port} (rule {rule}): opened by {opener}, but the design has {designedOpener} open it toward {designedListener}',
@@ -128,6 +113,21 @@ export const REASONS = {
     verdict: 'unexpected',
     template: 'no rule for {proto}/{port} between these hosts',
     meaning: 'In scope (a WFO host or the cloud is an end) but nothing in the design or `allow:` covers it.',
+  },
+  'inconclusive-input-ended': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: a single SYN less than the SYN grace before the end of the input, too soon to tell whether it would be answered',
+    meaning: 'Designed, but the input ended right after one SYN: nobody can tell whether it would have been answered. Neither expected nor blocked; it does not make the rule seen.',
+  },
+  'inconclusive-one-way': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: datagrams went one way only, and this traffic is not one-way by design, so nothing proves they arrived',
+    meaning: 'Designed UDP traffic with no reply and no ICMP error. Only SNMP traps (logger.snmp.162) are one-way by design; for anything else a missing reply may be a firewall or a capture that sees one direction.',
+  },
+  'inconclusive-no-evidence': {
+    verdict: 'inconclusive',
+    template: '{service} {proto}/{port}: matches rule {rule}; inconclusive: the source carries no evidence of the outcome (no TCP flags)',
+    meaning: 'Designed, but the flow came from a source that does not say whether the connection worked (flow records without TCP flags).',
   },
   'out-of-scope': {
     verdict: 'ignored',

@@ -24,6 +24,8 @@ export interface AuditFlags {
   tcpTimeout?: string;
   udpTimeout?: string;
   synGrace?: string;
+  coverage?: string;
+  dedupWindow?: string;
 }
 
 /** Runs the audit command and returns its exit code. */
@@ -33,7 +35,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   if (captures.filter((c) => c === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { design, site } = loadDesign(flags.site);
   const out = new Output(flags.out);
-  const opts = reportOptions(out, !!flags.all);
+  const opts = reportOptions(out, !!flags.all, failOn, flags.coverage);
   const format = flags.format;
 
   const fromStdin = captures.includes('-');

@@ -75,10 +75,16 @@ export function stopOnSignals(abort: AbortController, secondExits: boolean): () 
 }
 
 /** Rendering options for a destination. */
-export function reportOptions(out: Output, all: boolean): ReportOptions {
+export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
-  return { color, all, width };
+  const o: ReportOptions = { color, all, width };
+  if (failOn) o.failOn = [...failOn];
+  if (coverage !== undefined) {
+    if (coverage !== 'connections' && coverage !== 'rules') throw new UsageError(`--coverage: "${coverage}" is not connections or rules`);
+    o.coverage = coverage;
+  }
+  return o;
 }
 
 /**

@@ -21,6 +21,7 @@ export interface LiveFlags {
   bufferSize: string;
   dashboard: boolean;
   engine: 'cap' | 'tcpdump';
+  coverage?: string;
 }
 
 /** Runs the live command and returns its exit code. */
@@ -68,6 +69,6 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboard) await dashboard.done;
     events?.close();
   }
-  await writeReport(report, format, stdout, reportOptions(stdout, false), spill);
+  await writeReport(report, format, stdout, reportOptions(stdout, false, failOn, flags.coverage), spill);
   return findingsExitCode(report, failOn);
 }

@@ -53,7 +53,9 @@ ${exitHelp}`);
     .option('--max-flows <n>', 'maximum live flows before the oldest idle ones are evicted', '1000000')
     .option('--tcp-timeout <s>', 'TCP idle timeout in seconds of capture time', '300')
     .option('--udp-timeout <s>', 'UDP idle timeout in seconds of capture time', '60')
-    .option('--syn-grace <s>', 'an unanswered SYN this close to the end of the capture is "no reply yet"', '3')
+    .option('--syn-grace <s>', 'a single unanswered SYN this close to the end of the input is inconclusive, not blocked', '3')
+    .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
+    .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
@@ -76,6 +78,7 @@ ${exitHelp}`)
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
     .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
     .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
@@ -110,12 +113,16 @@ Examples:
   program.command('check-site')
     .description('validate a site file and print the resolved roles')
     .argument('<file>', 'site file (YAML)')
+    .option('--strict', 'exit 1 when the site file has warnings (overlapping roles, duplicates, empty roles)')
     .addHelpText('after', `
+Warnings (file:line:col) go to stderr; with --strict they make the exit code 1.
+
 Examples:
   wfo-audit check-site site.yaml
+  wfo-audit check-site --strict site.yaml
 `)
-    .action((file: string) => {
-      result.code = checkSiteCommand(file);
+    .action((file: string, flags: { strict?: boolean }) => {
+      result.code = checkSiteCommand(file, !!flags.strict);
     });
 
   program.command('discover')

@@ -43,7 +43,7 @@ export function findingsExitCode(report: AuditReport, failOn: Set<string>): numb
 }
 
 /** Flow-table options from the command line. */
-export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udpTimeout?: string; synGrace?: string }): FlowTableOptions {
+export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udpTimeout?: string; synGrace?: string; dedupWindow?: string }): FlowTableOptions {
   const o: FlowTableOptions = {};
   const maxFlows = parseNumber('--max-flows', flags.maxFlows, true);
   if (maxFlows !== undefined) {
@@ -56,5 +56,7 @@ export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udp
   if (udp !== undefined) { o.udpTimeout = udp; o.icmpTimeout = udp; }
   const grace = parseNumber('--syn-grace', flags.synGrace);
   if (grace !== undefined) o.synGrace = grace;
+  const dedup = parseNumber('--dedup-window', flags.dedupWindow);
+  if (dedup !== undefined) o.dedupWindow = dedup / 1000;
   return o;
 }

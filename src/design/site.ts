@@ -54,6 +54,10 @@ export interface Site {
   portKeys: { key: string; rules: string[]; ports: number[] }[];
   allow: AllowEntry[];
   rules: Record<string, RuleOverride>;
+  /** Where each `hosts:` entry is written, `file:line:col`, by role and index (for warnings). */
+  hostsAt?: Record<Exclude<Role, 'cloud'>, string[]>;
+  /** Where `cloud:` is written (or null when the built-in range is used). */
+  cloudAt?: string | null;
 }
 
 const portNumber = z.number().int().min(1).max(65535);
@@ -279,6 +283,13 @@ export function parseSite(text: string, path: string): Site {
     portKeys.push({ key, rules: t.rules, ports: list });
   }
   const hosts = Object.fromEntries(HOST_ROLES.map((r) => [r, compile(d.hosts?.[r])])) as Site['hosts'];
+  const at = (keyPath: Path): string => {
+    const node = nodeAt(root, keyPath, false);
+    const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
+    return `${path}:${line}:${col}`;
+  };
+  const hostsAt = Object.fromEntries(HOST_ROLES.map((r) => [r, (d.hosts?.[r] ?? []).map((_, i) => at(['hosts', r, i]))])) as Record<Exclude<Role, 'cloud'>, string[]>;
+  const cloudAt = d.cloud ? at(['cloud']) : null;
   const services: Site['services'] = {};
   for (const [k, v] of Object.entries(d.services ?? {})) services[k as WfoService] = compile(v);
   return {
@@ -295,6 +306,8 @@ export function parseSite(text: string, path: string): Site {
       to: a.to ? compile(a.to) : null, from: a.from ? compile(a.from) : null,
     })),
     rules: (d.rules ?? {}) as Record<string, RuleOverride>,
+    hostsAt,
+    cloudAt,
   };
 }
 

@@ -38,6 +38,8 @@ export interface FlowTableOptions {
   synGrace?: number;
   /** 65536 entries: bit 1 = designed TCP server port, bit 2 = designed UDP server port (direction guessing). */
   serverPortHint?: Uint8Array;
+  /** Read by the packet engine, not the table: identical frames within this many seconds are duplicates (0.001; 0 = off). */
+  dedupWindow?: number;
 }
 
 // Timeout classes: each has its own queue, so that its head is its oldest queued flow.

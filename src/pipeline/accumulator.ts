@@ -10,6 +10,7 @@ import { HOST_ROLES, type Role } from '../design/rules.js';
 import type { ReportFlow } from '../report/types.js';
 import { toReportFlow } from '../report/build.js';
 import { FindingGrouper } from '../report/grouper.js';
+import { PathGrouper } from '../report/paths.js';
 
 /** Accumulates the verdict stream. */
 export class ReportAccumulator {
@@ -19,6 +20,8 @@ export class ReportAccumulator {
   };
   /** Finding groups for the report and the dashboard: bounded by groups (host pairs), not by flows. */
   readonly grouper = new FindingGrouper();
+  /** Finding paths (verdict, connection, server): bounded by paths, not by clients. */
+  readonly paths: PathGrouper;
   /** Every flow as a report row, only when `keepFlows` (--all listings). */
   readonly flows: ReportFlow[] = [];
   flowCount = 0;
@@ -28,6 +31,7 @@ export class ReportAccumulator {
 
   constructor(private readonly design: ResolvedDesign, private readonly keepFlows: boolean) {
     this.coverage = new Coverage(design);
+    this.paths = new PathGrouper(design);
     this.rolesUnseen = design.site === null ? []
       : HOST_ROLES.filter((r) => design.site!.hosts[r].length > 0);
   }
@@ -53,6 +57,7 @@ export class ReportAccumulator {
       this.coverage.add(cf);
       if (this.rolesUnseen.length > 0) this.noteRoles(cf);
       this.grouper.add(cf);
+      this.paths.add(cf);
       if (this.keepFlows) this.flows.push(toReportFlow(cf));
     }
   }

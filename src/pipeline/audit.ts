@@ -3,7 +3,10 @@
  * classification (shared by the report, the NDJSON stream and the dashboard).
  * This is the one place where the stages meet.
  */
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { ReportWarning } from '../report/types.js';
+import { warning } from '../report/warnings.js';
 import type { InputInfo } from '../capture/types.js';
 import { noInput, orderInputs, readInput } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
@@ -35,12 +38,65 @@ export interface AuditConfig {
   signal?: AbortSignal;
 }
 
+/**
+ * The inputs with files given twice left out (same device and inode, or same size and
+ * SHA-256), each with a warning; the first mention is kept. stdin and unreadable paths
+ * pass through (their errors come from reading them).
+ */
+export function distinctInputs(paths: readonly string[]): { unique: string[]; warnings: ReportWarning[] } {
+  const unique: string[] = [];
+  const warnings: ReportWarning[] = [];
+  const seen: { path: string; dev: number; ino: number; size: number; hash: string | null }[] = [];
+  for (const p of paths) {
+    if (p === '-') { unique.push(p); continue; }
+    let st;
+    try { st = statSync(p); } catch { unique.push(p); continue; }
+    if (!st.isFile()) { unique.push(p); continue; }
+    const entry = { path: p, dev: st.dev, ino: st.ino, size: st.size, hash: null as string | null };
+    let dup = seen.find((e) => e.dev === entry.dev && e.ino === entry.ino);
+    if (!dup) {
+      for (const e of seen) {
+        if (e.size !== entry.size) continue;
+        e.hash ??= sha256(e.path);
+        entry.hash ??= sha256(p);
+        if (e.hash !== null && e.hash === entry.hash) { dup = e; break; }
+      }
+    }
+    if (dup) {
+      warnings.push(warning('duplicate-input', `${p} is the same file as ${dup.path} (${dup.dev === entry.dev && dup.ino === entry.ino ? 'same device and inode' : 'same size and SHA-256'}): read once`));
+      continue;
+    }
+    seen.push(entry);
+    unique.push(p);
+  }
+  return { unique, warnings };
+}
+
+function sha256(path: string): string | null {
+  try {
+    const h = createHash('sha256');
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n <= 0) break;
+        h.update(buf.subarray(0, n));
+      }
+    } finally { closeSync(fd); }
+    return h.digest('hex');
+  } catch {
+    return null;
+  }
+}
+
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
   const { engine, acc, verdicts$, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
 
-  const paths = await orderInputs(cfg.paths);
+  const { unique, warnings } = distinctInputs(cfg.paths);
+  const paths = await orderInputs(unique);
   const sizes = paths.map((p) => {
     if (p === '-') return 0;
     try { return statSync(p).size; } catch { return 0; }
@@ -88,7 +144,11 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   }
   finish();
 
-  const report = finishReport(engine, acc, design, inputs, cfg.site);
+  const dups = engine.duplicateFrames;
+  if (dups > 0) {
+    warnings.push(warning('duplicate-frames', `${dups} duplicate frames (identical bytes within ${engine.dedupWindow * 1000} ms of each other, as pktmon or two overlapping span sessions record them) were left out of the flows (--dedup-window 0 keeps them)`, dups));
+  }
+  const report = finishReport(engine, acc, design, inputs, cfg.site, warnings);
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { InputInfo } from '../capture/types.js';
 import { findConflicts } from '../classify/conflicts.js';
+import { siteWarnings } from '../design/site-warnings.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport, ReportWarning } from '../report/types.js';
 import { sortWarnings, warning } from '../report/warnings.js';
@@ -58,13 +59,18 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     connections: acc.coverage.connections(windowSeconds),
     conflicts: findConflicts(design),
     summary: { ...acc.counts },
-    findings: acc.grouper.result(),
+    findings: { paths: acc.paths.result(), ...acc.grouper.result() },
   };
-  const w: ReportWarning[] = [...extraWarnings];
+  const w: ReportWarning[] = [...extraWarnings, ...siteWarnings(design).map((s) => warning(s.code, s.message))];
   const nothing = nothingJudgedWhy(report, engine);
   if (nothing !== null) w.push(warning('nothing-judged', `no flows could be judged: ${nothing}`));
   for (const r of acc.absentRoles()) {
     w.push(warning('role-absent', `role ${r}: none of its addresses appears in the input (check hosts.${r} in the site file, or the capture point)`));
+  }
+  const cut = Object.entries(report.stats.decodeErrors).filter(([k, n]) => n > 0 && k.startsWith('truncated_') && k !== 'truncated_icmp_quote');
+  if (cut.length > 0 && nothing === null) {
+    const n = cut.reduce((a, [, x]) => a + x, 0);
+    w.push(warning('truncated-headers', `${n} packets had their headers cut (${cut.map(([k, x]) => `${k} ${x}`).join(', ')}), so they are in no flow: a short snap length hides flows and ICMP errors, and UDP verdicts may be wrong`, n));
   }
   if ((stats.icmpQuoteCut ?? 0) > 0) {
     w.push(warning('icmp-quote-cut', `UDP verdicts may be wrong: snap length ${stats.quoteCutCaplen} cuts ICMP quotes (${stats.icmpQuoteCut} destination-unreachable errors could not be tied to a flow)`, stats.icmpQuoteCut));

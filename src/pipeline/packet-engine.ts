@@ -25,13 +25,50 @@ export class PacketEngine implements PacketSink {
   first = NaN;
   last = NaN;
 
-  constructor(flowOptions: FlowTableOptions) {
+  /** Frames left out as duplicates (identical leading bytes and lengths within `dedupWindow`). */
+  duplicateFrames = 0;
+  /** Seconds within which identical frames are duplicates (0: off). */
+  readonly dedupWindow: number;
+  // The last DEDUP_RING frames: a hash of their first bytes, their lengths and times.
+  private readonly dHash = new Int32Array(DEDUP_RING);
+  private readonly dLen = new Float64Array(DEDUP_RING);
+  private readonly dTs = new Float64Array(DEDUP_RING).fill(-Infinity);
+  private dPos = 0;
+
+  constructor(flowOptions: FlowTableOptions, dedupWindowSeconds = 0.001) {
     this.table = new FlowTable(flowOptions, (f) => { this.pending.push(f); });
+    this.dedupWindow = dedupWindowSeconds;
+  }
+
+  /**
+   * Whether this frame repeats one of the last frames within the dedup window: the same
+   * captured and original length and the same first DEDUP_BYTES bytes (which hold the IP
+   * identification, checksums and TCP sequence numbers, so distinct packets differ). Never
+   * by count: a real retransmission comes later than the window, a SYN retry seconds later.
+   */
+  private duplicate(buf: Uint8Array, offset: number, caplen: number, origLen: number, ts: number): boolean {
+    let h = 0x811c9dc5 ^ caplen;
+    const end = offset + (caplen < DEDUP_BYTES ? caplen : DEDUP_BYTES);
+    for (let i = offset; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const len = caplen * 65536 + origLen;
+    const win = this.dedupWindow;
+    for (let i = 0; i < DEDUP_RING; i++) {
+      const dt = ts - this.dTs[i]!;
+      if (dt >= 0 && dt <= win && this.dHash[i] === h && this.dLen[i] === len) return true;
+    }
+    const p = this.dPos;
+    this.dHash[p] = h; this.dLen[p] = len; this.dTs[p] = ts;
+    this.dPos = (p + 1) & (DEDUP_RING - 1);
+    return false;
   }
 
   /** PacketSink: called synchronously for every record. */
   packet(buf: Uint8Array, offset: number, caplen: number, origLen: number,
     tsSec: number, tsNsec: number, linkType: number, iface: number): void {
+    if (this.dedupWindow > 0 && this.duplicate(buf, offset, caplen, origLen, tsSec + tsNsec / 1e9)) {
+      this.duplicateFrames++;
+      return;
+    }
     const p = this.pkt;
     // decodePacket sets buf, offset, caplen and linkType; the record's own fields are ours
     decodePacket(p, buf, offset, caplen, linkType);
@@ -78,3 +115,7 @@ export class PacketEngine implements PacketSink {
 }
 
 const EMPTY: FlowRecord[] = [];
+/** Frames compared for duplicates (a power of two). */
+const DEDUP_RING = 8;
+/** Leading bytes hashed for the duplicate check. */
+const DEDUP_BYTES = 96;

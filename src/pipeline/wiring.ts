@@ -26,7 +26,7 @@ export interface Pipeline {
 /** Wires the stages for one run. */
 export function createPipeline(design: ResolvedDesign, flow: FlowTableOptions | undefined, keepFlows: boolean,
   onFlows?: (batch: ClassifiedFlow[]) => void): Pipeline {
-  const engine = new PacketEngine({ ...flow, serverPortHint: design.serverPortHint });
+  const engine = new PacketEngine({ ...flow, serverPortHint: design.serverPortHint }, flow?.dedupWindow ?? 0.001);
   const acc = new ReportAccumulator(design, keepFlows);
   const batches = new Subject<FlowRecord[]>();
   const verdicts$ = batches.pipe(classifyFlows(design), share());

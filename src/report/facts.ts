@@ -6,7 +6,9 @@
 import type { Verdict } from '../classify/types.js';
 import type { FindingVerdict } from './build.js';
 import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
-import type { AuditReport, CoverageStatus } from './types.js';
+import type { AuditReport, ConnectionRow, CoverageStatus } from './types.js';
+import { judgedCount } from './judged.js';
+import { DEFAULT_FAIL_ON } from './options.js';
 
 /** One-line meaning of each verdict, as the summary shows it (the legend). */
 export const VERDICT_MEANING: Record<Verdict, string> = {
@@ -119,4 +121,67 @@ export function coverageCounts(r: AuditReport): string {
   const n = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
   for (const c of r.coverage) n[c.status]++;
   return `${plural(r.coverage.length, 'rule')}: ${n.seen} seen, ${n.blocked} blocked, ${n.unseen} unseen`;
+}
+
+/** The warnings of a report as lines ("code: message"), in report order. */
+export function warningLines(r: AuditReport): string[] {
+  return (r.warnings ?? []).map((w) => w.message);
+}
+
+/** What state a report is in, for the result line and the sign-off box. */
+export type ReportState = 'nothing-judged' | 'findings' | 'inconclusive' | 'pass';
+
+/** The state of a report under a --fail-on list. */
+export function reportState(r: AuditReport, failOn: readonly string[] = DEFAULT_FAIL_ON): ReportState {
+  if (judgedCount(r.summary) === 0) return 'nothing-judged';
+  const s = r.summary as unknown as Record<string, number>;
+  if (failOn.some((v) => (s[v] ?? 0) > 0)) return 'findings';
+  if (r.summary.inconclusive > 0) return 'inconclusive';
+  return 'pass';
+}
+
+/**
+ * The result in one line, saying what the exit code says with the --fail-on in force,
+ * and "N inconclusive" whenever N > 0.
+ */
+export function resultText(r: AuditReport, failOn: readonly string[] = DEFAULT_FAIL_ON): string {
+  const state = reportState(r, failOn);
+  const fo = failOn.length === 0 ? 'none' : failOn.join(',');
+  const inc = r.summary.inconclusive > 0 ? `; ${fmtInt(r.summary.inconclusive)} inconclusive (not proven either way)` : '';
+  if (state === 'nothing-judged') {
+    const why = (r.warnings ?? []).find((w) => w.code === 'nothing-judged')?.message ?? 'no flows could be judged';
+    return `NOTHING JUDGED (exit 2, whatever --fail-on says): ${why}`;
+  }
+  const judged = judgedCount(r.summary);
+  if (state === 'findings') {
+    const s = r.summary as unknown as Record<string, number>;
+    const parts = failOn.filter((v) => (s[v] ?? 0) > 0).map((v) => `${fmtInt(s[v]!)} ${v}`);
+    return `FINDINGS (exit 1 with --fail-on ${fo}): ${parts.join(', ')} among ${plural(judged, 'judged flow')}${inc}`;
+  }
+  return `PASS (exit 0 with --fail-on ${fo}): none of the ${plural(judged, 'judged flow')} is a ${fo === 'none' ? 'finding' : fo.replace(/,/g, ' or ')} flow${inc}`;
+}
+
+/** Connection counts ("14 designed connections: 9 seen, 2 blocked, 3 unseen"); zero counts left out. */
+export function connectionCounts(rows: readonly ConnectionRow[]): string {
+  const n: Record<CoverageStatus, number> = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
+  for (const c of rows) n[c.status]++;
+  const parts = (Object.keys(n) as CoverageStatus[]).filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}`);
+  return `${plural(rows.length, 'designed connection')}${parts.length > 0 ? ': ' + parts.join(', ') : ''}`;
+}
+
+/** The sign-off statement for the report's state: never more than the data shows. */
+export function signoffText(r: AuditReport, failOn: readonly string[] = DEFAULT_FAIL_ON): string {
+  const state = reportState(r, failOn);
+  const unseen = (r.connections ?? []).filter((c) => c.status === 'unseen').length;
+  const unseenText = unseen > 0 ? ` ${plural(unseen, 'designed connection')} ${unseen === 1 ? 'was' : 'were'} not seen in this window: this capture does not prove ${unseen === 1 ? 'it works' : 'they work'}.` : '';
+  switch (state) {
+    case 'nothing-judged':
+      return 'Nothing here can be signed off: no flow could be judged, so this report proves nothing about the design.';
+    case 'findings':
+      return `Not ready to sign off: there are findings of the --fail-on kinds. Sign off only once each is fixed or accepted in writing.${unseenText}`;
+    case 'inconclusive':
+      return `No findings among the judged flows, but ${plural(r.summary.inconclusive, 'flow')} ${r.summary.inconclusive === 1 ? 'is' : 'are'} inconclusive: ${r.summary.inconclusive === 1 ? 'it' : 'they'} neither prove nor disprove the design; re-capture or check them before signing.${unseenText}`;
+    default:
+      return `Every judged flow matched the design (no findings of the --fail-on kinds).${unseenText}`;
+  }
 }

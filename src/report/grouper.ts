@@ -71,7 +71,14 @@ interface Slot<G extends FlowGroup> {
   /** Earliest (first, id) per reason (same index as g.reasons), for the tie-break. */
   reasonFirst: number[];
   reasonId: number[];
+  /** Index of each reason in g.reasons by `reasonCode|reason`, once a group holds more than a few. */
+  reasonIndex?: Map<string, number>;
 }
+
+/** Distinct reasons a group keeps; further ones are counted in its last entry ("further reasons"). */
+export const MAX_GROUP_REASONS = 1000;
+/** A group scans its reasons up to this many, then looks them up in a map (O(1) per flow). */
+const REASON_SCAN = 8;
 
 /** One flow's grouping fields, read from either flow shape without building the other. */
 interface Parts {
@@ -183,11 +190,19 @@ export class FindingGrouper {
     const s = this.slot(this.findings, findingGroupKey(v, p.service, p.proto, p.port, p.clientIp, p.serverIp), base, p, true);
     const rs = s.g.reasons;
     let i = 0;
-    while (i < rs.length && (rs[i]!.reason !== p.reason || rs[i]!.reasonCode !== p.reasonCode)) i++;
+    if (s.reasonIndex) i = s.reasonIndex.get(`${p.reasonCode}|${p.reason}`) ?? rs.length;
+    else while (i < rs.length && (rs[i]!.reason !== p.reason || rs[i]!.reasonCode !== p.reasonCode)) i++;
+    if (i === rs.length && rs.length >= MAX_GROUP_REASONS) i = rs.length - 1;
     if (i === rs.length) {
-      rs.push({ reason: p.reason, reasonCode: p.reasonCode, count: 1 });
+      if (rs.length === MAX_GROUP_REASONS - 1) {
+        rs.push({ reason: 'further reasons (not listed one by one)', reasonCode: p.reasonCode, count: 1 });
+      } else rs.push({ reason: p.reason, reasonCode: p.reasonCode, count: 1 });
       s.reasonFirst.push(p.first);
       s.reasonId.push(p.id);
+      if (s.reasonIndex) s.reasonIndex.set(`${p.reasonCode}|${p.reason}`, i);
+      else if (rs.length > REASON_SCAN) {
+        s.reasonIndex = new Map(rs.map((x, j) => [`${x.reasonCode}|${x.reason}`, j]));
+      }
     } else {
       rs[i]!.count++;
       if (before(p.first, p.id, s.reasonFirst[i]!, s.reasonId[i]!)) {

@@ -12,7 +12,14 @@ export interface ReportOptions {
   all: boolean;
   /** Terminal width in columns; the table never uses less than 80. */
   width: number;
+  /** The --fail-on in force, for the result line (default: blocked, wrong-direction, unexpected). */
+  failOn?: readonly string[];
+  /** Coverage section per designed connection (default) or per rule (`--coverage rules`). */
+  coverage?: 'connections' | 'rules';
 }
+
+/** The default --fail-on. */
+export const DEFAULT_FAIL_ON: readonly string[] = ['blocked', 'wrong-direction', 'unexpected'];
 
 /** A reporter: the final report in, the complete text out (deterministic). */
 export type Reporter = (r: AuditReport, o: ReportOptions) => string;

@@ -13,14 +13,14 @@ import {
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 import { reportFindings } from './grouper.js';
 import {
-  captureText, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
+  captureText, connectionCounts, reportState, resultText, warningLines, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
   plural, siteText, VERDICT_MEANING, volumeText,
 } from './facts.js';
 import {
   ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout,
 } from './format.js';
 import type { ReportOptions } from './options.js';
-import type { AuditReport, CoverageRow, CoverageStatus, ReportFlow } from './types.js';
+import type { AuditReport, ConnectionRow, CoverageRow, CoverageStatus, FindingPath, ReportFlow } from './types.js';
 
 /** The narrowest layout the table reporter produces. */
 export const MIN_WIDTH = 80;
@@ -60,7 +60,15 @@ export function table(r: AuditReport, o: ReportOptions): string {
   };
 
   out.push(paint(`WFO traffic audit (wfo-audit ${r.version})`, ANSI.bold, color));
+  // What the exit code says comes first: a report that judged nothing says so on its first line.
+  const state = reportState(r, o.failOn);
+  out.push(...wrap(resultText(r, o.failOn), width, '  ').map((l) => paint(l, state === 'pass' ? ANSI.green : ANSI.red, color)));
   out.push(...wrap(`Site: ${siteText(r)}`, width));
+  const warns = warningLines(r);
+  if (warns.length > 0) {
+    heading(`WARNINGS (${warns.length})`);
+    for (const w of warns) out.push(...wrapBullet(w, width).map((l) => paint(l, ANSI.yellow, color)));
+  }
 
   heading('INPUT');
   if (r.inputs.length > 0) {
@@ -99,6 +107,29 @@ export function table(r: AuditReport, o: ReportOptions): string {
     { header: 'MEANING', get: (s) => s.meaning, min: 20 },
   ], width, { indent: '  ', color }));
 
+  const conns = r.connections;
+  if (conns && o.coverage !== 'rules') {
+    heading(`COVERAGE OF THE DESIGN (${connectionCounts(conns)})`);
+    if (conns.length === 0) out.push('  No active rules.');
+    else {
+      const lines = renderTable<ConnectionRow>(conns, [
+        { header: 'CONNECTION', get: (c) => c.id, min: 20 },
+        { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
+        { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
+        { header: 'OK', get: (c) => fmtInt(c.expected), align: 'right', drop: 4 },
+        { header: 'BLK', get: (c) => fmtInt(c.blocked), align: 'right', drop: 4 },
+        { header: 'WD', get: (c) => fmtInt(c['wrong-direction']), align: 'right', drop: 4 },
+        { header: 'INC', get: (c) => fmtInt(c.inconclusive), align: 'right', drop: 4 },
+        { header: 'RULES', get: (c) => c.rules.length > 1 ? `${c.rules[0]} +${c.rules.length - 1}` : c.rules[0] ?? '-', min: 12, flex: true },
+      ], width, { indent: '  ', color });
+      out.push(lines[0]!);
+      conns.forEach((c, i) => {
+        out.push(lines[i + 1]!);
+        if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+      });
+      out.push(...wrap('(Per-rule rows: --coverage rules; the JSON report always has both.)', width, '  ').map((l) => paint(l, ANSI.dim, color)));
+    }
+  } else {
   heading(`COVERAGE OF THE DESIGN (${coverageCounts(r)})`);
   if (r.coverage.length === 0) {
     out.push('  No active rules.');
@@ -119,6 +150,26 @@ export function table(r: AuditReport, o: ReportOptions): string {
       if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
     });
   }
+  }
+
+  const paths = r.findings?.paths ?? [];
+  if (paths.length > 0) {
+    heading(`FINDINGS BY PATH (${plural(paths.length, 'path')}: one line per verdict, connection and server)`);
+    const lines = renderTable<FindingPath>(paths, [
+      { header: 'VERDICT', get: (p) => p.verdict, color: (p) => VERDICT_COLOR[p.verdict] },
+      { header: 'CONNECTION', get: (p) => p.connection ?? `${p.proto}/${p.port} (no designed connection)`, min: 16 },
+      { header: 'SERVER', get: (p) => p.server, min: 15 },
+      { header: 'CLIENTS', get: (p) => typeof p.clients === 'number' ? fmtInt(p.clients) : p.clients, align: 'right' },
+      { header: 'FLOWS', get: (p) => fmtInt(p.flows), align: 'right' },
+      { header: 'FIRST', get: (p) => at(p.first), drop: 2 },
+      { header: 'LAST', get: (p) => at(p.last), drop: 1 },
+    ], width, { indent: '  ', color });
+    out.push(lines[0]!);
+    paths.forEach((p, i) => {
+      out.push(lines[i + 1]!);
+      out.push(...wrap(p.reason, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+    });
+  }
 
   const { groups, mismatches } = reportFindings(r);
   const findingFlows = groups.reduce((s, g) => s + g.count, 0);
@@ -127,7 +178,9 @@ export function table(r: AuditReport, o: ReportOptions): string {
   if (missing > 0) {
     out.push(...wrap(`${plural(missing, 'finding flow')} counted in the summary ${missing === 1 ? 'is' : 'are'} not in the flow list given to this report, so ${missing === 1 ? 'it is' : 'they are'} not grouped here.`, width, '  '));
   } else if (groups.length === 0) {
-    out.push('  None: every in-scope flow matched the design.');
+    out.push(state === 'nothing-judged' ? '  None, but no flow could be judged: this proves nothing (see the first line).'
+      : r.summary.inconclusive > 0 ? `  None among the judged flows; ${plural(r.summary.inconclusive, 'flow')} inconclusive.`
+        : '  None: every judged flow matched the design.');
   }
   for (const v of FINDING_VERDICTS) {
     const gs = groups.filter((g) => g.verdict === v);

@@ -115,7 +115,7 @@ export interface ReportWarning {
  * the client. What one firewall change fixes for every PC at once.
  */
 export interface FindingPath {
-  verdict: FindingVerdict | 'inconclusive';
+  verdict: FindingVerdict;
   /** Connection id of the matched or nearest rule; null for flows no rule explains. */
   connection: string | null;
   proto: ReportFlow['proto'];

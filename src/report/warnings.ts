@@ -9,10 +9,12 @@ import type { ReportWarning } from './types.js';
 export const WARNING_CODES = {
   'nothing-judged': 'No flow got a verdict other than ignored or inconclusive: the input proves nothing about the design (exit code 2).',
   'role-absent': 'None of a role\'s addresses appears in the input: the site file may be wrong, or the capture point does not see that host.',
+  'truncated-headers': 'Packets whose headers a short snap length (or damage) cut could not become flows: flows and ICMP errors among them are missing from the verdicts.',
   'icmp-quote-cut': 'ICMP errors whose quoted packet a short snap length cut could not be tied to a flow: UDP verdicts may be wrong.',
   'one-sided-capture': 'The capture point misses one direction of some TCP connections (ACKs of data never captured, replies without requests).',
   'flow-table-overflow': 'The flow table was full and evicted flows before they ended: their outcome and verdict rest on what was seen until then.',
   'site-overlap': 'An address or range is in two roles of the site file: the rules it affects may give another verdict than intended.',
+  'site-shared-host': 'A note: one host is in two server roles (legitimate, e.g. SQL and the file share on one server).',
   'site-duplicate': 'An address is listed twice in one role.',
   'site-empty-role': 'A role of the site file lists no host: rules with that role never match.',
   'site-hybrid-no-cloud': 'mode hybrid with an empty cloud list: no cloud rule can match.',

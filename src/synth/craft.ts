@@ -481,6 +481,8 @@ export interface TimedPacket {
   tsSec: number;
   tsNsec: number;
   data: Uint8Array;
+  /** Original length when `data` was cut to a snap length (default data.length). */
+  origLen?: number;
   iface?: number;
 }
 

@@ -11,6 +11,7 @@ import {
   PROTO_UDP, TcpSession, frame, icmp6Unreachable, icmpUnreachable, ipPacket, udp,
   type FrameOptions, type TimedPacket,
 } from './craft.js';
+import { TRUST_SCENARIOS } from './trust-scenarios.js';
 import {
   amqpHeader, dnsAnswer, dnsQuery, httpGet, httpOk, httpPost, opaque, policyFileRequest, policyFileResponse,
   rdpConnectionRequest, sipInvite, sipTrying, smb2Negotiate, smtpEhlo, smtpGreeting, snmpTrap, tdsPrelogin,
@@ -43,7 +44,7 @@ export function renderScenario(s: Scenario): Buffer {
 }
 
 /** Collects stamped packets, advancing a clock between them. */
-class Trace {
+export class Trace {
   readonly out: TimedPacket[] = [];
   readonly clock: Clock;
   constructor(start: string) {
@@ -70,7 +71,7 @@ class Trace {
 }
 
 /** A full TCP conversation: handshake, request, response, ACKs and a FIN exchange. */
-function fullTcp(t: Trace, s: TcpSession, request: Uint8Array, response?: Uint8Array, rttMs = 0.4): void {
+export function fullTcp(t: Trace, s: TcpSession, request: Uint8Array, response?: Uint8Array, rttMs = 0.4): void {
   t.add(rttMs, ...s.handshake());
   t.add(rttMs, s.data('client', request), s.ack('server'));
   if (response) t.add(rttMs * 2, s.data('server', response), s.ack('client'));
@@ -78,22 +79,22 @@ function fullTcp(t: Trace, s: TcpSession, request: Uint8Array, response?: Uint8A
 }
 
 /** A UDP datagram as a full frame. */
-function udpFrame(src: string, dst: string, sport: number, dport: number, payload: Uint8Array, o: FrameOptions = {}): Uint8Array {
+export function udpFrame(src: string, dst: string, sport: number, dport: number, payload: Uint8Array, o: FrameOptions = {}): Uint8Array {
   return frame(src, dst, PROTO_UDP, udp({ src, dst, sport, dport, payload }), o);
 }
 
 /** The IP packet (no link layer) of a UDP datagram, for ICMP quoting. */
-function udpIp(src: string, dst: string, sport: number, dport: number, payload: Uint8Array, o: FrameOptions = {}): Uint8Array {
+export function udpIp(src: string, dst: string, sport: number, dport: number, payload: Uint8Array, o: FrameOptions = {}): Uint8Array {
   return ipPacket(src, dst, PROTO_UDP, udp({ src, dst, sport, dport, payload }), o);
 }
 
 /** An ICMPv4 unreachable frame from `reporter` to the sender of `quotedIp`. */
-function icmpFrame(reporter: string, to: string, code: number, quotedIp: Uint8Array): Uint8Array {
+export function icmpFrame(reporter: string, to: string, code: number, quotedIp: Uint8Array): Uint8Array {
   return frame(reporter, to, PROTO_ICMP, icmpUnreachable(code, quotedIp), { ttl: 255 });
 }
 
 /** An ICMPv6 unreachable frame from `reporter` to the sender of `quotedIp`. */
-function icmp6Frame(reporter: string, to: string, code: number, quotedIp: Uint8Array): Uint8Array {
+export function icmp6Frame(reporter: string, to: string, code: number, quotedIp: Uint8Array): Uint8Array {
   return frame(reporter, to, PROTO_ICMP6, icmp6Unreachable(reporter, to, code, quotedIp), { ttl: 255 });
 }
 
@@ -555,8 +556,10 @@ export function reasonsTrace(start: string): TimedPacket[] {
   fullTcp(t, sess(w.wfo, w.sql, 50817), opaque(64, 66), opaque(64, 67));
   // off-design-protocol: SQL Server (TDS) on 14330, a port no rule designs.
   fullTcp(t, sess(w.wfo, w.sql, 14330), tdsPrelogin(), tdsPrelogin());
+  // inconclusive-one-way: the PBX's SIP INVITE to CTI Core's 5060/udp, no reply and no ICMP error.
+  t.add(1, udpFrame(w.pbx, w.cti, 5064, 5060, sipInvite(w.pbx, w.cti, 5064)));
   t.wait(500);
-  // unverifiable: the very last packet is a PC's SYN to 4510; the capture ends before any reply could come.
+  // inconclusive-input-ended: the very last packet is a PC's single SYN to 4510; the capture ends before any reply could come.
   t.add(1, sess(pc(4), w.wfo, 4510).syn());
   return t.out;
 }
@@ -564,7 +567,7 @@ export function reasonsTrace(start: string): TimedPacket[] {
 /** The reasons capture (fixtures/captures/wfo/reasons.pcap); see reasonsTrace. */
 export const WFO_REASONS_SCENARIO: Scenario = {
   path: 'captures/wfo/reasons.pcap',
-  description: 'Premises site with only some modules, a disabled rule, a pin and an allow entry (fixtures/sites/reasons.yaml): PC->portal 80 (expected), DNS to 10.10.0.2 (allowed), a portal connection seen one way (expected, one-sided), 162/udp ICMP host unreachable (blocked, unreachable), cloud->2010 (cloud not in mode), PC->5634 (module not enabled), 10.10.0.11->1024 (rule disabled), PC->10.10.0.10:6620 (cti-core pinned elsewhere), 10.10.0.10->SQL:50817 (wrong host), TDS on 14330 (off-design protocol), a final SYN to 4510 (unverifiable).',
+  description: 'Premises site with only some modules, a disabled rule, a pin and an allow entry (fixtures/sites/reasons.yaml): PC->portal 80 (expected), DNS to 10.10.0.2 (allowed), a portal connection seen one way (expected, one-sided), 162/udp ICMP host unreachable (blocked, unreachable), cloud->2010 (cloud not in mode), PC->5634 (module not enabled), 10.10.0.11->1024 (rule disabled), PC->10.10.0.10:6620 (cti-core pinned elsewhere), 10.10.0.10->SQL:50817 (wrong host), TDS on 14330 (off-design protocol), a SIP INVITE to CTI Core with no reply (inconclusive, one-way), a final single SYN to 4510 (inconclusive, the input ended).',
   format: ETHERNET_PCAP,
   build: () => reasonsTrace('2026-01-15T10:00:00Z'),
 };
@@ -572,7 +575,7 @@ export const WFO_REASONS_SCENARIO: Scenario = {
 /** The bundled demo capture (fixtures/demo/demo.pcap); see demoTrace. */
 export const DEMO_SCENARIO: Scenario = {
   path: 'demo/demo.pcap',
-  description: 'The README demo: a premises WFO site at 09:00 UTC on 2026-01-15 showing every verdict kind and a protocol mismatch.',
+  description: 'The README demo: a premises WFO site at 09:00 UTC on 2026-01-15 showing every verdict kind (inconclusive: a PC\'s single SYN to 4510 as the last packet) and a protocol mismatch.',
   format: ETHERNET_PCAP,
   build: () => demoTrace(),
 };
@@ -608,8 +611,12 @@ export function demoTrace(): TimedPacket[] {
   }
   t.wait(6000);
   fullTcp(t, new TcpSession({ client: WFO.client(10), server: WFO.wfo, cport: 51010, sport: 80 }), httpGet(WFO.wfo), httpOk());
+  // A PC's single SYN to the player port as the very last packet: too soon to tell (inconclusive).
+  t.add(500, new TcpSession({ client: WFO.client(11), server: WFO.wfo, cport: 51011, sport: 4510 }).syn());
   return [...out, ...t.out];
 }
 
 /** Every committed scenario, in the order make-fixtures writes them. */
-export const SCENARIOS: Scenario[] = [...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, WFO_REASONS_SCENARIO, DEMO_SCENARIO];
+export const SCENARIOS: Scenario[] = [
+  ...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, WFO_REASONS_SCENARIO, DEMO_SCENARIO, ...TRUST_SCENARIOS,
+];

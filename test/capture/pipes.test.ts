@@ -34,10 +34,10 @@ describe('named pipes', () => {
     let n = 0;
     const sink = { packet() { n++; } };
     const plain = await readInput(fifoWith('plain.pcap', demo), 0, sink);
-    expect(plain).toMatchObject({ format: 'pcap', gzip: false, packets: 269, error: null });
-    expect(n).toBe(269);
+    expect(plain).toMatchObject({ format: 'pcap', gzip: false, packets: 270, error: null });
+    expect(n).toBe(270);
     const gz = await readInput(fifoWith('gz.pcap', gzipSync(demo)), 0, sink);
-    expect(gz).toMatchObject({ format: 'pcap', gzip: true, packets: 269, error: null });
+    expect(gz).toMatchObject({ format: 'pcap', gzip: true, packets: 270, error: null });
   });
 
   it('does not peek a FIFO to order inputs (it would consume it): it goes first, unread', async () => {
@@ -54,10 +54,10 @@ describe('named pipes', () => {
     const fifo = fifoWith('cli.pcap', demo);
     const both = JSON.parse((await run(process.execPath, [bin, 'audit', '--format', 'json', '--fail-on', 'none', DEMO, fifo],
       { encoding: 'utf8', timeout: 20_000 })).stdout) as { inputs: { path: string; packets: number; error: null | string }[] };
-    expect(both.inputs.map((i) => [i.path, i.packets, i.error])).toEqual([[fifo, 269, null], [DEMO, 269, null]]);
+    expect(both.inputs.map((i) => [i.path, i.packets, i.error])).toEqual([[fifo, 270, null], [DEMO, 270, null]]);
     const sub = await run('bash', ['-c', `"${process.execPath}" "${bin}" audit --format json --fail-on none <(cat "${DEMO}")`],
       { encoding: 'utf8', timeout: 20_000 });
-    expect((JSON.parse(sub.stdout) as { stats: { packets: number } }).stats.packets).toBe(269);
+    expect((JSON.parse(sub.stdout) as { stats: { packets: number } }).stats.packets).toBe(270);
   }, 30_000);
 
   it('waits for a writer that comes later (the reader opened the FIFO first)', async () => {
@@ -67,8 +67,8 @@ describe('named pipes', () => {
     const reading = readInput(path, 0, { packet() { n++; } });
     await new Promise((r) => setTimeout(r, 300));
     createWriteStream(path).end(demo);
-    expect(await reading).toMatchObject({ packets: 269, error: null });
-    expect(n).toBe(269);
+    expect(await reading).toMatchObject({ packets: 270, error: null });
+    expect(n).toBe(270);
   });
 
   it('Ctrl-C stops a FIFO whose writer stalls, with the report of what was read', async () => {
@@ -81,7 +81,7 @@ describe('named pipes', () => {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // wait for the SIGINT handler, then for the 269 packets to be read
+    // wait for the SIGINT handler, then for the 270 packets to be read
     await sigintHandlerInstalled(child.pid!);
     await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGINT');

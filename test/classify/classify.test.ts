@@ -27,9 +27,21 @@ const CASES: Record<ReasonCode, Case> = {
   'expected-one-sided': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:80', { outcome: 'one-sided', oneSided: true }), check: (cf) => {
     expect(cf).toMatchObject({ verdict: 'expected', rule: 'web-portal.in.80' });
   } },
-  'unverifiable': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:2007', { outcome: 'no-reply-yet' }), check: (cf) => {
-    expect(cf).toMatchObject({ verdict: 'expected', rule: 'on-demand.in.2007', service: 'on-demand' });
-    expect(cf.reason).toContain('not counted as blocked');
+  'inconclusive-input-ended': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:2007', { outcome: 'no-reply-yet' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'inconclusive', rule: 'on-demand.in.2007', service: 'on-demand' });
+    expect(cf.reason).toContain('too soon to tell');
+  } },
+  'inconclusive-one-way': { d: P, f: flow('10.30.0.5:5062', '10.10.0.11:5060', { proto: 'udp', outcome: 'one-way' }), app: 'sip', check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'inconclusive', rule: 'survey.in.5060.udp' });
+    expect(cf.reason).toContain('not one-way by design');
+  } },
+  'inconclusive-no-evidence': { d: P, f: flow('10.10.0.10:50000', '10.10.0.20:1433', { outcome: 'unknown' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'inconclusive', service: 'sql' });
+    expect(cf.reason).toContain('no evidence of the outcome');
+  } },
+  'not-a-site-host': { d: P, f: flow('198.18.0.9:40000', '10.10.0.10:5633', { outcome: 'unanswered' }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'unexpected', rule: 'screen-recording.in.5633' });
+    expect(cf.reason).toContain('198.18.0.9 is not a host of this site');
   } },
   'allowed': { d: P, f: flow('10.10.0.10:53000', '10.10.0.2:53', { proto: 'udp', outcome: 'replied' }), app: 'dns', check: (cf) => {
     expect(cf).toMatchObject({ verdict: 'expected', rule: 'allow.dns', service: null });
@@ -159,7 +171,7 @@ describe('other cases', () => {
     expect(cf.reason).toContain('tcp/1433');
   });
   it('SIP from the PBX to the CTI Core host matches Survey first and CTI Core too', () => {
-    const cf = classifyFlow(flow('10.30.0.5:5060', '10.10.0.11:5060', { proto: 'udp', outcome: 'one-way' }), P, 'sip');
+    const cf = classifyFlow(flow('10.30.0.5:5060', '10.10.0.11:5060', { proto: 'udp', outcome: 'replied' }), P, 'sip');
     expect(cf).toMatchObject({ verdict: 'expected', rule: 'survey.in.5060.udp' });
     expect(cf.alsoMatched).toEqual(['cti-core.in.5060.udp']);
   });

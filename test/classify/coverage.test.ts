@@ -43,7 +43,22 @@ describe('Coverage', () => {
   it('wrong-direction flows count as flows but not as seen', () => {
     const cov = new Coverage(P);
     cov.add(classifyFlow(flow('10.10.0.20:1', '10.10.0.10:1433'), P, 'unknown'));
-    expect(cov.rows(1).find((r) => r.rule === 'api-server.sql.1433')).toMatchObject({ status: 'unseen', flows: 1 });
+    expect(cov.rows(1).find((r) => r.rule === 'api-server.sql.1433')).toMatchObject({ status: 'wrong-direction', flows: 1, 'wrong-direction': 1, expected: 0 });
+    expect(cov.connections(1).find((c) => c.id === 'wfo-servers>sql:1433/tcp')).toMatchObject({ status: 'wrong-direction', flows: 1 });
+  });
+
+  it('precedence: seen > blocked > wrong-direction > inconclusive > unseen; only a flow that worked makes a rule seen', () => {
+    const cov = new Coverage(P);
+    const sql = (o: Parameters<typeof flow>[2]) => classifyFlow(flow('10.10.0.10:50000', '10.10.0.20:1433', o), P, 'tds');
+    cov.add(sql({ outcome: 'no-reply-yet' }));
+    expect(cov.connections(1).find((c) => c.id === 'wfo-servers>sql:1433/tcp')!.status).toBe('inconclusive');
+    cov.add(classifyFlow(flow('10.10.0.20:1', '10.10.0.10:1433'), P, 'unknown'));
+    expect(cov.connections(1).find((c) => c.id === 'wfo-servers>sql:1433/tcp')!.status).toBe('wrong-direction');
+    cov.add(sql({ outcome: 'unanswered' }));
+    expect(cov.connections(1).find((c) => c.id === 'wfo-servers>sql:1433/tcp')!.status).toBe('blocked');
+    cov.add(sql({ outcome: 'established' }));
+    const c = cov.connections(1).find((x) => x.id === 'wfo-servers>sql:1433/tcp')!;
+    expect(c).toMatchObject({ status: 'seen', expected: 1, blocked: 1, 'wrong-direction': 1, inconclusive: 1, flows: 4 });
   });
 });
 
