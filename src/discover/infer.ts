@@ -19,7 +19,7 @@ import { APP_NAMES, appContradicts } from '../classify/classify.js';
 import type { AppProto } from '../classify/types.js';
 import { compareIp, tupleName, type Tuple } from './evidence.js';
 import {
-  DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
+  DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, SHARED_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
   type DependencyRole,
 } from './ports.js';
 import { networkOf, summariseClients } from './summarise.js';
@@ -361,7 +361,8 @@ const PORT_APPS: ReadonlyMap<string, AppProto[]> = (() => {
 
 /**
  * `# CHECK:` lines, by listener, for WFO and dependency ports that carried a protocol none of
- * their rules expects (TLS on 80, HTTP on 1433): another service may be using the port.
+ * their rules expects (TLS on 80, HTTP on 1433), and for WFO ports other software often takes
+ * (1024): another service may be using the port.
  */
 function portMisuse(tuples: readonly Tuple[], role: ReadonlyMap<string, HostRole>): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -374,6 +375,19 @@ function portMisuse(tuples: readonly Tuple[], role: ReadonlyMap<string, HostRole
       let m = byListener.get(t.server);
       if (!m) byListener.set(t.server, (m = new Map()));
       push(m, `${app}|${keyOf(t)}`, t);
+    }
+  }
+  const shared = new Map<string, Map<string, Tuple[]>>();
+  for (const t of tuples) {
+    if (!SHARED_PORTS.has(keyOf(t)) || role.get(t.server) !== 'wfo-servers') continue;
+    let m = shared.get(t.server);
+    if (!m) shared.set(t.server, (m = new Map()));
+    push(m, keyOf(t), t);
+  }
+  for (const [ip, m] of shared) {
+    for (const [k, ts] of m) {
+      const { rule, why } = SHARED_PORTS.get(k)!;
+      push(out, ip, `${names(ts)}: ${k} is ${why}. If this is not the WFO service, turn the rule off (rules: { ${rule}: { enabled: false } }; the audit then calls these flows unexpected)`);
     }
   }
   for (const [ip, m] of byListener) {

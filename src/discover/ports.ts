@@ -106,6 +106,14 @@ export function serversOnly(sp: ServerPort): boolean {
   return sp.openers.size === 1 && sp.openers.has('wfo-servers');
 }
 
+/**
+ * WFO server ports other software takes just as often, with why: a flow on one may not be
+ * the WFO service at all, so the draft asks (the rule can be turned off with `rules:`).
+ */
+export const SHARED_PORTS: ReadonlyMap<string, { rule: string; why: string }> = new Map([
+  ['tcp/1024', { rule: 'service-manager.in.1024', why: "the Service Manager's port, but also the first unprivileged port, which many programs take" }],
+]);
+
 /** Services infrastructure the design does not list but every server uses, drafted as `allow:` entries. */
 export const INFRASTRUCTURE: readonly { name: string; proto: 'tcp' | 'udp'; port: number }[] = [
   { name: 'dns', proto: 'udp', port: 53 },

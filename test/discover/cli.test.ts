@@ -34,6 +34,7 @@ describe('wfo-audit discover', () => {
     const c = runCli(['check-site', out]);
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('OK');
+    expect(c.stderr).not.toMatch(/overlap|in two roles|twice/i);
   });
 
   it('reads a capture from stdin (-) like audit', () => {
