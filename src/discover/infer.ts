@@ -119,13 +119,18 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
     }
   }
   const deg = (ip: string): number => inPeers.get(ip)?.size ?? 0;
+  const anyListener = new Set<string>();
+  for (const [, set] of depListeners) for (const ip of set) anyListener.add(ip);
   const reversed = new Set<Tuple>();
   for (const t of tuples) {
     if (cloudClient(t) || cloudServer(t)) continue;
     const k = keyOf(t);
     const sp = SERVER_PORTS.get(k);
     if (sp && clientsOnly(sp) && deg(t.client) > deg(t.server)) reversed.add(t);
-    if (!sp && DEPENDENCY_PORTS.has(k) && deg(t.client) === 0 && deg(t.server) > 0 && depListeners.get(k)!.has(t.client)) reversed.add(t);
+    // A WFO server's 1433 (445, ...) opened by a host that accepts no WFO port: the dependency
+    // opening the wrong way, when the opener accepts that port from others too or nothing at all.
+    if (!sp && DEPENDENCY_PORTS.has(k) && deg(t.client) === 0 && deg(t.server) > 0
+      && (depListeners.get(k)!.has(t.client) || !anyListener.has(t.client))) reversed.add(t);
   }
 
   // 2. Listeners: WFO server ports, dependency ports (and TDS on any port).
@@ -189,16 +194,17 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
   const depOnly: Tuple[] = [];
 
   // 3. Openers: what they opened on the hosts of step 2.
-  const votes = new Map<string, { server: Tuple[]; client: Tuple[]; pbx: Tuple[]; weak: Tuple[] }>();
-  const vote = (ip: string, kind: 'server' | 'client' | 'pbx' | 'weak', t: Tuple): void => {
+  const votes = new Map<string, { server: Tuple[]; client: Tuple[]; pbx: Tuple[]; weak: Tuple[]; dep: Tuple[] }>();
+  const vote = (ip: string, kind: 'server' | 'client' | 'pbx' | 'weak' | 'dep', t: Tuple): void => {
     let v = votes.get(ip);
-    if (!v) votes.set(ip, (v = { server: [], client: [], pbx: [], weak: [] }));
+    if (!v) votes.set(ip, (v = { server: [], client: [], pbx: [], weak: [], dep: [] }));
     v[kind].push(t);
   };
   for (const t of tuples) {
     if (cloudClient(t) || cloudServer(t)) continue;
     if (reversed.has(t)) {
       if (!role.has(t.server) && SERVER_PORTS.has(keyOf(t))) vote(t.server, 'client', t);
+      if (!role.has(t.client) && DEPENDENCY_PORTS.has(keyOf(t))) vote(t.client, 'dep', t);
       continue;
     }
     if (role.has(t.client)) continue;
@@ -214,11 +220,22 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       else depOnly.push(t);
     }
   }
+  const scanners: Tuple[] = [];
   for (const [ip, v] of votes) {
     const checks: string[] = [];
     let r: HostRole;
     let ts: Tuple[];
-    if (v.client.length > 0) {
+    const sample = v.client[0] ?? v.weak[0];
+    if (v.dep.length > 0) {
+      r = DEPENDENCY_PORTS.get(keyOf(v.dep[0]!))!;
+      ts = v.dep;
+      checks.push(`${names(v.dep)}: ${ip} opened the ${r} port of a WFO server and accepts no WFO port: drafted as ${r}, opening the wrong way (the audit calls these flows wrong-direction). If ${r} runs on the WFO server instead, move that server to ${r} too and give ${ip} its real role`);
+    } else if (v.server.length === 0 && v.pbx.length === 0 && sample && !isPrivate(sample, sample.clientWords)
+      && [...v.client, ...v.weak].every((t) => t.answered === 0 && t.oneWay === 0)) {
+      // A public address that only ever tried a WFO port (a scan): not a client of this site.
+      scanners.push(...v.client, ...v.weak);
+      continue;
+    } else if (v.client.length > 0) {
       r = 'clients';
       ts = v.client;
       const wrong = v.client.filter((t) => reversed.has(t));
@@ -297,7 +314,11 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
     const spec = parseAddress(net);
     return typeof spec !== 'string' && AddressSet.of([spec]).overlaps(cloud);
   };
-  for (const block of summariseClients(clientIps, nonClients, coversCloud)) {
+  const publicClient = new Set(clientIps.filter((ip) => {
+    const t = evidenceOf.get(ip)!.tuples[0]!;
+    return !isPrivate(t, t.client === ip ? t.clientWords : t.serverWords);
+  }));
+  for (const block of summariseClients(clientIps, nonClients, (net) => coversCloud(net), (ip) => !publicClient.has(ip))) {
     const ts = block.hosts.flatMap((h) => evidenceOf.get(h)!.tuples);
     const checks = block.hosts.flatMap((h) => evidenceOf.get(h)!.checks);
     const c = confidenceOf(ts, (t) => `${t.client}>${t.server}`);
@@ -339,6 +360,10 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
   const unexplained = tuples.filter((t) => touchesServer(t) && !explained.has(keyOf(t)) && !cloudSet.has(t))
     .map((t) => `${tupleName(t)}: ${count(t.flows, 'flow')}${t.apps.size ? ` (${[...t.apps].map((a) => APP_NAMES[a]).join(', ')})` : ''}, ${span(t.first, t.last)}`);
   const notes: string[] = [];
+  if (scanners.length > 0) {
+    const who = new Set(scanners.map((t) => t.client)).size;
+    notes.push(`CHECK: ${count(who, 'public address')} only tried WFO ports and were never answered (a scan?): not drafted as clients, so the audit calls these flows unexpected (not a site host): ${names(scanners)}`);
+  }
   for (const [ip, ts] of [...webOnly.entries()].sort(([a], [b]) => compareIp(a, b))) {
     if (role.has(ip)) continue;
     notes.push(`CHECK: ${ip} accepted only 80/443 (${names(ts)}): not drafted as a WFO server, since other servers show WFO ports of their own. Add it to wfo-servers if it is a WFO web server (its flows are otherwise ignored)`);

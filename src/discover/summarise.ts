@@ -23,13 +23,14 @@ export function networkOf(ip: string): string {
 
 /**
  * Summarises `clients`; `others` are the addresses of every other role (and the cloud
- * range test), which no block may cover.
+ * range test), which no block may cover; `groupable` says which clients may share a block.
  */
 export function summariseClients(clients: readonly string[], others: readonly string[],
-  coversOther: (network: string) => boolean = () => false): ClientBlock[] {
+  coversOther: (network: string) => boolean = () => false, groupable: (ip: string) => boolean = () => true): ClientBlock[] {
   const byNet = new Map<string, string[]>();
   for (const ip of clients) {
-    const net = networkOf(ip);
+    // An address that may not be grouped (a public one: the rest of its /24 is someone else's) stands alone.
+    const net = groupable(ip) ? networkOf(ip) : `${ip}/single`;
     let list = byNet.get(net);
     if (!list) byNet.set(net, (list = []));
     list.push(ip);

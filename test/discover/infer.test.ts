@@ -109,6 +109,22 @@ describe('roles from behaviour', () => {
     expect(d.hosts['wfo-servers'][0]!.checks.join('\n')).toMatch(/10\.20\.1\.6 -> 10\.10\.0\.10:80\/tcp carried TLS, not HTTP/);
   });
 
+  it('a host that only opened a WFO server\'s 1433 is drafted as sql opening the wrong way (CHECK)', () => {
+    const d = draftOf([tup('10.20.1.5', '10.10.0.10', 80), tup('10.10.0.20', '10.10.0.10', 1433)]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(values(d, 'sql')).toEqual(['10.10.0.20']);
+    expect(d.hosts.sql[0]!.checks.join('\n')).toMatch(/10\.10\.0\.20 -> 10\.10\.0\.10:1433\/tcp: .*wrong-direction/);
+  });
+
+  it('public addresses that only ever tried a WFO port (a scan) are not clients; answered public clients stand alone', () => {
+    const ts = [tup('10.20.1.5', '10.10.0.10', 5633), tup('10.20.1.6', '10.10.0.10', 5633)];
+    for (let i = 1; i <= 50; i++) ts.push(tup(`198.51.100.${i}`, '10.10.0.10', 5633, { outcome: 'attempt' }));
+    ts.push(tup('203.0.113.7', '10.10.0.10', 4510), tup('203.0.113.8', '10.10.0.10', 4510));
+    const d = draftOf(ts);
+    expect(values(d, 'clients')).toEqual(['10.20.1.0/24', '203.0.113.7', '203.0.113.8']);
+    expect(d.notes.join('\n')).toMatch(/CHECK: 50 public addresses only tried WFO ports .*198\.51\.100\.1 -> 10\.10\.0\.10:5633\/tcp/);
+  });
+
   it('public web servers are not WFO servers', () => {
     const d = draftOf([
       tup('10.20.1.5', '10.10.0.10', 4510),
