@@ -28,7 +28,10 @@ function hostText(d: ResolvedDesign, r: ResolvedRule): string {
 }
 
 function peerText(d: ResolvedDesign, r: ResolvedRule): string {
-  if (r.peer === null) return 'any';
+  if (r.peer === null) {
+    const names = r.peers ? r.peers.join('+') : 'any';
+    return d.site ? `${names}: ${r.peerSet.describe()}` : names;
+  }
   if (!d.site) return r.peer;
   return `${r.peer}: ${r.peerSet.describe()}`;
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveDesign } from '../../src/design/resolve.js';
 import { renderDesign } from '../../src/design/render.js';
 import { RULES } from '../../src/design/rules.js';
+import { designedConnections } from '../../src/design/connections.js';
 
 const DOC = fileURLToPath(new URL('../../docs/design.md', import.meta.url));
 
@@ -25,12 +26,22 @@ function section(doc: string, name: string, body: string): string {
   return doc.replace(re, `$1${body}$2`);
 }
 
+function connectionTable(): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return ['| connection | rules | seed rows |', '|---|---|---|',
+    ...designedConnections(resolveDesign(null)).map((c) => `| ${esc(c.id)} | ${c.rules.join(', ')} | ${c.seed.map((x) => `${x.table}#${x.row}`).join(', ')} |`)].join('\n') + '\n';
+}
+
 describe('docs/design.md', () => {
   it('carries the generated rule and seed tables', () => {
     const doc = readFileSync(DOC, 'utf8');
-    const want = section(section(doc, 'rules', renderDesign(resolveDesign(null), 'markdown')), 'seed', seedTable());
+    const want = section(section(section(doc, 'rules', renderDesign(resolveDesign(null), 'markdown')), 'seed', seedTable()),
+      'connections', connectionTable());
     if (process.env.WFO_UPDATE_DOCS === '1') writeFileSync(DOC, want);
     expect(readFileSync(DOC, 'utf8')).toBe(want);
     for (const r of RULES) expect(want).toContain(`| ${r.id} |`);
+    // Every rule is in exactly one connection of the table.
+    const conns = designedConnections(resolveDesign(null));
+    expect(conns.flatMap((c) => c.rules).sort()).toEqual(RULES.filter((r) => r.ports.length > 0).map((r) => r.id).sort());
   });
 });

@@ -125,8 +125,8 @@ describe('groupMismatches', () => {
 describe('summarize', () => {
   it('counts every verdict and protocol mismatches, in report order', () => {
     const s = summarize(sampleReport().flows);
-    expect(s).toEqual({ expected: 4, blocked: 4, 'wrong-direction': 1, unexpected: 3, ignored: 1, 'protocol-mismatch': 1 });
-    expect(Object.keys(s)).toEqual(['expected', 'blocked', 'wrong-direction', 'unexpected', 'ignored', 'protocol-mismatch']);
+    expect(s).toEqual({ expected: 4, blocked: 4, 'wrong-direction': 1, unexpected: 3, inconclusive: 0, ignored: 1, 'protocol-mismatch': 1 });
+    expect(Object.keys(s)).toEqual(['expected', 'blocked', 'wrong-direction', 'unexpected', 'inconclusive', 'ignored', 'protocol-mismatch']);
     expect(summaryTotal(s)).toBe(sampleFlows().length);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { json } from '../../src/report/json.js';
 import { ndjson } from '../../src/report/ndjson.js';
 import { FindingGrouper } from '../../src/report/grouper.js';
-import { manyFlows, sampleReport } from './support.js';
+import { manyFlows, sampleReport, sampleReportV2 } from './support.js';
 
 const doc = readFileSync(new URL('../../docs/report-schema.md', import.meta.url), 'utf8');
 
@@ -25,9 +25,23 @@ function paths(v: unknown, prefix: string, out: Set<string>): Set<string> {
   return out;
 }
 
+describe('docs/report-schema.md lists the shared vocabulary', () => {
+  it('every verdict, outcome, coverage status and warning code is named', async () => {
+    const { VERDICTS } = await import('../../src/classify/types.js');
+    const { FLOW_OUTCOMES } = await import('../../src/flow/types.js');
+    const { COVERAGE_STATUSES } = await import('../../src/report/types.js');
+    const { WARNING_ORDER } = await import('../../src/report/warnings.js');
+    for (const v of [...VERDICTS, ...FLOW_OUTCOMES, ...COVERAGE_STATUSES, ...WARNING_ORDER]) expect(doc, v).toContain('`' + v + '`');
+    const vocab = doc.slice(doc.indexOf('## The shared vocabulary'), doc.indexOf('## Top level')).replace(/\s+/g, ' ');
+    expect(vocab).toContain(VERDICTS.map((v) => '`' + v + '`').join(', '));
+    expect(vocab).toContain(FLOW_OUTCOMES.map((v) => '`' + v + '`').join(', '));
+  });
+});
+
 describe('docs/report-schema.md', () => {
   it('documents every key of the JSON report', () => {
-    const keys = [...paths(JSON.parse(json(sampleReport(), { color: false, all: false, width: 80 })), '', new Set())];
+    const keys = [...paths(JSON.parse(json(sampleReportV2(), { color: false, all: false, width: 80 })), '', new Set())];
+    for (const k of ['schemaVersion', 'warnings[].code', 'connections[].seed[].text', 'findings.paths[].sampleClients', 'coverage[].connection']) expect(keys).toContain(k);
     expect(keys.length).toBeGreaterThan(50);
     expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FLOW_KEYS, json, REPORT_KEYS } from '../../src/report/json.js';
 import { ndjson, ndjsonFlowLine, ndjsonSummaryLine } from '../../src/report/ndjson.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { emptyReport, sampleReport } from './support.js';
+import { emptyReport, sampleReport, sampleReportV2 } from './support.js';
 
 const o = { color: false, all: false, width: 80 };
 
@@ -30,11 +30,11 @@ describe('json reporter', () => {
   });
 
   it('writes keys in the documented order whatever order the object was built in', () => {
-    const r = sampleReport();
+    const r = sampleReportV2();
     const text = json(r, o);
     expect(json(reverseKeys(r), o)).toBe(text);
     const parsed = JSON.parse(text) as AuditReport;
-    expect(Object.keys(parsed)).toEqual([...REPORT_KEYS]);
+    expect(Object.keys(parsed)).toEqual([...REPORT_KEYS, 'findings']);
     expect(Object.keys(parsed.flows[0]!)).toEqual([...FLOW_KEYS]);
     expect(Object.keys(parsed.stats.decodeErrors)).toEqual(['bad_ipv4_header_length', 'truncated_tcp_header']);
   });

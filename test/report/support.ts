@@ -190,6 +190,32 @@ export function sampleReport(): AuditReport {
   };
 }
 
+/** sampleReport with the schema-2 parts: warnings, connections and finding paths. */
+export function sampleReportV2(): AuditReport {
+  const r = sampleReport();
+  return {
+    ...r,
+    schemaVersion: 2,
+    coverage: r.coverage.map((c) => ({ ...c, connection: 'wfo-servers>sql:1433/tcp', 'wrong-direction': 0, inconclusive: 0 })),
+    warnings: [{ code: 'role-absent', message: 'role pbx: none of its addresses appears in the input', count: 1 }],
+    connections: [{
+      id: 'wfo-servers>sql:1433/tcp', from: 'wfo-servers', to: 'sql', port: '1433', proto: 'tcp', status: 'blocked',
+      expected: 0, blocked: 2, 'wrong-direction': 0, inconclusive: 1, flows: 3, first: T0 + 1, last: T0 + 2,
+      rules: ['api-server.sql.1433', 'archiver.sql.1433'], seed: [{ table: 'premises-server', row: 4, text: 'API Server | 1433 | TCP | Outbound | SQL Connection' }],
+      note: null,
+    }],
+    findings: {
+      paths: [{
+        verdict: 'blocked', connection: 'wfo-servers>sql:1433/tcp', proto: 'tcp', port: 1433, server: '10.10.0.20', clients: 2,
+        flows: 2, first: T0 + 1, last: T0 + 2, reason: 'sql tcp/1433 (rule api-server.sql.1433): refused by the host (RST)',
+        reasonCode: 'blocked-refused', sampleClients: ['10.10.0.10', '10.10.0.11'],
+      }],
+      groups: [],
+      mismatches: [],
+    },
+  };
+}
+
 /** A report with nothing in it (no packets, no flows, no coverage). */
 export function emptyReport(): AuditReport {
   return {
