@@ -18,8 +18,10 @@ export interface Tuple {
   serverWords: readonly number[];
   port: number;
   flows: number;
-  /** Flows with an answer: established, one-sided, partial, replied, or no outcome known (flow records). */
+  /** Flows with an answer: established, one-sided, partial, replied. */
   answered: number;
+  /** Flows whose outcome the source does not tell (flow records without TCP flags): not attempts. */
+  unknown: number;
   /** Unanswered or rejected SYNs, no reply yet, ICMP unreachable: attempts. */
   attempts: number;
   /** UDP seen one way only (SNMP traps never get a reply). */
@@ -58,13 +60,14 @@ export class EvidenceAccumulator {
       t = {
         proto: f.proto, family: f.family, client: f.clientIp, server: f.serverIp,
         clientWords: f.clientWords, serverWords: f.serverWords, port: f.serverPort,
-        flows: 0, answered: 0, attempts: 0, oneWay: 0, apps: new Set(), first: f.first, last: f.last,
+        flows: 0, answered: 0, unknown: 0, attempts: 0, oneWay: 0, apps: new Set(), first: f.first, last: f.last,
       };
       this.byKey.set(key, t);
     }
     t.flows++;
     if (ATTEMPT.has(f.outcome)) t.attempts++;
     else if (f.outcome === 'one-way') t.oneWay++;
+    else if (f.outcome === 'unknown') t.unknown++;
     else t.answered++;
     if (app !== 'unknown') t.apps.add(app);
     if (f.first < t.first) t.first = f.first;

@@ -23,7 +23,7 @@ import {
   type DependencyRole,
 } from './ports.js';
 import { networkOf, summariseClients } from './summarise.js';
-import { confidenceOf, confidenceText, count, evidence, firstOf, lastOf, names, portList, span, type Confidence } from './wording.js';
+import { confidenceOf, confidenceText, count, evidence, firstOf, lastOf, names, portList, span, triedOnly, type Confidence } from './wording.js';
 
 /** A role of the site file's `hosts:`. */
 export type HostRole = Exclude<Role, 'cloud'>;
@@ -231,7 +231,7 @@ export function inferSite(tuples: readonly Tuple[], flowCount: number, first: nu
       ts = v.dep;
       checks.push(`${names(v.dep)}: ${ip} opened the ${r} port of a WFO server and accepts no WFO port: drafted as ${r}, opening the wrong way (the audit calls these flows wrong-direction). If ${r} runs on the WFO server instead, move that server to ${r} too and give ${ip} its real role`);
     } else if (v.server.length === 0 && v.pbx.length === 0 && sample && !isPrivate(sample, sample.clientWords)
-      && [...v.client, ...v.weak].every((t) => t.answered === 0 && t.oneWay === 0)) {
+      && [...v.client, ...v.weak].every(triedOnly)) {
       // A public address that only ever tried a WFO port (a scan): not a client of this site.
       scanners.push(...v.client, ...v.weak);
       continue;

@@ -56,7 +56,12 @@ export function portList(ts: readonly Tuple[]): string {
 
 /** true when every flow of the tuples is an attempt (no answer, no one-way datagram). */
 export function attemptsOnly(ts: readonly Tuple[]): boolean {
-  return ts.every((t) => t.answered === 0 && t.oneWay === 0);
+  return ts.every(triedOnly);
+}
+
+/** true when every flow of the tuple is an attempt. */
+export function triedOnly(t: Tuple): boolean {
+  return t.answered === 0 && t.oneWay === 0 && t.unknown === 0;
 }
 
 /** Confidence of an inference from its tuples: attempts only or one flow is low; several flows from several peers high. */
@@ -75,12 +80,14 @@ export function confidenceOf(ts: readonly Tuple[], peerOf: (t: Tuple) => string)
 export function evidence(ts: readonly Tuple[], side: 'in' | 'out'): string {
   const flows = ts.reduce((n, t) => n + t.flows, 0);
   const attempts = ts.reduce((n, t) => n + t.attempts, 0);
+  const unknown = ts.reduce((n, t) => n + t.unknown, 0);
   const peers = [...new Set(ts.map((t) => (side === 'in' ? t.client : t.server)))].sort(compareIp);
   const first = firstOf(ts);
   const last = lastOf(ts);
   const who = peers.length === 1 ? peers[0] : `${peers.length} hosts`;
   const verb = side === 'in' ? `accepts ${portList(ts)} from ${who}` : `opened ${portList(ts)} to ${who}`;
-  return `${verb}: ${count(flows, 'flow')}${attempts ? ` (${count(attempts, 'attempt')})` : ''}, ${span(first, last)}`;
+  const parts = [attempts ? count(attempts, 'attempt') : '', unknown ? `${unknown} with no outcome known` : ''].filter((p) => p !== '');
+  return `${verb}: ${count(flows, 'flow')}${parts.length ? ` (${parts.join(', ')})` : ''}, ${span(first, last)}`;
 }
 
 /** The comment tail: `confidence high`, `confidence low, attempts only`. */

@@ -19,13 +19,13 @@ function words(ip: string): number[] {
 }
 
 /** One tuple; `outcome` says how its flows went. */
-function tup(client: string, server: string, port: number, opts: { proto?: 'tcp' | 'udp'; flows?: number; outcome?: 'answered' | 'attempt' | 'one-way'; at?: number } = {}): Tuple {
+function tup(client: string, server: string, port: number, opts: { proto?: 'tcp' | 'udp'; flows?: number; outcome?: 'answered' | 'attempt' | 'one-way' | 'unknown'; at?: number } = {}): Tuple {
   const flows = opts.flows ?? 1;
   const o = opts.outcome ?? 'answered';
   return {
     proto: opts.proto ?? 'tcp', family: client.includes(':') ? 6 : 4, client, server,
     clientWords: words(client), serverWords: words(server), port, flows,
-    answered: o === 'answered' ? flows : 0, attempts: o === 'attempt' ? flows : 0, oneWay: o === 'one-way' ? flows : 0,
+    answered: o === 'answered' ? flows : 0, unknown: o === 'unknown' ? flows : 0, attempts: o === 'attempt' ? flows : 0, oneWay: o === 'one-way' ? flows : 0,
     apps: new Set(), first: T0 + (opts.at ?? 0), last: T0 + (opts.at ?? 0) + 1,
   };
 }
@@ -123,6 +123,16 @@ describe('roles from behaviour', () => {
     const d = draftOf(ts);
     expect(values(d, 'clients')).toEqual(['10.20.1.0/24', '203.0.113.7', '203.0.113.8']);
     expect(d.notes.join('\n')).toMatch(/CHECK: 50 public addresses only tried WFO ports .*198\.51\.100\.1 -> 10\.10\.0\.10:5633\/tcp/);
+  });
+
+  it('flow records with no outcome (no TCP flags) are evidence, not attempts: public clients stay, nothing says attempts only', () => {
+    const d = draftOf([
+      tup('203.0.113.7', '10.10.0.10', 4510, { outcome: 'unknown' }),
+      tup('10.20.1.5', '10.10.0.10', 943, { outcome: 'unknown', flows: 3 }),
+    ]);
+    expect(values(d, 'clients')).toEqual(['10.20.1.5', '203.0.113.7']);
+    expect(d.hosts['wfo-servers'][0]!.comment).toContain('4 with no outcome known');
+    expect(d.hosts['wfo-servers'][0]!.comment).not.toContain('attempts only');
   });
 
   it('public web servers are not WFO servers', () => {
