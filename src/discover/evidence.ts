@@ -26,6 +26,8 @@ export interface Tuple {
   attempts: number;
   /** UDP seen one way only (SNMP traps never get a reply). */
   oneWay: number;
+  /** Flows with the same port at both ends (SIP 5060 <-> 5060): without a SYN, who opened is a guess. */
+  samePort: number;
   /** Application protocols identified from the payload (never `unknown`). */
   apps: Set<AppProto>;
   first: number;
@@ -60,7 +62,7 @@ export class EvidenceAccumulator {
       t = {
         proto: f.proto, family: f.family, client: f.clientIp, server: f.serverIp,
         clientWords: f.clientWords, serverWords: f.serverWords, port: f.serverPort,
-        flows: 0, answered: 0, unknown: 0, attempts: 0, oneWay: 0, apps: new Set(), first: f.first, last: f.last,
+        flows: 0, answered: 0, unknown: 0, attempts: 0, oneWay: 0, samePort: 0, apps: new Set(), first: f.first, last: f.last,
       };
       this.byKey.set(key, t);
     }
@@ -69,6 +71,7 @@ export class EvidenceAccumulator {
     else if (f.outcome === 'one-way') t.oneWay++;
     else if (f.outcome === 'unknown') t.unknown++;
     else t.answered++;
+    if (f.clientPort === f.serverPort && (f.guessed || f.proto === 'udp')) t.samePort++;
     if (app !== 'unknown') t.apps.add(app);
     if (f.first < t.first) t.first = f.first;
     if (f.last > t.last) t.last = f.last;

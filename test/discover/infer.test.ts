@@ -19,13 +19,13 @@ function words(ip: string): number[] {
 }
 
 /** One tuple; `outcome` says how its flows went. */
-function tup(client: string, server: string, port: number, opts: { proto?: 'tcp' | 'udp'; flows?: number; outcome?: 'answered' | 'attempt' | 'one-way' | 'unknown'; at?: number } = {}): Tuple {
+function tup(client: string, server: string, port: number, opts: { proto?: 'tcp' | 'udp'; flows?: number; outcome?: 'answered' | 'attempt' | 'one-way' | 'unknown'; at?: number; samePort?: boolean } = {}): Tuple {
   const flows = opts.flows ?? 1;
   const o = opts.outcome ?? 'answered';
   return {
     proto: opts.proto ?? 'tcp', family: client.includes(':') ? 6 : 4, client, server,
     clientWords: words(client), serverWords: words(server), port, flows,
-    answered: o === 'answered' ? flows : 0, unknown: o === 'unknown' ? flows : 0, attempts: o === 'attempt' ? flows : 0, oneWay: o === 'one-way' ? flows : 0,
+    samePort: opts.samePort ? flows : 0, answered: o === 'answered' ? flows : 0, unknown: o === 'unknown' ? flows : 0, attempts: o === 'attempt' ? flows : 0, oneWay: o === 'one-way' ? flows : 0,
     apps: new Set(), first: T0 + (opts.at ?? 0), last: T0 + (opts.at ?? 0) + 1,
   };
 }
@@ -133,6 +133,15 @@ describe('roles from behaviour', () => {
     expect(values(d, 'clients')).toEqual(['10.20.1.5', '203.0.113.7']);
     expect(d.hosts['wfo-servers'][0]!.comment).toContain('4 with no outcome known');
     expect(d.hosts['wfo-servers'][0]!.comment).not.toContain('attempts only');
+  });
+
+  it('SIP 5060 <-> 5060 seen the wrong way round (flow records) is turned round: the server is not the PBX', () => {
+    const d = draftOf([
+      tup('10.10.0.11', '10.30.0.5', 5060, { proto: 'udp', samePort: true }),
+      tup('10.10.0.11', '10.10.0.20', 1433),
+    ]);
+    expect(values(d, 'pbx')).toEqual(['10.30.0.5']);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.11']);
   });
 
   it('public web servers are not WFO servers', () => {
