@@ -10,6 +10,7 @@ import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
 import { discoverCommand, type DiscoverFlags } from './discover-command.js';
+import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
@@ -36,6 +37,7 @@ Examples:
   tcpdump -i eth1 -w - | wfo-audit audit --site site.yaml -
   wfo-audit live -i eth1 --site site.yaml
   wfo-audit design --site site.yaml --format markdown
+  wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
   wfo-audit discover capture.pcapng > site.yaml
 ${exitHelp}`);
@@ -109,6 +111,8 @@ Examples:
     .action((flags: { site?: string; format: (typeof DESIGN_FORMATS)[number] }) => {
       result.code = designCommand(flags);
     });
+
+  addRulesCommand(program, result);
 
   program.command('check-site')
     .description('validate a site file and print the resolved roles')

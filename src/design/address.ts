@@ -146,6 +146,20 @@ export class AddressSet {
     return false;
   }
 
+  /** Does this set hold every address of `other`? (`any` holds everything; only `any` holds `any`.) */
+  covers(other: AddressSet): boolean {
+    if (this.any) return true;
+    if (other.any) return false;
+    return other.specs.every((s) => this.specs.some((b) => {
+      if (b.family !== s.family || b.prefix > s.prefix) return false;
+      for (let w = 0; w < s.words.length; w++) {
+        const m = maskWord(b.prefix, w);
+        if (((b.words[w]! & m) >>> 0) !== ((s.words[w]! & m) >>> 0)) return false;
+      }
+      return true;
+    }));
+  }
+
   /** The addresses as written, joined for display ("any" for the all-set, "none" when empty). */
   describe(): string {
     if (this.any) return 'any';

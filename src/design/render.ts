@@ -1,10 +1,12 @@
 /**
- * Text forms of the design for `wfo-audit design` (table, markdown, json, csv)
+ * Text forms of the design for `wfo-audit design` (table, markdown, json; csv is
+ * the firewall target's, src/design/targets/csv.ts)
  * and of a site for `wfo-audit check-site`. With a site file, rule ends are shown
  * as the concrete addresses the site gives them.
  */
 import { findConflicts } from '../classify/conflicts.js';
 import { HOST_ROLES, SEED_TABLES } from './rules.js';
+import { renderCsv } from './targets/csv.js';
 import type { ResolvedDesign, ResolvedRule } from './resolve.js';
 import type { Site } from './site.js';
 
@@ -53,10 +55,6 @@ function cells(d: ResolvedDesign, r: ResolvedRule): Record<typeof COLUMNS[number
   };
 }
 
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function heading(d: ResolvedDesign): string {
   return d.site ? `WFO design for ${d.site.path}: mode ${d.mode}, modules ${d.modules.length ? d.modules.join(', ') : 'none'}`
     : 'WFO design (no site file: every mode and module, hosts unknown)';
@@ -84,9 +82,8 @@ export function renderDesign(d: ResolvedDesign, format: DesignFormat): string {
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
   }
-  if (format === 'csv') {
-    return `${[COLUMNS.join(','), ...rows.map((c) => COLUMNS.map((k) => csvCell(c[k])).join(','))].join('\n')}\n`;
-  }
+  // The firewall team's table: one row per designed connection, as `wfo-audit rules --target csv`.
+  if (format === 'csv') return renderCsv(d);
   if (format === 'markdown') {
     const esc = (s: string) => s.replace(/\|/g, '\\|');
     return `${[

@@ -180,6 +180,10 @@ export function generateTraffic(path: string, opts: TrafficOptions): TrafficStat
   const kinds = new Float64Array(KIND_NAMES.length);
 
   let ephemeral = 49152;
+  // Fixed client/server pairs (the WFO servers to SQL, the PBX to CTI Core...) count their own source ports, so a
+  // 5-tuple is reused only after 16,384 flows of that very pair: no overlapping connections on one 5-tuple (issue 10).
+  // Random PCs share one counter (a repeat needs the same PC and port, both unlikely within a flow's life).
+  const pairPort = new Map<number, number>();
   let flows = 0;
 
   const startFlow = (s: number, at: number): void => {
@@ -200,8 +204,15 @@ export function generateTraffic(path: string, opts: TrafficOptions): TrafficStat
     cAddr[s] = service.client === PC ? ip4(10, 20, rnd() % 256, 1 + (rnd() % 254)) : service.client;
     sAddr[s] = service.server === CLOUD_ANY ? (CLOUD + (rnd() % 512)) >>> 0 : service.server;
     if (loop) { cAddr[s] = (0x7f000000 | (cAddr[s]! & 0xffffff)) >>> 0; sAddr[s] = (0x7f000000 | (sAddr[s]! & 0xffffff)) >>> 0; }
-    cPort[s] = service.client === PBX && service.udp ? 5060 + (rnd() % 4) : ephemeral;
-    ephemeral = ephemeral === 65535 ? 49152 : ephemeral + 1;
+    if (service.client === PC) {
+      cPort[s] = ephemeral;
+      ephemeral = ephemeral === 65535 ? 49152 : ephemeral + 1;
+    } else {
+      const key = sv * 512 + ((sAddr[s]! - CLOUD) >>> 0 < 512 ? (sAddr[s]! - CLOUD) >>> 0 : 0);
+      const p = pairPort.get(key) ?? 49152;
+      cPort[s] = p;
+      pairPort.set(key, p === 65535 ? 49152 : p + 1);
+    }
     sPort[s] = service.port;
     cSeq[s] = rnd(); sSeq[s] = rnd();
     rtt[s] = service.server === CLOUD_ANY ? 20_000 + (rnd() % 30_000) : 150 + (rnd() % 2_000);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { HINT_TCP, HINT_UDP, resolveDesign } from '../../src/design/resolve.js';
 import { describeSite, renderDesign } from '../../src/design/render.js';
+import { designedConnections } from '../../src/design/connections.js';
 import { RULES } from '../../src/design/rules.js';
 import { loadSite, parseSite } from '../../src/design/site.js';
 import { v4 } from '../classify/flows.js';
@@ -61,7 +62,7 @@ describe('resolveDesign', () => {
 });
 
 describe('render', () => {
-  it('table, markdown and csv list every rule', () => {
+  it('table and markdown list every rule', () => {
     const t = renderDesign(P, 'table');
     expect(t.split('\n')[0]).toBe(`WFO design for ${sites}premises-all.yaml: mode premises, modules screen-recording, desktop-analytics, survey, speech-analytics, on-demand`);
     expect(t).toContain('sql: 10.10.0.20');
@@ -69,9 +70,13 @@ describe('render', () => {
     const md = renderDesign(P, 'markdown').trimEnd().split('\n');
     expect(md.length).toBe(RULES.length + 2);
     expect(md[0]).toBe('| rule | service | proto | ports | direction | host | peer | module | modes | app | status | seed |');
-    const csv = renderDesign(resolveDesign(null), 'csv').trimEnd().split('\n');
-    expect(csv.length).toBe(RULES.length + 1);
-    expect(csv).toContain('logger.snmp.162,snmp,udp,162,outbound,wfo-servers,snmp-manager,core,premises/hybrid,snmp,active,premises-server#22');
+  });
+  it('csv has one row per designed connection and allow entry, like rules --target csv', () => {
+    const csv = renderDesign(P, 'csv').trimEnd().split('\n');
+    expect(csv.length).toBe(1 + designedConnections(P).length + P.allow.length);
+    expect(csv.filter((l) => l.includes(',1433,tcp,'))).toHaveLength(1);
+    expect(csv).toContain('wfo-servers>snmp-manager:162/udp,wfo-servers,"10.10.0.10, 10.10.0.11",snmp-manager,10.10.0.40,162,udp,snmp,logger.snmp.162,premises-server#22,');
+    expect(csv.some((l) => l.startsWith('allow:dns,'))).toBe(true);
   });
   it('json resolves hosts with a site', () => {
     const doc = JSON.parse(renderDesign(P, 'json')) as { rules: { id: string; hostAddresses: string[]; peerAddresses: string[] | null }[]; conflicts: unknown[] };
