@@ -63,6 +63,9 @@ export interface InferOptions {
   cloud?: readonly string[];
 }
 
+/** CHECK lines written under one client block before the rest are summed up. */
+const MAX_BLOCK_CHECKS = 8;
+
 const DEPENDENCY_ORDER: readonly DependencyRole[] = ['sql', 'file-server', 'snmp-manager', 'smtp-relay'];
 
 const keyOf = (t: Tuple): string => portKey(t.proto, t.port);
@@ -353,7 +356,15 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   }));
   for (const block of summariseClients(clientIps, nonClients, (net) => coversCloud(net), (ip) => !publicClient.has(ip))) {
     const ts = block.hosts.flatMap((h) => evidenceOf.get(h)!.tuples);
-    const checks = block.hosts.flatMap((h) => evidenceOf.get(h)!.checks);
+    let checks = block.hosts.flatMap((h) => evidenceOf.get(h)!.checks);
+    if (checks.length > MAX_BLOCK_CHECKS) {
+      // A /24 of PCs that all did the same odd thing: a few examples and the hosts, not one line each.
+      const odd = block.hosts.filter((h) => evidenceOf.get(h)!.checks.length > 0);
+      const shown = checks.slice(0, MAX_BLOCK_CHECKS);
+      const named = new Set(odd.filter((h) => shown.some((c) => c.startsWith(`${h} `))));
+      const rest = odd.filter((h) => !named.has(h));
+      checks = [...shown, `${count(rest.length, 'more host')} of ${block.text} had CHECK lines like these: ${rest.slice(0, 20).join(', ')}${rest.length > 20 ? ', ...' : ''}`];
+    }
     const c = confidenceOf(ts, (t) => `${t.client}>${t.server}`);
     const who = block.hosts.length === 1 ? '' : `${block.hosts.length} hosts (${block.hosts.slice(0, 4).join(', ')}${block.hosts.length > 4 ? ', ...' : ''}) `;
     const outTs = ts.filter((t) => !reversed.has(t));

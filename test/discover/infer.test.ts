@@ -217,6 +217,15 @@ describe('at scale', () => {
     expect(d.notes.filter((n) => n.includes('4000 hosts outside the servers'))).toHaveLength(1);
     expect(renderDraft(d, ['big.pcap']).split('\n').length).toBeLessThan(200);
   });
+
+  it('a /24 of PCs that all opened only ports any host may open gets a few CHECK lines and the rest summed up', () => {
+    const ts = [tup('10.20.1.1', '10.10.0.10', 4510)];
+    for (let i = 2; i <= 101; i++) ts.push(tup(`10.20.1.${i}`, '10.10.0.10', 5621));
+    const d = draftOf(ts);
+    const block = d.hosts.clients.find((c) => c.value === '10.20.1.0/24')!;
+    expect(block.checks).toHaveLength(9);
+    expect(block.checks[8]).toMatch(/^92 more hosts of 10\.20\.1\.0\/24 had CHECK lines like these: 10\.20\.1\.10, /);
+  });
 });
 
 describe('pins', () => {
