@@ -31,6 +31,8 @@ describe('wfo-audit discover', () => {
     expect(o.code).toBe(0);
     expect(o.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    // docs/site-file.md shows this very draft ("What a draft looks like")
+    expect(readFileSync('docs/site-file.md', 'utf8')).toContain(`\`\`\`yaml\n${r.stdout}\`\`\``);
     const c = runCli(['check-site', out]);
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('OK');
