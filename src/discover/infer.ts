@@ -387,7 +387,7 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   }
 
   // 4d. Pins: a service seen on some servers only, when the other servers were seen well enough.
-  const services = inferPins(listen, servers, mode.value);
+  const services = inferPins(listen, servers, mode.value, modules.some((m) => m.value === 'survey'));
 
   // 4e. Allow entries for infrastructure the servers use.
   const allow: Draft['allow'] = [];
@@ -520,7 +520,7 @@ function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], ser
  * subset of the servers, when every other server was seen listening on at least 3 ports (seen
  * well enough to say it does not run the service).
  */
-function inferPins(listen: ReadonlyMap<string, Tuple[]>, servers: readonly string[], mode: Mode): Draft['services'] {
+function inferPins(listen: ReadonlyMap<string, Tuple[]>, servers: readonly string[], mode: Mode, survey: boolean): Draft['services'] {
   const active = modeServices(mode);
   const ports = new Map<string, Set<string>>();
   for (const ip of servers) ports.set(ip, new Set((listen.get(ip) ?? []).map(keyOf)));
@@ -544,6 +544,28 @@ function inferPins(listen: ReadonlyMap<string, Tuple[]>, servers: readonly strin
       return item(ip, `${evidence(mine, 'in')}; not seen on ${off.join(', ')}; ${confidenceText(mine, c)}`, c, checks);
     });
     out.push({ service: svc, items });
+  }
+  // Survey and CTI Core both listen on 5060 (the seed: not on the same server). SIP on servers that
+  // show no CTI Core port of their own is Survey's: pin both, so that neither takes the other's 5060.
+  const cti = bySvc.get('cti-core') ?? [];
+  const ctiHosts = new Set(cti.map((t) => t.server));
+  const sip = servers.flatMap((ip) => (listen.get(ip) ?? []).filter((t) => t.port === 5060 && !ctiHosts.has(ip)));
+  if (survey && ctiHosts.size > 0 && sip.length > 0) {
+    const surveyHosts = [...new Set(sip.map((t) => t.server))].sort(compareIp);
+    const why = `SIP (5060) on ${surveyHosts.join(', ')}, which show no CTI Core port, and CTI Core on ${[...ctiHosts].sort(compareIp).join(', ')}`;
+    const pin = (svc: WfoService, ts: Tuple[], hosts: string[]): void => {
+      const items = hosts.map((ip) => {
+        const mine = ts.filter((t) => t.server === ip);
+        return item(ip, `${evidence(mine, 'in')}; ${confidenceText(mine, 'low')}`, 'low',
+          [`${svc} is pinned from ${why} (${names(mine)}): the seed keeps Survey and CTI Core off one server; remove both pins if that is not how the site runs them`]);
+      });
+      const at = out.findIndex((o) => o.service === svc);
+      if (at >= 0) out.splice(at, 1);
+      out.push({ service: svc, items });
+    };
+    pin('cti-core', cti, [...ctiHosts].sort(compareIp));
+    pin('survey', sip, surveyHosts);
+    out.sort((a, b) => a.service.localeCompare(b.service));
   }
   return out;
 }

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from '../../src/design/address.js';
 import { parseSite } from '../../src/design/site.js';
+import { resolveDesign } from '../../src/design/resolve.js';
+import { findConflicts } from '../../src/classify/conflicts.js';
 import { inferSite, type Draft } from '../../src/discover/infer.js';
 import { renderDraft } from '../../src/discover/render.js';
 import type { Tuple } from '../../src/discover/evidence.js';
@@ -242,6 +244,21 @@ describe('pins', () => {
     expect(pins['cti-core']).toEqual(['10.10.0.10']);
     expect(pins['web-media']).toEqual(['10.10.0.11']);
     expect(pins['web-portal']).toBeUndefined();
+  });
+
+  it('SIP on a server with no CTI Core port pins Survey there and CTI Core to its own server (no 5060 conflict)', () => {
+    const d = draftOf([
+      tup('10.10.0.11', '10.10.0.10', 5685),
+      tup('10.20.1.5', '10.10.0.10', 6620),
+      tup('10.30.0.5', '10.10.0.12', 5060, { proto: 'udp' }),
+      tup('10.20.1.5', '10.10.0.12', 80),
+    ]);
+    const pins = Object.fromEntries(d.services.map((s) => [s.service, s.items.map((i) => i.value)]));
+    expect(pins['cti-core']).toEqual(['10.10.0.10']);
+    expect(pins.survey).toEqual(['10.10.0.12']);
+    const site = parseSite(renderDraft(d, ['x.pcap']), 'draft.yaml');
+    const design = resolveDesign(site);
+    expect(findConflicts(design).filter((c) => c.kind === 'survey-cti-core-port')).toEqual([]);
   });
 
   it('no pin when the other server was seen on too few ports to tell', () => {
