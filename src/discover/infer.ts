@@ -10,52 +10,27 @@
  *     (or speak TDS) are the dependencies; a host with both gets the stronger role and a CHECK;
  *  3. the other hosts take the role of what they opened: SIP to 5060 -> pbx, client ports ->
  *     clients, ports only servers open or the dependencies' -> wfo-servers (with a CHECK);
- *  4. mode (cloud traffic -> hybrid, else the mode whose rules fit more flows), modules (the
- *     ports only a module uses), pins, allow entries for DNS/NTP, clients summarised.
+ *  4. mode (mode.ts), modules (the ports only a module uses), pins (pins.ts), ports that may
+ *     carry something else (port-misuse.ts), allow entries for DNS/NTP, clients summarised
+ *     (summarise.ts). Same-port flows whose opener is a guess are turned round first (orient.ts).
  */
 import { AddressSet, parseAddress, type AddressSpec } from '../design/address.js';
-import { DEFAULT_CLOUD, HOST_ROLES, MODULES, RULES, type Mode, type Module, type Role, type WfoService } from '../design/rules.js';
-import { APP_NAMES, appContradicts } from '../classify/classify.js';
-import type { AppProto } from '../classify/types.js';
+import { DEFAULT_CLOUD, HOST_ROLES, MODULES, RULES, type Module } from '../design/rules.js';
+import { APP_NAMES } from '../classify/classify.js';
 import { compareIp, tupleName, type Tuple } from './evidence.js';
+import { isPrivate, item, keyOf, push, type Draft, type DraftItem, type HostRole } from './draft.js';
+import { decideMode } from './mode.js';
+import { orient } from './orient.js';
+import { inferPins } from './pins.js';
+import { portMisuse } from './port-misuse.js';
 import {
-  DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, SHARED_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
+  DEPENDENCY_PORTS, GENERIC_PORTS, INFRASTRUCTURE, SERVER_PORTS, clientsOnly, moduleOfPort, portKey, serversOnly,
   type DependencyRole,
 } from './ports.js';
 import { networkOf, summariseClients } from './summarise.js';
-import { confidenceOf, confidenceText, count, evidence, firstOf, lastOf, names, portList, span, triedOnly, type Confidence } from './wording.js';
+import { confidenceOf, confidenceText, count, evidence, firstOf, lastOf, names, portList, span, triedOnly } from './wording.js';
 
-/** A role of the site file's `hosts:`. */
-export type HostRole = Exclude<Role, 'cloud'>;
-
-/** One value of the draft with its evidence comment and the `# CHECK:` lines that go with it. */
-export interface DraftItem {
-  value: string;
-  comment: string;
-  checks: string[];
-  confidence: Confidence;
-}
-
-/** A drafted site file, before it is written as YAML (src/discover/render.ts). */
-export interface Draft {
-  /** Flows the draft rests on, and their first and last capture time. */
-  flows: number;
-  first: number;
-  last: number;
-  mode: DraftItem & { value: Mode };
-  modules: DraftItem[];
-  /** Comment lines under `modules:` (modules no port can show). */
-  moduleNotes: string[];
-  hosts: Record<HostRole, DraftItem[]>;
-  /** `# CHECK:` lines for roles without evidence. */
-  roleChecks: string[];
-  services: { service: WfoService; items: DraftItem[] }[];
-  allow: { name: string; proto: 'tcp' | 'udp'; port: number; to: string[]; comment: string }[];
-  /** Comment lines: traffic of the drafted hosts that no rule or allow entry explains. */
-  unexplained: string[];
-  /** Comment lines about addresses left out (public web servers). */
-  notes: string[];
-}
+export type { Draft, DraftItem, HostRole } from './draft.js';
 
 /** Options of the inference. */
 export interface InferOptions {
@@ -67,68 +42,6 @@ export interface InferOptions {
 const MAX_BLOCK_CHECKS = 8;
 
 const DEPENDENCY_ORDER: readonly DependencyRole[] = ['sql', 'file-server', 'snmp-manager', 'smtp-relay'];
-
-const keyOf = (t: Tuple): string => portKey(t.proto, t.port);
-
-/** RFC 1918, CGNAT, loopback, link-local; IPv6 ULA, link-local, loopback. */
-function isPrivate(t: { family: 4 | 6 }, words: readonly number[]): boolean {
-  const w = words[0]! >>> 0;
-  if (t.family === 4) {
-    const a = w >>> 24;
-    const b = (w >>> 16) & 0xff;
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)
-      || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254);
-  }
-  const top = w >>> 16;
-  return (top & 0xfe00) === 0xfc00 || (top & 0xffc0) === 0xfe80 || (w === 0 && words[1] === 0 && words[2] === 0 && words[3] === 1);
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}
-
-function item(value: string, comment: string, confidence: Confidence, checks: string[] = []): DraftItem {
-  return { value, comment, checks, confidence };
-}
-
-/** Services whose rules are active in a mode. */
-function modeServices(mode: Mode): Set<string> {
-  return new Set(RULES.filter((r) => r.modes.includes(mode)).map((r) => r.owner));
-}
-
-/** The tuple the other way round (opener and listener swapped). */
-function swapped(t: Tuple): Tuple {
-  return { ...t, client: t.server, server: t.client, clientWords: t.serverWords, serverWords: t.clientWords };
-}
-
-/**
- * Tuples whose every flow used the same port at both ends with no SYN to tell who opened (SIP
- * 5060 <-> 5060, above all from flow records) are turned round when the listener shows less
- * server behaviour than the opener: WFO ports it accepts, dependency or server-only ports it opens.
- */
-function orient(tuples: readonly Tuple[]): Tuple[] {
-  const score = new Map<string, number>();
-  const add = (ip: string): void => { score.set(ip, (score.get(ip) ?? 0) + 1); };
-  const counts = (t: Tuple): { listener: boolean; opener: boolean } => {
-    const k = keyOf(t);
-    const sp = SERVER_PORTS.get(k);
-    return { listener: !!sp, opener: (!sp && DEPENDENCY_PORTS.has(k)) || (!!sp && serversOnly(sp)) };
-  };
-  for (const t of tuples) {
-    const c = counts(t);
-    if (c.listener) add(t.server);
-    if (c.opener) add(t.client);
-  }
-  return tuples.map((t) => {
-    if (t.samePort < t.flows) return t;
-    const c = counts(t);
-    const listener = (score.get(t.server) ?? 0) - (c.listener ? 1 : 0);
-    const opener = (score.get(t.client) ?? 0) - (c.opener ? 1 : 0);
-    return opener > listener ? swapped(t) : t;
-  });
-}
 
 /** Drafts a site file from the evidence tuples. */
 export function inferSite(given: readonly Tuple[], flowCount: number, first: number, last: number,
@@ -421,151 +334,3 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   return { flows: flowCount, first, last, mode, modules, moduleNotes, hosts, roleChecks, services, allow, unexplained, notes };
 }
 
-/** Designed application protocols by `proto/port` (ports whose rules name one). */
-const PORT_APPS: ReadonlyMap<string, AppProto[]> = (() => {
-  const m = new Map<string, AppProto[]>();
-  for (const r of RULES) for (const p of r.ports) if (r.app) push(m, portKey(r.transport, p), r.app);
-  return m;
-})();
-
-/**
- * `# CHECK:` lines, by listener, for WFO and dependency ports that carried a protocol none of
- * their rules expects (TLS on 80, HTTP on 1433), and for WFO ports other software often takes
- * (1024): another service may be using the port.
- */
-function portMisuse(tuples: readonly Tuple[], role: ReadonlyMap<string, HostRole>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const byListener = new Map<string, Map<string, Tuple[]>>();
-  for (const t of tuples) {
-    const want = PORT_APPS.get(keyOf(t));
-    if (!want || !role.has(t.server) || role.get(t.server) === 'clients') continue;
-    for (const app of t.apps) {
-      if (!want.every((w) => appContradicts(w, app))) continue;
-      let m = byListener.get(t.server);
-      if (!m) byListener.set(t.server, (m = new Map()));
-      push(m, `${app}|${keyOf(t)}`, t);
-    }
-  }
-  const shared = new Map<string, Map<string, Tuple[]>>();
-  for (const t of tuples) {
-    if (!SHARED_PORTS.has(keyOf(t)) || role.get(t.server) !== 'wfo-servers') continue;
-    let m = shared.get(t.server);
-    if (!m) shared.set(t.server, (m = new Map()));
-    push(m, keyOf(t), t);
-  }
-  for (const [ip, m] of shared) {
-    for (const [k, ts] of m) {
-      const { rule, why } = SHARED_PORTS.get(k)!;
-      push(out, ip, `${names(ts)}: ${k} is ${why}. If this is not the WFO service, turn the rule off (rules: { ${rule}: { enabled: false } }; the audit then calls these flows unexpected)`);
-    }
-  }
-  for (const [ip, m] of byListener) {
-    for (const [k, ts] of m) {
-      const app = k.split('|')[0] as AppProto;
-      const want = [...new Set(PORT_APPS.get(keyOf(ts[0]!))!)].map((a) => APP_NAMES[a]).join(' or ');
-      push(out, ip, `${names(ts)} carried ${APP_NAMES[app]}, not ${want}: is another service using the port? (the audit reports a protocol mismatch)`);
-    }
-  }
-  return out;
-}
-
-/** The mode: hybrid on any traffic with the cloud, else the mode whose rules fit more flows of the servers. */
-function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple[], servers: ReadonlySet<string>,
-  role: ReadonlyMap<string, HostRole>, reversed: ReadonlySet<Tuple>): DraftItem & { value: Mode } {
-  const flows = (ts: readonly Tuple[]): number => ts.reduce((n, t) => n + t.flows, 0);
-  if (cloudTuples.length > 0) {
-    const isPooling = (t: Tuple): boolean => servers.has(t.server) && t.port === 2010 && t.proto === 'tcp';
-    const pooling = cloudTuples.filter(isPooling);
-    const other = cloudTuples.filter((t) => !isPooling(t));
-    const c = confidenceOf(cloudTuples, (t) => `${t.client}>${t.server}`);
-    const checks: string[] = [];
-    if (other.length > 0) checks.push(`traffic with the cloud other than connection pooling into a WFO server's 2010: ${names(other)}`);
-    if (flows(pooling) < 3 || other.length > 0 || c === 'low') {
-      checks.push(`mode hybrid rests on ${count(flows(cloudTuples), 'flow')} with the cloud (${names(cloudTuples)}): if the site is premises only, set mode: premises (these flows are then unexpected, cloud not in mode)`);
-    }
-    const conf: Confidence = checks.length > 0 ? 'low' : c;
-    const when = span(firstOf(cloudTuples), lastOf(cloudTuples));
-    return item('hybrid', `traffic with the inContact cloud: ${count(flows(cloudTuples), 'flow')} on ${portList(cloudTuples)}, ${when}; ${confidenceText(cloudTuples, conf)}`, conf, checks) as DraftItem & { value: Mode };
-  }
-  const fits: Record<'premises' | 'wfm-v2', Tuple[]> = { premises: [], 'wfm-v2': [] };
-  const wfo: Tuple[] = [];
-  for (const t of tuples) {
-    const k = keyOf(t);
-    const sp = SERVER_PORTS.get(k);
-    const onServer = servers.has(t.server) || (reversed.has(t) && servers.has(t.client));
-    if (sp && onServer) {
-      wfo.push(t);
-      if (sp.modes.has('premises')) fits.premises.push(t);
-      if (sp.modes.has('wfm-v2')) fits['wfm-v2'].push(t);
-    } else if (DEPENDENCY_PORTS.has(k) && servers.has(t.client) && role.has(t.server)) {
-      wfo.push(t);
-      fits.premises.push(t);
-    }
-  }
-  const value: Mode = flows(fits['wfm-v2']) > flows(fits.premises) ? 'wfm-v2' : 'premises';
-  const fitSet = new Set(fits[value as 'premises' | 'wfm-v2']);
-  const misfits = wfo.filter((t) => !fitSet.has(t));
-  const checks: string[] = [];
-  if (misfits.length > 0) {
-    checks.push(`${names(misfits)} ${misfits.length === 1 ? 'is' : 'are'} not on a ${value} port (the audit calls ${misfits.length === 1 ? 'it' : 'them'} unexpected, mode inactive); if the site runs ${value === 'premises' ? 'WFM v2 only or hybrid' : 'premises WFO'}, change mode`);
-  }
-  const c = confidenceOf(fits[value as 'premises' | 'wfm-v2'], (t) => t.client);
-  const conf: Confidence = checks.length > 0 && c === 'high' ? 'medium' : c;
-  const comment = `no traffic with the cloud; ${count(flows(fits[value as 'premises' | 'wfm-v2']), 'flow')} of ${flows(wfo)} on WFO ports fit ${value} (premises ${flows(fits.premises)}, wfm-v2 ${flows(fits['wfm-v2'])})${wfo.length ? `, ${span(firstOf(wfo), lastOf(wfo))}` : ''}; confidence ${conf}`;
-  return item(value, comment, conf, checks) as DraftItem & { value: Mode };
-}
-
-/**
- * Pins: a service (one of its own ports: a port no other service listens on) seen on a strict
- * subset of the servers, when every other server was seen listening on at least 3 ports (seen
- * well enough to say it does not run the service).
- */
-function inferPins(listen: ReadonlyMap<string, Tuple[]>, servers: readonly string[], mode: Mode, survey: boolean): Draft['services'] {
-  const active = modeServices(mode);
-  const ports = new Map<string, Set<string>>();
-  for (const ip of servers) ports.set(ip, new Set((listen.get(ip) ?? []).map(keyOf)));
-  const bySvc = new Map<WfoService, Tuple[]>();
-  for (const ip of servers) {
-    for (const t of listen.get(ip) ?? []) {
-      const sp = SERVER_PORTS.get(keyOf(t))!;
-      const svcs = [...sp.services].filter((s) => active.has(s));
-      if (svcs.length === 1) push(bySvc, svcs[0]!, t);
-    }
-  }
-  const out: Draft['services'] = [];
-  for (const [svc, ts] of [...bySvc.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const on = new Set(ts.map((t) => t.server));
-    const off = servers.filter((s) => !on.has(s));
-    if (off.length === 0 || !off.every((s) => (ports.get(s)?.size ?? 0) >= 3)) continue;
-    const items = [...on].sort(compareIp).map((ip) => {
-      const mine = ts.filter((t) => t.server === ip);
-      const c = confidenceOf(mine, (t) => t.client);
-      const checks = c === 'low' ? [`${svc} is pinned to ${ip} from ${names(mine)}; remove the pin if other servers run it too (their ${svc} flows would be unexpected, pinned elsewhere)`] : [];
-      return item(ip, `${evidence(mine, 'in')}; not seen on ${off.join(', ')}; ${confidenceText(mine, c)}`, c, checks);
-    });
-    out.push({ service: svc, items });
-  }
-  // Survey and CTI Core both listen on 5060 (the seed: not on the same server). SIP on servers that
-  // show no CTI Core port of their own is Survey's: pin both, so that neither takes the other's 5060.
-  const cti = bySvc.get('cti-core') ?? [];
-  const ctiHosts = new Set(cti.map((t) => t.server));
-  const sip = servers.flatMap((ip) => (listen.get(ip) ?? []).filter((t) => t.port === 5060 && !ctiHosts.has(ip)));
-  if (survey && ctiHosts.size > 0 && sip.length > 0) {
-    const surveyHosts = [...new Set(sip.map((t) => t.server))].sort(compareIp);
-    const why = `SIP (5060) on ${surveyHosts.join(', ')}, which show no CTI Core port, and CTI Core on ${[...ctiHosts].sort(compareIp).join(', ')}`;
-    const pin = (svc: WfoService, ts: Tuple[], hosts: string[]): void => {
-      const items = hosts.map((ip) => {
-        const mine = ts.filter((t) => t.server === ip);
-        return item(ip, `${evidence(mine, 'in')}; ${confidenceText(mine, 'low')}`, 'low',
-          [`${svc} is pinned from ${why} (${names(mine)}): the seed keeps Survey and CTI Core off one server; remove both pins if that is not how the site runs them`]);
-      });
-      const at = out.findIndex((o) => o.service === svc);
-      if (at >= 0) out.splice(at, 1);
-      out.push({ service: svc, items });
-    };
-    pin('cti-core', cti, [...ctiHosts].sort(compareIp));
-    pin('survey', sip, surveyHosts);
-    out.sort((a, b) => a.service.localeCompare(b.service));
-  }
-  return out;
-}
