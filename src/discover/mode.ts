@@ -45,6 +45,7 @@ export function decideMode(tuples: readonly Tuple[], cloudTuples: readonly Tuple
   const fitSet = new Set(fits[value as 'premises' | 'wfm-v2']);
   const misfits = wfo.filter((t) => !fitSet.has(t));
   const checks: string[] = [];
+  if (wfo.length === 0) checks.push('no flow on a WFO port was seen, so the mode is only the default: is the capture from a point that sees the WFO servers?');
   if (misfits.length > 0) {
     checks.push(`${names(misfits)} ${misfits.length === 1 ? 'is' : 'are'} not on a ${value} port (the audit calls ${misfits.length === 1 ? 'it' : 'them'} unexpected, mode inactive); if the site runs ${value === 'premises' ? 'WFM v2 only or hybrid' : 'premises WFO'}, change mode`);
   }

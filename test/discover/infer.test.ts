@@ -317,6 +317,7 @@ describe('rendering', () => {
     const site = parseSite(renderDraft(d, ['empty.pcap']), 'draft.yaml');
     expect(site.mode).toBe('premises');
     expect(site.hosts['wfo-servers']).toEqual([]);
+    expect(d.mode.checks.join('\n')).toContain('no flow on a WFO port was seen');
   });
 });
 
