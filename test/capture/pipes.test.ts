@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { orderInputs, readInput } from '../../src/capture/open.js';
-import { sigintHandlerInstalled } from '../support/cli.js';
+import { idleOnInput } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO = join(ROOT, 'fixtures/demo/demo.pcap');
@@ -81,9 +81,8 @@ describe('named pipes', () => {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { err += d; });
     const done = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // wait for the SIGINT handler, then for the 270 packets to be read
-    await sigintHandlerInstalled(child.pid!);
-    await new Promise((r) => setTimeout(r, 500));
+    // wait until the CLI has read the 270 packets and sits on the pipe (its SIGINT handler is in place by then)
+    await idleOnInput(child.pid!);
     child.kill('SIGINT');
     expect(await done).toBe(2);
     w.destroy();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { sigintHandlerInstalled } from '../support/cli.js';
+import { idleOnInput } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/wfo-audit.js');
@@ -25,8 +25,7 @@ async function interrupted(args: string[], signals: NodeJS.Signals[]): Promise<R
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise<Run>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   child.stdin.write(readFileSync(DEMO));
-  await sigintHandlerInstalled(child.pid!);
-  await new Promise((r) => setTimeout(r, 500));
+  await idleOnInput(child.pid!);
   for (const s of signals) child.kill(s);
   const r = await exited;
   child.stdin.destroy();

@@ -2,7 +2,7 @@
  * Runs the built CLI (bin/wfo-audit.js -> dist/) the way a user would.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -36,14 +36,31 @@ export function oneLineError(r: CliRun): string {
 }
 
 /**
- * Resolves once process `pid` has a SIGINT handler (bit 1 of SigCgt in /proc/PID/status):
- * the CLI is past start-up and a Ctrl-C now reaches its handler instead of killing it.
+ * Resolves once process `pid` is past start-up and waiting for input: every one of its
+ * threads is asleep (state S in /proc/PID/task/T/stat) and its CPU time has not moved for
+ * three polls in a row. Node itself catches SIGINT from its first instant (to restore the
+ * terminal), so /proc's SigCgt cannot tell when the CLI's own handler is installed; a CLI
+ * that sits idle on a pipe has installed it (it does so before reading any input). A
+ * condition, not a clock: under load the process just takes more polls to get there.
  */
-export async function sigintHandlerInstalled(pid: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m && (BigInt(`0x${m[1]}`) & 2n) !== 0n) return;
+export async function idleOnInput(pid: number): Promise<void> {
+  let last = -1, still = 0;
+  for (let i = 0; i < 1200; i++) {
+    let cpu = 0, allAsleep = true;
+    try {
+      for (const t of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (f[0] !== 'S') allAsleep = false;
+        cpu += Number(f[11]) + Number(f[12]);
+      }
+    } catch {
+      throw new Error(`process ${pid} ended before it waited for input`);
+    }
+    still = allAsleep && cpu === last ? still + 1 : 0;
+    if (still >= 3 && cpu > 0) return;
+    last = cpu;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('the CLI never installed its SIGINT handler');
+  throw new Error(`process ${pid} never sat idle waiting for input`);
 }
