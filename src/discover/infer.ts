@@ -38,6 +38,9 @@ export interface InferOptions {
   cloud?: readonly string[];
 }
 
+/** Distinct ports a host must have tried (80% never answered) to count as a port scanner. */
+const SCAN_PORTS = 20;
+
 /** CHECK lines written under one client block before the rest are summed up. */
 const MAX_BLOCK_CHECKS = 8;
 
@@ -46,7 +49,22 @@ const DEPENDENCY_ORDER: readonly DependencyRole[] = ['sql', 'file-server', 'snmp
 /** Drafts a site file from the evidence tuples. */
 export function inferSite(given: readonly Tuple[], flowCount: number, first: number, last: number,
   opts: InferOptions = {}): Draft {
-  const tuples = orient(given);
+  // Port scanners (many distinct ports tried, nearly all never answered) say nothing about roles:
+  // their tuples are set aside and named in a CHECK line.
+  const opened = new Map<string, { ports: Set<string>; tried: number; tuples: number }>();
+  for (const t of given) {
+    let o = opened.get(t.client);
+    if (!o) opened.set(t.client, (o = { ports: new Set(), tried: 0, tuples: 0 }));
+    o.ports.add(keyOf(t));
+    o.tuples++;
+    if (triedOnly(t)) o.tried++;
+  }
+  const scanning = (ip: string): boolean => {
+    const o = opened.get(ip);
+    return !!o && o.ports.size >= SCAN_PORTS && o.tried >= 0.8 * o.tuples;
+  };
+  const portScans = given.filter((t) => scanning(t.client));
+  const tuples = orient(portScans.length === 0 ? given : given.filter((t) => !scanning(t.client)));
   const cloud = AddressSet.of((opts.cloud ?? DEFAULT_CLOUD).map((c) => parseAddress(c) as AddressSpec));
   const cloudClient = (t: Tuple): boolean => cloud.has(t.family, t.clientWords);
   const cloudServer = (t: Tuple): boolean => cloud.has(t.family, t.serverWords);
@@ -320,6 +338,11 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   if (scanners.length > 0) {
     const who = new Set(scanners.map((t) => t.client)).size;
     notes.push(`CHECK: ${count(who, 'public address')} only tried WFO ports and were never answered (a scan?): not drafted as clients, so the audit calls these flows unexpected (not a site host): ${names(scanners)}`);
+  }
+  const scanBy = new Map<string, Tuple[]>();
+  for (const t of portScans) push(scanBy, t.client, t);
+  for (const [ip, ts] of [...scanBy.entries()].sort(([a], [b]) => compareIp(a, b))) {
+    notes.push(`CHECK: ${ip} tried ${opened.get(ip)!.ports.size} ports, nearly all never answered (a port scanner?): not drafted, so the audit calls its flows unexpected (not a site host) where they touch the site: ${names(ts)}`);
   }
   for (const [ip, ts] of [...webOnly.entries()].sort(([a], [b]) => compareIp(a, b))) {
     if (role.has(ip)) continue;

@@ -146,6 +146,17 @@ describe('roles from behaviour', () => {
     expect(values(d, 'wfo-servers')).toEqual(['10.10.0.11']);
   });
 
+  it('a port scanner on the LAN is not drafted in any role (CHECK), a client beside it is', () => {
+    const ts = [tup('10.20.1.5', '10.10.0.10', 4510), tup('10.20.1.6', '10.10.0.10', 943)];
+    for (const port of [21, 22, 23, 25, 53, 80, 110, 135, 139, 443, 445, 943, 1024, 1433, 2007, 3389, 4510, 5620, 5633, 5685, 6620, 8080]) {
+      ts.push(tup('10.20.1.66', '10.10.0.10', port, { outcome: 'attempt' }));
+    }
+    const d = draftOf(ts);
+    expect(values(d, 'clients')).toEqual(['10.20.1.0/24']);
+    expect(d.hosts.clients[0]!.comment).toContain('2 hosts (10.20.1.5, 10.20.1.6)');
+    expect(d.notes.join('\n')).toMatch(/CHECK: 10\.20\.1\.66 tried 22 ports, nearly all never answered \(a port scanner\?\)/);
+  });
+
   it('public web servers are not WFO servers', () => {
     const d = draftOf([
       tup('10.20.1.5', '10.10.0.10', 4510),
