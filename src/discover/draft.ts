@@ -42,17 +42,17 @@ export interface Draft {
 /** `proto/port` of a tuple's server port. */
 export const keyOf = (t: Tuple): string => portKey(t.proto, t.port);
 
-/** RFC 1918, CGNAT, loopback, link-local; IPv6 ULA, link-local, loopback. */
+/**
+ * Could the address be one of the site's own? IPv4: RFC 1918, CGNAT, loopback, link-local.
+ * IPv6: always, since sites number their LANs with global addresses as much as with ULAs.
+ */
 export function isPrivate(t: { family: 4 | 6 }, words: readonly number[]): boolean {
+  if (t.family === 6) return true;
   const w = words[0]! >>> 0;
-  if (t.family === 4) {
-    const a = w >>> 24;
-    const b = (w >>> 16) & 0xff;
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)
-      || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254);
-  }
-  const top = w >>> 16;
-  return (top & 0xfe00) === 0xfc00 || (top & 0xffc0) === 0xfe80 || (w === 0 && words[1] === 0 && words[2] === 0 && words[3] === 1);
+  const a = w >>> 24;
+  const b = (w >>> 16) & 0xff;
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168)
+    || (a === 100 && b >= 64 && b < 128) || (a === 169 && b === 254);
 }
 
 /** Appends to the list under a key. */

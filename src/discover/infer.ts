@@ -89,10 +89,14 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   const anyListener = new Set<string>();
   for (const [, set] of depListeners) for (const ip of set) anyListener.add(ip);
   const reversed = new Set<Tuple>();
+  // A WFO server opening a port only the cloud opens (2010) on hosts outside the cloud range:
+  // those hosts are more likely the cloud under other addresses than WFO servers.
+  const cloudLike: Tuple[] = [];
   for (const t of tuples) {
     if (cloudClient(t) || cloudServer(t)) continue;
     const k = keyOf(t);
     const sp = SERVER_PORTS.get(k);
+    if (sp && sp.openers.size === 1 && sp.openers.has('cloud') && deg(t.client) > deg(t.server)) { cloudLike.push(t); continue; }
     if (sp && clientsOnly(sp) && deg(t.client) > deg(t.server)) reversed.add(t);
     // A WFO server's 1433 (445, ...) opened by a host that accepts no WFO port: the dependency
     // opening the wrong way, when the opener accepts that port from others too or nothing at all.
@@ -100,12 +104,14 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
       && (depListeners.get(k)!.has(t.client) || !anyListener.has(t.client))) reversed.add(t);
   }
 
+  const cloudLikeSet = new Set(cloudLike);
+
   // 2. Listeners: WFO server ports, dependency ports (and TDS on any port).
   const listen = new Map<string, Tuple[]>();
   const depListen = new Map<string, Map<DependencyRole, Tuple[]>>();
   const publicWeb = new Set<string>();
   for (const t of tuples) {
-    if (cloudServer(t) || reversed.has(t)) continue;
+    if (cloudServer(t) || reversed.has(t) || cloudLikeSet.has(t)) continue;
     const k = keyOf(t);
     const sp = SERVER_PORTS.get(k);
     const dep = DEPENDENCY_PORTS.get(k) ?? (!sp && t.apps.has('tds') ? 'sql' : undefined);
@@ -168,7 +174,7 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
     v[kind].push(t);
   };
   for (const t of tuples) {
-    if (cloudClient(t) || cloudServer(t)) continue;
+    if (cloudClient(t) || cloudServer(t) || cloudLikeSet.has(t)) continue;
     if (reversed.has(t)) {
       if (!role.has(t.server) && SERVER_PORTS.has(keyOf(t))) vote(t.server, 'client', t);
       if (!role.has(t.client) && DEPENDENCY_PORTS.has(keyOf(t))) vote(t.client, 'dep', t);
@@ -338,6 +344,11 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
   if (scanners.length > 0) {
     const who = new Set(scanners.map((t) => t.client)).size;
     notes.push(`CHECK: ${count(who, 'public address')} only tried WFO ports and were never answered (a scan?): not drafted as clients, so the audit calls these flows unexpected (not a site host): ${names(scanners)}`);
+  }
+  const unplaced = cloudLike.filter((t) => !role.has(t.server));
+  if (unplaced.length > 0) {
+    const hosts = [...new Set(unplaced.map((t) => t.server))].sort(compareIp);
+    notes.push(`CHECK: WFO servers opened 2010, the port the cloud opens for connection pooling, on ${count(hosts.length, 'host')} outside the cloud range (${names(unplaced)}): not drafted. If they are the inContact cloud under other addresses, list them under cloud: and set mode: hybrid`);
   }
   const scanBy = new Map<string, Tuple[]>();
   for (const t of portScans) push(scanBy, t.client, t);

@@ -127,6 +127,15 @@ describe('roles from behaviour', () => {
     expect(d.notes.join('\n')).toMatch(/CHECK: 50 public addresses only tried WFO ports .*198\.51\.100\.1 -> 10\.10\.0\.10:5633\/tcp/);
   });
 
+  it('IPv6 has no "public": a LAN numbered with global addresses keeps its clients, attempts or not', () => {
+    const d = draftOf([
+      tup('2001:db8:20::5', '2001:db8:10::10', 5633, { outcome: 'attempt' }),
+      tup('2001:db8:20::6', '2001:db8:10::10', 5633, { outcome: 'attempt' }),
+    ]);
+    expect(values(d, 'clients')).toEqual(['2001:db8:20::/64']);
+    expect(d.notes).toEqual([]);
+  });
+
   it('flow records with no outcome (no TCP flags) are evidence, not attempts: public clients stay, nothing says attempts only', () => {
     const d = draftOf([
       tup('203.0.113.7', '10.10.0.10', 4510, { outcome: 'unknown' }),
@@ -155,6 +164,16 @@ describe('roles from behaviour', () => {
     expect(values(d, 'clients')).toEqual(['10.20.1.0/24']);
     expect(d.hosts.clients[0]!.comment).toContain('2 hosts (10.20.1.5, 10.20.1.6)');
     expect(d.notes.join('\n')).toMatch(/CHECK: 10\.20\.1\.66 tried 22 ports, nearly all never answered \(a port scanner\?\)/);
+  });
+
+  it('a WFO server opening 2010 on hosts outside the cloud range: they are not drafted as servers, a CHECK asks about cloud:', () => {
+    const d = draftOf([
+      tup('10.20.1.5', '10.10.0.10', 4510), tup('10.20.1.6', '10.10.0.10', 943),
+      tup('10.10.0.10', '198.51.100.20', 2010), tup('10.10.0.10', '198.51.100.21', 2010),
+    ]);
+    expect(values(d, 'wfo-servers')).toEqual(['10.10.0.10']);
+    expect(d.mode.value).toBe('premises');
+    expect(d.notes.join('\n')).toMatch(/CHECK: WFO servers opened 2010, .* on 2 hosts outside the cloud range \(10\.10\.0\.10 -> 198\.51\.100\.20:2010\/tcp/);
   });
 
   it('public web servers are not WFO servers', () => {
