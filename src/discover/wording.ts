@@ -30,10 +30,11 @@ export function lastOf(ts: readonly Tuple[]): number {
   return m;
 }
 
-/** First and last capture time: `2026-01-15 08:30:00..08:30:10 UTC` (the date once when both are the same day). */
+/** First and last capture time: `2026-01-15 08:30:00..08:30:10 UTC` (the date once when both are the same day; one time when both are the same second). */
 export function span(first: number, last: number): string {
   const a = utc(first);
   const b = utc(last);
+  if (a === b) return `${a} UTC`;
   return `${a}..${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC`;
 }
 
