@@ -153,6 +153,9 @@ export function inferSite(given: readonly Tuple[], flowCount: number, first: num
       if (r === best || ts.length === 0) continue;
       checks.push(`${ip} also looks like ${r} (${names(ts)}); drafted as ${best} only. If it is both, list it under both roles`);
     }
+    if (best === 'wfo-servers' && bestTuples.length === 1 && bestTuples[0]!.flows === 1) {
+      checks.push(`${ip} is drafted as a WFO server from one flow (${names(bestTuples)}): confirm it is one`);
+    }
     const odd = bestTuples.filter((t) => best === 'sql' && t.port !== 1433);
     if (odd.length > 0) checks.push(`${ip} speaks TDS (SQL Server) on a port other than 1433 (${names(odd)}); the audit calls these flows unexpected unless the port is overridden`);
     const wrong = (reversedBy.get(ip) ?? []).filter((t) => DEPENDENCY_PORTS.has(keyOf(t)));

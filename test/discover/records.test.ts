@@ -1,11 +1,11 @@
 /**
- * Discover from flow records: a Zeek conn log, and IPFIX / NetFlow v9 exports of a scenario
- * capture (softflowd -> nfcapd on 127.0.0.1 -> an nfdump store). The same input path as the
- * audit, so these run once the record readers (src/records/) are part of the tree; the
- * export needs softflowd, nfcapd and nfdump.
+ * Discover from flow records: a Zeek conn log, IPFIX / NetFlow v9 exports of a scenario
+ * capture (softflowd -> nfcapd on 127.0.0.1 -> an nfdump store), and softflowd's IPFIX written
+ * as a file. The same input path as the audit, so these run once the record readers
+ * (src/records/) are part of the tree; the exports need softflowd (and nfcapd, nfdump).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { ROOT } from '../support/cli.js';
 import { differences, draftFor } from './compare.js';
 
 const READERS = havePath(`${ROOT}src/records/read.ts`);
+/** The IPFIX file reader and the record tests' softflowd helper (test/records/exporters.ts). */
+const IPFIX = havePath(`${ROOT}src/records/ipfix.ts`) && havePath(`${ROOT}test/records/exporters.ts`);
 const ZEEK_LOG = `${ROOT}fixtures/records/zeek-conn.log`;
 
 /** The flows that differ and are not named by a CHECK line of the draft. */
@@ -68,6 +70,32 @@ describe.runIf(READERS && requireTools('nfdump', ['nfcapd', 'nfdump', 'softflowd
       expect(r.total).toBeGreaterThan(10);
       expect(r.unnamed).toEqual([]);
       expect(r.same / r.total).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+});
+
+const SCENARIOS: [capture: string, site: string][] = [
+  ['fixtures/captures/wfo/premises.pcap', 'fixtures/sites/premises-all.yaml'],
+  ['fixtures/captures/wfo/hybrid.pcap', 'fixtures/sites/hybrid.yaml'],
+  ['fixtures/captures/wfo/wfm-v2.pcap', 'fixtures/sites/wfm-v2.yaml'],
+  ['fixtures/captures/wfo/reasons.pcap', 'fixtures/sites/reasons.yaml'],
+  ['fixtures/demo/demo.pcap', 'fixtures/demo/site.yaml'],
+];
+
+describe.runIf(IPFIX && requireTools('softflowd', ['softflowd']))('discover from an IPFIX file', () => {
+  for (const [capture, site] of SCENARIOS) {
+    it(`softflowd -v 10 of ${capture} written as a file: every flow judged as with the hand-written site, or named by a CHECK`, async () => {
+      // The record tests' exporter helper: softflowd's datagrams, caught on 127.0.0.1.
+      const { softflowd } = await import('../records/exporters.js') as { softflowd: (capture: string, args: readonly string[]) => Promise<Buffer[]> };
+      const datagrams = await softflowd(`${ROOT}${capture}`, ['-v', '10', '-A', 'milli']);
+      expect(datagrams.length).toBeGreaterThan(0);
+      const file = join(mkdtempSync(join(tmpdir(), 'wfo-discover-ipfix-')), 'export.ipfix');
+      writeFileSync(file, Buffer.concat(datagrams));
+      const { text } = await draftFor(file);
+      expect(text).toMatch(/wfo-servers:[^\n]*\n\s+- 10\.10\.0\.10 /);
+      const r = await unnamed(file, `${ROOT}${site}`);
+      expect(r.total).toBeGreaterThan(5);
+      expect(r.unnamed).toEqual([]);
     });
   }
 });
