@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic, type TrafficStats } from '../synth/traffic.js';
 import { generateFindingFlood } from '../synth/finding-flood.js';
+import { benchRecords } from './records-bench.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -220,8 +221,14 @@ export async function runBench(argv: string[]): Promise<number> {
     log(`${pad('READER ONLY (count packets)', 24)}`);
     for (const m of readers) log(formatRow(m, readers[1]).replace(/vs WFO/g, 'vs pcap-parser'));
     results.push({ size, gen, genSec, file, rows, readers });
-    if (!o.keep && !o.out) rmSync(file, { force: true });
+    // The first capture also feeds the nfdump-store row below.
+    if (!o.keep && !o.out && results.length > 1) rmSync(file, { force: true });
   }
+
+  // Flow-record inputs (issue 15): a Zeek conn log of zeekRows rows, and an nfdump store of the first capture.
+  const zeekRows = o.smoke ? 2000 : Math.max(1_000_000, o.sizes[0]!);
+  benchRecords({ out, bin, site: o.site, zeekRows, timeFile, log, measure, formatRow, tableHeader: TABLE_HEADER,
+    capture: results[0] && existsSync(results[0].file) ? results[0].file : null, smoke: o.smoke });
 
   if (results.length >= 2) {
     const first = results[0]!, last = results[results.length - 1]!;
@@ -270,6 +277,7 @@ export async function runBench(argv: string[]): Promise<number> {
   }
   rmSync(timeFile, { force: true });
   if (!o.keep && !o.out) rmSync(out, { recursive: true, force: true });
+  else if (results[0] && !o.keep) rmSync(results[0].file, { force: true });
   return 0;
 }
 

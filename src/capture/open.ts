@@ -71,6 +71,8 @@ class StreamSource implements ChunkSource {
   private pulled = 0;
   /** Message of the error that ended the stream, if any. */
   failure: string | null = null;
+  /** zlib's code for that error (Z_BUF_ERROR: the stream ended early; Z_DATA_ERROR: damaged data). */
+  failureCode: string | null = null;
   /**
    * @param it        the stream's chunks
    * @param head      chunks already taken from `it` while peeking, delivered first
@@ -91,6 +93,7 @@ class StreamSource implements ChunkSource {
       } catch (e) {
         this.ended = true;
         this.failure = e instanceof Error ? e.message : String(e);
+        this.failureCode = (e as NodeJS.ErrnoException)?.code ?? null;
         return 0;
       }
     }
@@ -101,6 +104,8 @@ class StreamSource implements ChunkSource {
     return n;
   }
   consumed(): number { return this.consumedFn ? this.consumedFn() : this.pulled; }
+  /** Bytes this stream delivered (decompressed bytes for gzip). */
+  delivered(): number { return this.pulled; }
   close(): void { this.closer(); }
   interrupt(): void {
     this.ended = true;
@@ -166,6 +171,10 @@ async function pump(name: string, src: ChunkSource, sink: PacketSink, opts: Read
     w.end += n;
   };
   while (!eof && w.end < SNIFF_BYTES) await fill();
+  // A gzip stream that failed before a whole capture header came out is a gzip problem, not an empty file.
+  if (gzipped && w.end < SNIFF_BYTES && src instanceof StreamSource && src.failure !== null) {
+    throw new CaptureError(gzipFailure(name, src, w.end < 1 ? null : 0));
+  }
   const sniffed = sniffFormat(w.buf, 0, w.end, name);
   if (sniffed.kind === 'gzip') {
     if (gzipped) throw new CaptureError(`${name}: gzip inside gzip, decompress it first`);
@@ -203,11 +212,28 @@ async function pump(name: string, src: ChunkSource, sink: PacketSink, opts: Read
   opts.signal?.removeEventListener('abort', onAbort);
   if (stopped) {
     walker.error = stoppedMessage(name, walker.packets);
+  } else if (src instanceof StreamSource && src.failure !== null && gzipped) {
+    // The gzip failure is the real problem: a record cut short by it would only be its echo.
+    walker.error = gzipFailure(name, src, walker.packets);
   } else if (src instanceof StreamSource && src.failure !== null && walker.error === null) {
-    walker.error = `${name}: ${gzipped ? 'gzip data damaged' : 'read failed'} after ${walker.packets} packets: ${src.failure}`;
+    walker.error = `${name}: read failed after ${walker.packets} packets: ${src.failure}`;
   }
   opts.onProgress?.({ bytesRead: src.consumed(), totalBytes, packets: walker.packets });
   return { kind: 'done', format, walker };
+}
+
+/**
+ * Why a gzip stream ended early, in words: cut short (with the offset reached in the
+ * decompressed stream) or damaged (zlib's reason). `packets`: complete packets read, or
+ * null when not even the capture header came out.
+ */
+function gzipFailure(name: string, src: StreamSource, packets: number | null): string {
+  const at = src.delivered();
+  const read = packets === null ? 'nothing could be read' : `${packets} packets read`;
+  if (src.failureCode === 'Z_BUF_ERROR') {
+    return `${name}: gzip stream cut short at offset ${at} of the decompressed data (${read}); the file is incomplete`;
+  }
+  return `${name}: damaged gzip stream at offset ${at} of the decompressed data: ${src.failure} (${read})`;
 }
 
 /** An input of which nothing was read, with the reason. */

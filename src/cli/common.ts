@@ -4,6 +4,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES } from './exit-codes.js';
+import { invalidOption } from './options.js';
 import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
@@ -22,6 +23,18 @@ export function loadDesign(sitePath: string | undefined): { design: ResolvedDesi
   return { design, site: { path: sitePath ?? null, mode: design.mode, modules: [...design.modules] } };
 }
 
+/** Why --out cannot be written, in words (errno codes users hit; anything else as the system says it). */
+function writeReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'EISDIR': return 'is a directory (--out takes a file name)';
+    case 'ENOTDIR': return 'a parent of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    default: return (e as Error)?.message ?? String(e);
+  }
+}
+
 /** Report destination: stdout, or a file given with --out (written synchronously). */
 export class Output {
   private readonly fd: number | null;
@@ -30,7 +43,7 @@ export class Output {
     try {
       this.fd = openSync(path, 'w');
     } catch (e) {
-      throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+      throw new UsageError(`cannot write ${path}: ${writeReason(e)}`);
     }
   }
   /** Where the streamed JSON writer writes: the file descriptor, or stdout as a stream. */
@@ -58,19 +71,21 @@ export class Output {
 
 /**
  * Ctrl-C and SIGTERM stop the run through `abort` (the pipeline ends cleanly and the
- * report follows). With `secondExits`, another one while stopping ends the process at
+ * report follows); the abort reason is `ctrl-c` or `sigterm`. With `secondExits`, another one while stopping ends the process at
  * once with 130. Returns the function that removes the handlers.
  */
 export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
-  const onSignal = (): void => {
+  const onSignal = (reason: 'ctrl-c' | 'sigterm'): void => {
     if (secondExits && abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
-    abort.abort();
+    abort.abort(reason);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onInt = (): void => onSignal('ctrl-c');
+  const onTerm = (): void => onSignal('sigterm');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   };
 }
 
@@ -81,7 +96,7 @@ export function reportOptions(out: Output, all: boolean, failOn?: Iterable<strin
   const o: ReportOptions = { color, all, width };
   if (failOn) o.failOn = [...failOn];
   if (coverage !== undefined) {
-    if (coverage !== 'connections' && coverage !== 'rules') throw new UsageError(`--coverage: "${coverage}" is not connections or rules`);
+    if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');
     o.coverage = coverage;
   }
   return o;
@@ -132,11 +147,11 @@ export function ndjsonBytes(batch: readonly ClassifiedFlow[]): Uint8Array {
 
 /**
  * Starts the Ink dashboard (loaded only here: importing Ink costs ~2 s) on a stream of
- * snapshots; `q` aborts the run. `done` resolves once the final frame is drawn.
+ * snapshots; `q` aborts the run (reason `q`). `done` resolves once the final frame is drawn.
  */
 export async function startDashboard(abort: AbortController): Promise<{ snapshots: Subject<DashboardSnapshot>; done: Promise<void> }> {
   const { loadDashboard } = await import('../ui/load.js');
   const { runDashboard } = await loadDashboard();
   const snapshots = new Subject<DashboardSnapshot>();
-  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort() }) };
+  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort('q') }) };
 }

@@ -10,10 +10,13 @@ import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
 import { discoverCommand, type DiscoverFlags } from './discover-command.js';
+import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
+
+const failOnHelp = `comma-separated verdicts that make the exit code 1 (${FAIL_ON_VALUES.join(', ')}), or "none"`;
 
 const exitHelp = `\nExit codes:\n${EXIT_CODE_HELP.map(([c, t]) => `  ${c}  ${t}`).join('\n')}\n`;
 
@@ -43,12 +46,12 @@ Examples:
 ${exitHelp}`);
 
   const audit = program.command('audit')
-    .description('audit capture files (pcap, pcapng, gzip) or stdin (-) against the design')
-    .argument('<capture...>', 'capture files, or - for stdin')
+    .description('audit capture files (pcap, pcapng, gzip), Zeek conn logs, nfdump stores, or stdin (-) against the design')
+    .argument('<capture...>', 'capture files, Zeek conn logs, nfcapd files or directories, or - for stdin')
     .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
     .option('-a, --all', 'list every flow, ignored ones included (the JSON always lists every flow)')
     .option('--dashboard', 'show the live dashboard while reading the files')
     .option('--no-progress', 'no progress bar on stderr')
@@ -58,12 +61,16 @@ ${exitHelp}`);
     .option('--syn-grace <s>', 'a single unanswered SYN this close to the end of the input is inconclusive, not blocked', '3')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
+    .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
+    .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
   wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
   wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
   tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
+  kcat -C -t zeek-conn -e | wfo-audit audit --site site.yaml -
+  wfo-audit audit --site site.yaml --from 2024-03-12T14:00Z --to 2024-03-12T15:00Z /var/cache/nfdump
 ${exitHelp}`)
     .action(async (captures: string[], flags: AuditFlags) => {
       result.code = await auditCommand(captures, flags);
@@ -76,20 +83,23 @@ ${exitHelp}`)
     .option('--filter <bpf>', 'BPF capture filter, e.g. "tcp port 1433 or udp port 162"')
     .option('-s, --site <file>', 'site file (YAML)')
     .option('--ndjson <file>', 'also write every verdict event to this file (one JSON object per line)')
+    .option('-o, --out <file>', 'write the final report to this file (the dashboard or NDJSON events stay on the terminal/stdout)')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
-    .option('--fail-on <list>', 'comma-separated verdicts that make the exit code 1 (or "none")', 'blocked,wrong-direction,unexpected')
-    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB (cap drops packets with small buffers)', '256')
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
+    .option('--buffer-size <MiB>', 'kernel capture buffer in MiB, 1 to 2047 (cap drops packets with small buffers)', '256')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
+    .option('--keep-root', 'started as root: keep root for the whole run (not recommended)')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
 capture cleanly and prints the same final report "audit" would.
 
-Live capture needs root or capabilities:
-  sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(which node)")"
+Live capture needs root (dropped to --user once the capture is open) or
+capabilities on tcpdump with --engine tcpdump; see docs/capture.md.
 
 Examples:
   wfo-audit live -i eth1 --site site.yaml
@@ -186,6 +196,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_CODES.ok;
+      // A value outside an option's choices reads like every other refused value.
+      const choice = /^error: option '(?:-\w, )?(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/.exec(e.message);
+      if (choice) return fail(invalidOption(choice[1]!, choice[2]!, choice[3]!).message);
       return fail(`${e.message.replace(/^error: /, '')} (see wfo-audit --help)`);
     }
     if (e instanceof AuditError) return fail(e.message);

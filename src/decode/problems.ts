@@ -7,6 +7,7 @@
  * decoding went to the end, it holds the first *soft* problem met (one that still
  * allowed decoding, see SOFT_PROBLEMS). Layers decoded before the problem stay set.
  */
+import { linkTypeTitle } from '../capture/link-types.js';
 import type { DecodedPacket } from './packet.js';
 
 /** No problem. */
@@ -190,4 +191,13 @@ export class ProblemCounter {
     for (const [k, v] of entries) out[k] = v;
     return out;
   }
+}
+
+/**
+ * A problem key for people: `unsupported_link_type:127` becomes `unsupported link type
+ * IEEE 802.11 radiotap (127)`; other keys stay as they are. Human formats only: JSON keeps the key.
+ */
+export function problemWords(key: string): string {
+  const m = /^unsupported_link_type:(\d+)$/.exec(key);
+  return m ? `unsupported link type ${linkTypeTitle(Number(m[1]))}` : key;
 }

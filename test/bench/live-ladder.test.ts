@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LADDER_HEADER } from '../../src/bench/live-ladder.js';
+import { needsRoot, requireTools } from '../support/requires.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/bench/live-ladder.js', import.meta.url));
 
 // A smoke test only: the ladder must run and print its table. Loss and speed are measured by
 // `npm run bench:live`, never asserted. It replays 500 generated packets onto lo (and only lo).
-describe('npm run bench:live (smoke)', () => {
+describe.runIf(requireTools('tcpreplay', ['tcpreplay']) && requireTools('tcpdump', ['tcpdump']) && needsRoot())('npm run bench:live (smoke)', () => {
   it('replays a tiny loopback capture at one low rate and prints a wfo-audit row and a tcpdump row', () => {
     expect(existsSync(built), 'run `npm run build` first (npm test does)').toBe(true);
     const r = spawnSync(process.execPath, [built, '--packets', '500', '--rates', '1000', '--seconds', '1', '--tail', '1'],

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readInput } from '../../src/capture/open.js';
 import type { PacketSink } from '../../src/capture/types.js';
 import { CaptureError } from '../../src/errors.js';
+import { CORPUS_DIR, needsCorpus } from '../support/requires.js';
 
-const corpus = new URL('../../../shared/corpus/', import.meta.url);
-const rows = readFileSync(new URL('MANIFEST.tsv', corpus), 'utf8').trim().split('\n').slice(1)
+const corpus = pathToFileURL(CORPUS_DIR);
+const withCorpus = needsCorpus();
+const rows = !withCorpus ? [] : readFileSync(new URL('MANIFEST.tsv', corpus), 'utf8').trim().split('\n').slice(1)
   .map((l) => l.split('\t')).map(([file, category, expected]) => ({ file: file!, category: category!, expected: expected! }));
 
 function oracle(file: string): { tshark: { packets: number; sum_frame_len: number } } {
@@ -25,7 +27,7 @@ function countingSink(): PacketSink & { n: number; outOfBounds: number } {
   };
 }
 
-describe('corpus: every MANIFEST row does what `expected` says', () => {
+describe.runIf(withCorpus)('corpus: every MANIFEST row does what `expected` says', () => {
   it('has the 150 rows', () => {
     expect(rows.length).toBe(150);
   });

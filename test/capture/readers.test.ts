@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { orderInputs, readInput, readStream } from '../../src/capture/open.js';
 import type { InputInfo, PacketSink, ReadProgress } from '../../src/capture/types.js';
 import { PcapWriter, PcapngWriter, type WriteRecord } from '../../src/capture/writer.js';
 import { CaptureError } from '../../src/errors.js';
+import { CORPUS_DIR, needsCorpus } from '../support/requires.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wfo-capture-'));
-const corpus = (f: string) => fileURLToPath(new URL(`../../../shared/corpus/captures/${f}`, import.meta.url));
+const corpus = (f: string) => `${CORPUS_DIR}captures/${f}`;
+const withCorpus = needsCorpus();
 let seq = 0;
 function file(bytes: Uint8Array, name = `f${seq++}.cap`): string {
   const p = join(dir, name);
@@ -279,7 +280,13 @@ describe('sources', () => {
     const { info, pkts } = await read(p);
     expect(pkts.length).toBeGreaterThan(0);
     expect(pkts.length).toBeLessThan(200);
-    expect(info.error).toMatch(new RegExp(`^${p}: (cut short|gzip data damaged)`));
+    const m = new RegExp(`^${p}: gzip stream cut short at offset (\\d+) of the decompressed data \\((\\d+) packets read\\); the file is incomplete$`)
+      .exec(info.error ?? '');
+    expect(m, info.error ?? 'no error').not.toBeNull();
+    expect(Number(m![2])).toBe(pkts.length);
+    // the offset reached lies within the record after the last whole one (24-byte header, 116-byte records)
+    expect(Number(m![1])).toBeGreaterThanOrEqual(24 + 116 * pkts.length);
+    expect(Number(m![1])).toBeLessThan(24 + 116 * (pkts.length + 1));
   });
 
   it('reads stdin-like streams in any chunking', async () => {
@@ -293,7 +300,7 @@ describe('sources', () => {
     expect(s.pkts.map((p) => p.tsNsec)).toEqual(RECS.map((r) => r.tsNsec));
   });
 
-  it('gives the same packets whatever the chunk size (7, 64, 4 MiB)', async () => {
+  it.runIf(withCorpus)('gives the same packets whatever the chunk size (7, 64, 4 MiB)', async () => {
     for (const f of ['rusticata__err-buffertoosmall.pcapng', 'hadrielk__output_le__test202.pcapng', 'zeek__smtp.pcap', 'scapy__pfcp.pcap']) {
       const lists = [];
       for (const chunkSize of [7, 64, 4 << 20]) lists.push(JSON.stringify((await read(corpus(f), { chunkSize })).pkts));
@@ -303,7 +310,7 @@ describe('sources', () => {
     }
   });
 
-  it('reports progress up to the file size', async () => {
+  it.runIf(withCorpus)('reports progress up to the file size', async () => {
     const p = corpus('rusticata__wireshark_samples-test.pcapng');
     const size = readFileSync(p).length;
     const seen: ReadProgress[] = [];
@@ -314,7 +321,7 @@ describe('sources', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.bytesRead).toBeGreaterThanOrEqual(seen[i - 1]!.bytesRead);
   });
 
-  it('stops between chunks when aborted', async () => {
+  it.runIf(withCorpus)('stops between chunks when aborted', async () => {
     const ac = new AbortController();
     const { info } = await read(corpus('rusticata__wireshark_samples-test.pcapng'), {
       chunkSize: 4096, onProgress: () => ac.abort(), signal: ac.signal });
@@ -322,11 +329,14 @@ describe('sources', () => {
     expect(info.packets).toBeLessThan(5898);
   });
 
-  it('rejects unknown formats naming the bytes, and names snoop and modified pcap', async () => {
+  it.runIf(withCorpus)('names snoop and modified pcap', async () => {
     const snoop = corpus('pcapplusplus__solaris.snoop');
     await expect(read(snoop)).rejects.toThrow(`${snoop}: not a pcap or pcapng file: a Solaris snoop file; convert it with \`editcap -F pcap\` (starts with 73 6e 6f 6f 70 00 00 00)`);
     const mod = corpus('rusticata__modified-format.pcap');
     await expect(read(mod)).rejects.toThrow(/Kuznetzov modified pcap \(magic a1b2cd34\), not supported/);
+  });
+
+  it('rejects unknown formats naming the bytes', async () => {
     const txt = file(Buffer.from('hello world\n'));
     await expect(read(txt)).rejects.toThrow(`${txt}: not a pcap or pcapng file (starts with 68 65 6c 6c 6f 20 77 6f)`);
     const empty = file(Buffer.alloc(0));

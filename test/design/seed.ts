@@ -5,9 +5,9 @@
  * cells end with `|`; a row is a port cell (digits or "xxx") followed by a transport cell.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { SEED_FILE } from '../support/requires.js';
 
-export const SEED_PATH = fileURLToPath(new URL('../../../shared/seed/wfo-environment-requirements.txt', import.meta.url));
+export const SEED_PATH = SEED_FILE;
 
 export interface SeedRow { table: number; row: number; port: string; transport: string; text: string }
 

@@ -6,8 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, runCli } from '../support/cli.js';
+import { needsCorpus } from '../support/requires.js';
 
-describe('corpus through the table report with a site', () => {
+describe.runIf(needsCorpus())('corpus through the table report with a site', () => {
   it('every capture ends with exit 0, 1 or 2, one-line errors, never an internal error', () => {
     const files = readdirSync(`${CORPUS}captures`).sort();
     expect(files.length).toBeGreaterThanOrEqual(150);

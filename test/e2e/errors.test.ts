@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oneLineError, runCli } from '../support/cli.js';
+import { needsRoot } from '../support/requires.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wfo-audit-e2e-'));
+const root = needsRoot();
 
 describe('every error a user can cause is one line with a documented exit code', () => {
   it('missing capture file', () => {
@@ -70,24 +72,24 @@ describe('every error a user can cause is one line with a documented exit code',
   it('bad --fail-on value', () => {
     const r = runCli(['audit', '--fail-on', 'blocked,oops', 'fixtures/demo/demo.pcap']);
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toMatch(/--fail-on: unknown verdict "oops"/);
+    expect(oneLineError(r)).toMatch(/^wfo-audit: --fail-on: "blocked,oops" is not valid \(allowed: none, or a comma-separated list of expected, /);
   });
 
-  it('unknown interface', () => {
+  it.runIf(root)('unknown interface', () => {
     const r = runCli(['live', '-i', 'nosuchif0', '--duration', '1']);
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toMatch(/nosuchif0/);
   });
 
-  it('bad BPF filter: libpcap\'s words', () => {
+  it.runIf(root)('bad BPF filter: libpcap\'s words', () => {
     const r = runCli(['live', '-i', 'lo', '--filter', 'tcp prt 80', '--duration', '1']);
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toMatch(/filter/i);
   });
 
   it('no permission to capture: says how to fix it', () => {
-    // run as an unprivileged user; root is the only way this sandbox can capture at all
-    const r = runCli(['live', '-i', 'lo', '--duration', '1'], { uid: 65534, gid: 65534 });
+    // as an unprivileged user: root drops to nobody, anyone else already is one
+    const r = runCli(['live', '-i', 'lo', '--duration', '1'], root ? { uid: 65534, gid: 65534 } : {});
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toMatch(/root|setcap|cap_net_raw/);
   });

@@ -4,11 +4,12 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CORPUS_DIR } from './requires.js';
 
 /** Repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The shared corpus of real captures (read in place, never copied). */
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const CORPUS = CORPUS_DIR;
 /** The CLI shim. */
 export const BIN = `${ROOT}bin/wfo-audit.js`;
 

@@ -4,12 +4,13 @@
  * Needs tmux, a built dist/ (npm test builds first) and capture rights on lo.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { needsRoot, requireTools } from '../support/requires.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOCKET = `wfo-ui-e2e-${process.pid}`;
@@ -62,7 +63,7 @@ afterAll(() => {
   rmSync(DIR, { recursive: true, force: true });
 });
 
-describe('live dashboard in tmux', () => {
+describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in tmux', () => {
   it('shows live traffic on lo, answers keys, and leaves the final frame above the report', async () => {
     const site = join(DIR, 'site.yaml');
     writeFileSync(site, [
@@ -76,7 +77,7 @@ describe('live dashboard in tmux', () => {
     ].join('\n'));
     // CI=true on purpose: Ink stops redrawing when it sees CI set; the dashboard must draw anyway.
     // NODE_ENV unset, as for a user (vitest sets it to test): the dashboard loads React's production build.
-    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 40; echo EXIT=$?; sleep 120`;
+    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --site ${site} --duration 600; echo EXIT=$?; sleep 600`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
 
     const first = await waitFor((t) => t.includes('kernel drops'), 20);
@@ -116,5 +117,22 @@ describe('live dashboard in tmux', () => {
     const frameEnd = all.indexOf('done: the final report follows');
     expect(frameEnd).toBeGreaterThan(0);
     expect(all.indexOf('WFO traffic audit')).toBeGreaterThan(frameEnd);
+  }, 240_000);
+});
+
+describe('live dashboard with --out in tmux', () => {
+  it('the dashboard keeps the terminal, the final report goes to the file, and q is recorded as what stopped it', async () => {
+    try { tmux('kill-server'); } catch { /* no server left from the test above */ }
+    const out = join(DIR, 'live-report.json');
+    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --filter 'udp and host 127.0.0.83' --out ${out} --format json; echo EXIT=$?; sleep 120`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
+    await waitFor((t) => t.includes('q quit'), 20);
+    tmux('send-keys', 'q');
+    const all = await waitFor((t) => /EXIT=\d/.test(t), 30, true);
+    expect(all).toContain('wfo-audit · live lo · capture stopped');
+    // the report is in the file, not on the terminal
+    expect(all).not.toContain('"schemaVersion"');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { live: { stoppedBy: string; interface: string } };
+    expect(report.live).toMatchObject({ stoppedBy: 'q', interface: 'lo' });
   }, 120_000);
 });

@@ -3,11 +3,14 @@
  * and TLS found in others). Flows and their first payloads come from the test-only
  * walk in support/first-payloads.ts (see there for why).
  */
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { identifyApp } from '../../../src/decode/app/index.js';
 import { firstPayloads } from './support/first-payloads.js';
+import { CORPUS_DIR, needsCorpus } from '../../support/requires.js';
 
-const CORPUS = new URL('../../../../shared/corpus/captures/', import.meta.url);
+const CORPUS = pathToFileURL(`${CORPUS_DIR}captures/`);
+const withCorpus = needsCorpus();
 
 interface Row { proto: string; serverPort: number; app: string; detail: string | null }
 
@@ -24,7 +27,7 @@ function apps(rows: Row[]): Record<string, number> {
   return out;
 }
 
-describe('identification on the capture corpus', () => {
+describe.runIf(withCorpus)('identification on the capture corpus', () => {
   it('SIP over UDP 5060 (zeek sip/wireshark.pcap)', () => {
     const rows = identify('zeek__sip__wireshark.pcap');
     expect(rows.map((r) => [r.app, r.detail])).toEqual([
@@ -110,7 +113,7 @@ describe('identification on the capture corpus', () => {
   });
 });
 
-describe('identification from the 64 bytes per side the flow table keeps', () => {
+describe.runIf(withCorpus)('identification from the 64 bytes per side the flow table keeps', () => {
   const FILES = [
     'zeek__sip__wireshark.pcap', 'zeek__smb__smb3.pcap', 'arkime__smb-smbclient.pcap', 'ndpi__mssql_tds.pcap',
     'ndpi__amqp.pcap', 'zeek__snmp__snmpv1_get.pcap', 'zeek__smtp.pcap', 'zeek__wikipedia.pcap',
