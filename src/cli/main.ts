@@ -9,6 +9,7 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { discoverCommand, type DiscoverFlags } from './discover-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { addRulesCommand } from './rules-program.js';
@@ -42,6 +43,7 @@ Examples:
   wfo-audit design --site site.yaml --format markdown
   wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
+  wfo-audit discover capture.pcapng > site.yaml
 ${exitHelp}`);
 
   const audit = program.command('audit')
@@ -137,6 +139,29 @@ Examples:
 `)
     .action((file: string, flags: { strict?: boolean }) => {
       result.code = checkSiteCommand(file, !!flags.strict);
+    });
+
+  program.command('discover')
+    .description('draft a site file from traffic: roles, mode, modules, each line with its evidence')
+    .argument('<input...>', 'capture files (what audit reads), or - for stdin')
+    .option('-o, --out <file>', 'write the draft to a file instead of stdout')
+    .option('--tcp-timeout <s>', 'TCP idle timeout in seconds of capture time', '300')
+    .option('--udp-timeout <s>', 'UDP idle timeout in seconds of capture time', '60')
+    .addHelpText('after', `
+Reads the same inputs as audit and writes a site file drafted from what the hosts did
+(who accepted which WFO port, who opened which). Every line carries its evidence (flows,
+ports, first and last time, UTC) and a confidence; "# CHECK:" lines are guesses and
+conflicts to decide by hand. Connections that were refused or never answered count too.
+Nothing is sent on the network (no DNS lookups): the draft names addresses only.
+Review it (docs/site-file.md, "Start from a draft"), then check it with check-site.
+
+Examples:
+  wfo-audit discover fixtures/demo/demo.pcap > site.yaml
+  wfo-audit discover --out site.yaml ring_00001.pcapng ring_00002.pcapng
+  wfo-audit check-site site.yaml && wfo-audit audit --site site.yaml ring_00001.pcapng
+${exitHelp}`)
+    .action(async (inputs: string[], flags: DiscoverFlags) => {
+      result.code = await discoverCommand(inputs, flags);
     });
 
   for (const c of program.commands) {
