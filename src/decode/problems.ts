@@ -199,5 +199,5 @@ export class ProblemCounter {
  */
 export function problemWords(key: string): string {
   const m = /^unsupported_link_type:(\d+)$/.exec(key);
-  return m ? `unsupported link type ${linkTypeTitle(Number(m[1]))}` : key;
+  return m ? `unsupported ${linkTypeTitle(Number(m[1])).replace(/^link type /, 'link type ')}`.replace(/^unsupported (?!link type)/, 'unsupported link type ') : key;
 }
