@@ -199,5 +199,7 @@ export class ProblemCounter {
  */
 export function problemWords(key: string): string {
   const m = /^unsupported_link_type:(\d+)$/.exec(key);
-  return m ? `unsupported link type ${linkTypeTitle(Number(m[1]))}` : key;
+  if (!m) return key;
+  const title = linkTypeTitle(Number(m[1]));
+  return title.startsWith('link type ') ? `unsupported ${title}` : `unsupported link type ${title}`;
 }

@@ -38,7 +38,7 @@ describe('wfo-audit rules', () => {
   });
 
   const ERRORS: readonly [string, string[], RegExp][] = [
-    ['an unknown target', ['--target', 'pf'], /argument 'pf' is invalid. Allowed choices are nftables, iptables/],
+    ['an unknown target', ['--target', 'pf'], /^wfo-audit: --target: "pf" is not valid \(allowed: nftables, iptables/],
     ['no target', [], /required option '-t, --target <target>' not specified/],
     ['an option of another target', ['--target', 'cisco-asa', '--enforce'], /^wfo-audit: --enforce: not an option of --target cisco-asa \(it takes --asa-interface\)$/],
     ['a bad chain', ['--target', 'nftables', '--chain', 'output'], /--chain: "output" is not one of: input, forward/],
