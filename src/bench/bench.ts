@@ -15,6 +15,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic, type TrafficStats } from '../synth/traffic.js';
+import { generateFindingFlood } from '../synth/finding-flood.js';
+import { benchRecords } from './records-bench.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -219,8 +221,14 @@ export async function runBench(argv: string[]): Promise<number> {
     log(`${pad('READER ONLY (count packets)', 24)}`);
     for (const m of readers) log(formatRow(m, readers[1]).replace(/vs WFO/g, 'vs pcap-parser'));
     results.push({ size, gen, genSec, file, rows, readers });
-    if (!o.keep && !o.out) rmSync(file, { force: true });
+    // The first capture also feeds the nfdump-store row below.
+    if (!o.keep && !o.out && results.length > 1) rmSync(file, { force: true });
   }
+
+  // Flow-record inputs (issue 15): a Zeek conn log of zeekRows rows, and an nfdump store of the first capture.
+  const zeekRows = o.smoke ? 2000 : Math.max(1_000_000, o.sizes[0]!);
+  benchRecords({ out, bin, site: o.site, zeekRows, timeFile, log, measure, formatRow, tableHeader: TABLE_HEADER,
+    capture: results[0] && existsSync(results[0].file) ? results[0].file : null, smoke: o.smoke });
 
   if (results.length >= 2) {
     const first = results[0]!, last = results[results.length - 1]!;
@@ -246,8 +254,30 @@ export async function runBench(argv: string[]): Promise<number> {
         `${fmtInt(r.size / (ref.user + ref.sys))} packets/CPU s (target >= 1,200,000)`);
     }
   }
+  // Every flow a finding (issue 11): single SYNs from distinct clients outside every role, each its own
+  // reason; the grouper and the paths must stay O(1) per flow and their memory bounded by paths, not clients.
+  const floodSizes = o.smoke ? [2000, 4000] : [100_000, 500_000];
+  const flood: Measurement[] = [];
+  for (const n of floodSizes) {
+    const file = join(out, `finding-flood-${n}.pcap`);
+    generateFindingFlood(file, n, 50817, 20);
+    flood.push(measure(`every flow a finding ${fmtInt(n)}`, n, process.execPath,
+      [bin, 'audit', '--site', o.site, '--format', 'table', '--fail-on', 'none', '--no-progress', file], timeFile));
+    if (!o.keep && !o.out) rmSync(file, { force: true });
+  }
+  log();
+  log('EVERY FLOW A FINDING (one SYN per client, distinct clients, 20 ms apart; table report)');
+  log(TABLE_HEADER);
+  for (const m of flood) log(formatRow(m, flood[0]));
+  const [fa, fb] = [flood[0]!, flood[flood.length - 1]!];
+  if (fa.exitCode === 0 && fb.exitCode === 0) {
+    log(`   ${fmtInt(Math.round(floodSizes[floodSizes.length - 1]! / (fb.user + fb.sys)))} finding flows per CPU s; peak RSS ${fmt(fa.maxRssKb / 1024, 0)} MB at ` +
+      `${fmtInt(floodSizes[0]!)} clients, ${fmt(fb.maxRssKb / 1024, 0)} MB at ${fmtInt(floodSizes[floodSizes.length - 1]!)} (the retained part is bounded by paths: ` +
+      'node --max-old-space-size=96 runs the larger one too; docs/performance.md)');
+  }
   rmSync(timeFile, { force: true });
   if (!o.keep && !o.out) rmSync(out, { recursive: true, force: true });
+  else if (results[0] && !o.keep) rmSync(results[0].file, { force: true });
   return 0;
 }
 

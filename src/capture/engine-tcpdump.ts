@@ -40,6 +40,7 @@ export async function openTcpdump(opts: LiveOptions, sink: PacketSink, command =
   const args = ['-i', opts.iface, '-n', '-U', '-w', '-',
     '-B', String(Math.max(1, Math.floor((opts.bufferSize ?? DEFAULT_LIVE_BUFFER) / 1024))),
     '-s', String(opts.snaplen ?? 262144)];
+  if (opts.user) args.push('-Z', opts.user);
   if (filter !== '') args.push(filter);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

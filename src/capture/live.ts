@@ -18,6 +18,8 @@ export interface LiveOptions {
   bufferSize?: number;
   /** Bytes kept per packet (default 65535, the most cap lets libpcap capture). */
   snaplen?: number;
+  /** tcpdump engine only: the user tcpdump drops to once its capture is open (`-Z`). */
+  user?: string;
 }
 
 /** A running live capture. */
@@ -61,7 +63,7 @@ export const DEFAULT_LIVE_BUFFER = 256 * 1024 * 1024;
  */
 const keepAlive: unknown[] = [];
 
-const SETCAP_HINT = 'run as root or grant capabilities: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which node))';
+const SETCAP_HINT = 'run as root (live drops to --user, default nobody, once the capture is open), or grant tcpdump the capabilities and use --engine tcpdump: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(command -v tcpdump))';
 
 /** The message for a cap/libpcap failure to open, in libpcap's own words plus what to do. */
 export function liveOpenMessage(iface: string, filter: string, libpcapText: string): string {

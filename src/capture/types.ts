@@ -6,6 +6,9 @@
  * buffer are reused), so the sink decodes or copies before returning.
  */
 
+import type { SourceFigures } from '../records/merge.js';
+import type { RecordCounts, RecordFormat } from '../records/source.js';
+
 /** Receives every packet record of a source, synchronously, in file order. */
 export interface PacketSink {
   /**
@@ -34,7 +37,7 @@ export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng' | 'live';
 export interface InputInfo {
   /** The path as given ('-' for stdin, the interface name for live). */
   path: string;
-  format: CaptureFormat | 'unknown';
+  format: CaptureFormat | RecordFormat | 'unknown';
   /** true when the file was gzip-compressed and decompressed on the fly. */
   gzip: boolean;
   /** Distinct link types seen (from the header / IDBs), ascending. */
@@ -50,6 +53,10 @@ export interface InputInfo {
    * (`--engine tcpdump`); null when the engine cannot know (cap). Absent for files.
    */
   kernelDrops?: number | null;
+  /** Flow-record inputs only (Zeek conn logs, nfdump stores): rows, flows, rows that are not flows, bad lines. */
+  records?: RecordCounts;
+  /** Audits of several inputs with flow records: how this input's connections overlap the others' (src/records/merge.ts). */
+  overlap?: SourceFigures;
 }
 
 /** Progress of a file read, for the progress bar. */

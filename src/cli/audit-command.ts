@@ -8,7 +8,7 @@ import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { findingsExitCode, flowOptions, parseFailOn } from './options.js';
+import { findingsExitCode, flowOptions, parseFailOn, parseTime } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the audit command (as commander gives them). */
@@ -26,16 +26,20 @@ export interface AuditFlags {
   synGrace?: string;
   coverage?: string;
   dedupWindow?: string;
+  from?: string;
+  to?: string;
 }
 
 /** Runs the audit command and returns its exit code. */
 export async function auditCommand(captures: string[], flags: AuditFlags): Promise<number> {
   const failOn = parseFailOn(flags.failOn);
   const flow = flowOptions(flags);
+  const from = parseTime('--from', flags.from), to = parseTime('--to', flags.to);
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is later than --to');
   if (captures.filter((c) => c === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { design, site } = loadDesign(flags.site);
   const out = new Output(flags.out);
-  const opts = reportOptions(out, !!flags.all, failOn, flags.coverage);
+  const opts = reportOptions(out, !!flags.all, failOn, flags.coverage, design);
   const format = flags.format;
 
   const fromStdin = captures.includes('-');
@@ -62,7 +66,10 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       design,
       site,
       flow,
-      keepFlows: !!flags.all && format !== 'json',
+      from,
+      to,
+      // html draws its timeline from the flows; json spills them to a file instead.
+      keepFlows: (!!flags.all || format === 'html') && format !== 'json',
       onFlows,
       onProgress: progress
         ? (p) => progress.update({ ...p, elapsedSec: (Date.now() - started) / 1000 })

@@ -71,24 +71,26 @@ export class Output {
 
 /**
  * Ctrl-C and SIGTERM stop the run through `abort` (the pipeline ends cleanly and the
- * report follows). With `secondExits`, another one while stopping ends the process at
+ * report follows); the abort reason is `ctrl-c` or `sigterm`. With `secondExits`, another one while stopping ends the process at
  * once with 130. Returns the function that removes the handlers.
  */
 export function stopOnSignals(abort: AbortController, secondExits: boolean): () => void {
-  const onSignal = (): void => {
+  const onSignal = (reason: 'ctrl-c' | 'sigterm'): void => {
     if (secondExits && abort.signal.aborted) process.exit(EXIT_CODES.interrupted);
-    abort.abort();
+    abort.abort(reason);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const onInt = (): void => onSignal('ctrl-c');
+  const onTerm = (): void => onSignal('sigterm');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   };
 }
 
-/** Rendering options for a destination. */
-export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string): ReportOptions {
+/** Rendering options for a destination; with the design, the site's role addresses (the html report lists them). */
+export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string, design?: ResolvedDesign): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
   const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
   const o: ReportOptions = { color, all, width };
@@ -96,6 +98,13 @@ export function reportOptions(out: Output, all: boolean, failOn?: Iterable<strin
   if (coverage !== undefined) {
     if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');
     o.coverage = coverage;
+  }
+  const site = design?.site;
+  if (site) {
+    const roles: Record<string, string[]> = {};
+    for (const [role, specs] of Object.entries(site.hosts)) roles[role] = specs.map((a) => a.text);
+    roles.cloud = site.cloud.map((a) => a.text);
+    o.roles = roles;
   }
   return o;
 }
@@ -145,11 +154,11 @@ export function ndjsonBytes(batch: readonly ClassifiedFlow[]): Uint8Array {
 
 /**
  * Starts the Ink dashboard (loaded only here: importing Ink costs ~2 s) on a stream of
- * snapshots; `q` aborts the run. `done` resolves once the final frame is drawn.
+ * snapshots; `q` aborts the run (reason `q`). `done` resolves once the final frame is drawn.
  */
 export async function startDashboard(abort: AbortController): Promise<{ snapshots: Subject<DashboardSnapshot>; done: Promise<void> }> {
   const { loadDashboard } = await import('../ui/load.js');
   const { runDashboard } = await loadDashboard();
   const snapshots = new Subject<DashboardSnapshot>();
-  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort() }) };
+  return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort('q') }) };
 }

@@ -7,6 +7,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseBufferSize, parseDuration, parseFailOn } from './options.js';
+import { lookupUser, runningAsRoot } from '../capture/drop-privileges.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 
 /** Flags of the live command. */
@@ -15,6 +16,8 @@ export interface LiveFlags {
   filter?: string;
   site?: string;
   ndjson?: string;
+  /** The final report goes to this file; the dashboard or the NDJSON events keep the terminal/stdout. */
+  out?: string;
   duration?: string;
   format?: ReportFormat;
   failOn: string;
@@ -22,6 +25,10 @@ export interface LiveFlags {
   dashboard: boolean;
   engine: 'cap' | 'tcpdump';
   coverage?: string;
+  /** Started as root: the user to drop to once the capture and output files are open (default nobody). */
+  user: string;
+  /** Keep root for the whole run (not recommended). */
+  keepRoot?: boolean;
 }
 
 /** Runs the live command and returns its exit code. */
@@ -30,7 +37,10 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const duration = parseDuration(flags.duration);
   const bufferMiB = parseBufferSize(flags.bufferSize) ?? 256;
   const { design, site } = loadDesign(flags.site);
+  const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
   const stdout = new Output(undefined);
+  // opened now: a bad path fails before the capture starts (and before privileges are dropped)
+  const reportOut = flags.out ? new Output(flags.out) : stdout;
   const events = flags.ndjson ? new Output(flags.ndjson) : null;
   const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
   const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
@@ -40,7 +50,9 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     spill?.addBatch(batch);
     const s = ndjsonBytes(batch);
     events?.write(s);
-    if (!useDashboard && format === 'ndjson') stdout.write(s);
+    // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
+    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
+    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
   };
 
   const abort = new AbortController();
@@ -57,8 +69,9 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       bufferSize: bufferMiB * 1024 * 1024,
       design,
       site,
-      keepFlows: false,
+      keepFlows: format === 'html',
       durationSec: duration,
+      dropTo,
       onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
       signal: abort.signal,
@@ -69,6 +82,10 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboard) await dashboard.done;
     events?.close();
   }
-  await writeReport(report, format, stdout, reportOptions(stdout, false, failOn, flags.coverage), spill);
+  try {
+    await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage, design), spill);
+  } finally {
+    if (reportOut !== stdout) reportOut.close();
+  }
   return findingsExitCode(report, failOn);
 }

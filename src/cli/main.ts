@@ -9,10 +9,12 @@ import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
+import { discoverCommand, type DiscoverFlags } from './discover-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
+import { REPORT_FORMATS } from '../report/index.js';
 import { addRulesCommand } from './rules-program.js';
 
-const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+const FORMATS = REPORT_FORMATS;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
 
 const failOnHelp = `comma-separated verdicts that make the exit code 1 (${FAIL_ON_VALUES.join(', ')}), or "none"`;
@@ -41,11 +43,12 @@ Examples:
   wfo-audit design --site site.yaml --format markdown
   wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
+  wfo-audit discover capture.pcapng > site.yaml
 ${exitHelp}`);
 
   const audit = program.command('audit')
-    .description('audit capture files (pcap, pcapng, gzip) or stdin (-) against the design')
-    .argument('<capture...>', 'capture files, or - for stdin')
+    .description('audit capture files (pcap, pcapng, gzip), Zeek conn logs, nfdump stores, or stdin (-) against the design')
+    .argument('<capture...>', 'capture files, Zeek conn logs, nfcapd files or directories, or - for stdin')
     .option('-s, --site <file>', 'site file (YAML): roles, mode, modules')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --out <file>', 'write the report to a file instead of stdout')
@@ -59,12 +62,17 @@ ${exitHelp}`);
     .option('--syn-grace <s>', 'a single unanswered SYN this close to the end of the input is inconclusive, not blocked', '3')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
+    .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
+    .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
   wfo-audit audit --site site.yaml --format json --out report.json ring_00001.pcapng ring_00002.pcapng
   wfo-audit audit --site site.yaml --format markdown --fail-on blocked day1.pcap.gz > signoff.md
+  wfo-audit audit --site site.yaml --format html --out signoff.html capture.pcapng
   tcpdump -i eth1 -w - 'tcp or udp' | wfo-audit audit --site site.yaml -
+  kcat -C -t zeek-conn -e | wfo-audit audit --site site.yaml -
+  wfo-audit audit --site site.yaml --from 2024-03-12T14:00Z --to 2024-03-12T15:00Z /var/cache/nfdump
 ${exitHelp}`)
     .action(async (captures: string[], flags: AuditFlags) => {
       result.code = await auditCommand(captures, flags);
@@ -77,20 +85,23 @@ ${exitHelp}`)
     .option('--filter <bpf>', 'BPF capture filter, e.g. "tcp port 1433 or udp port 162"')
     .option('-s, --site <file>', 'site file (YAML)')
     .option('--ndjson <file>', 'also write every verdict event to this file (one JSON object per line)')
+    .option('-o, --out <file>', 'write the final report to this file (the dashboard or NDJSON events stay on the terminal/stdout)')
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
     .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
     .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
     .option('--buffer-size <MiB>', 'kernel capture buffer in MiB, 1 to 2047 (cap drops packets with small buffers)', '256')
     .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
     .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
+    .option('--keep-root', 'started as root: keep root for the whole run (not recommended)')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
 capture cleanly and prints the same final report "audit" would.
 
-Live capture needs root or capabilities:
-  sudo setcap cap_net_raw,cap_net_admin=eip "$(readlink -f "$(which node)")"
+Live capture needs root (dropped to --user once the capture is open) or
+capabilities on tcpdump with --engine tcpdump; see docs/capture.md.
 
 Examples:
   wfo-audit live -i eth1 --site site.yaml
@@ -128,6 +139,29 @@ Examples:
 `)
     .action((file: string, flags: { strict?: boolean }) => {
       result.code = checkSiteCommand(file, !!flags.strict);
+    });
+
+  program.command('discover')
+    .description('draft a site file from traffic: roles, mode, modules, each line with its evidence')
+    .argument('<input...>', 'capture files (what audit reads), or - for stdin')
+    .option('-o, --out <file>', 'write the draft to a file instead of stdout')
+    .option('--tcp-timeout <s>', 'TCP idle timeout in seconds of capture time', '300')
+    .option('--udp-timeout <s>', 'UDP idle timeout in seconds of capture time', '60')
+    .addHelpText('after', `
+Reads the same inputs as audit and writes a site file drafted from what the hosts did
+(who accepted which WFO port, who opened which). Every line carries its evidence (flows,
+ports, first and last time, UTC) and a confidence; "# CHECK:" lines are guesses and
+conflicts to decide by hand. Connections that were refused or never answered count too.
+Nothing is sent on the network (no DNS lookups): the draft names addresses only.
+Review it (docs/site-file.md, "Start from a draft"), then check it with check-site.
+
+Examples:
+  wfo-audit discover fixtures/demo/demo.pcap > site.yaml
+  wfo-audit discover --out site.yaml ring_00001.pcapng ring_00002.pcapng
+  wfo-audit check-site site.yaml && wfo-audit audit --site site.yaml ring_00001.pcapng
+${exitHelp}`)
+    .action(async (inputs: string[], flags: DiscoverFlags) => {
+      result.code = await discoverCommand(inputs, flags);
     });
 
   for (const c of program.commands) {

@@ -93,6 +93,23 @@ export function flowOptions(flags: { maxFlows?: string; tcpTimeout?: string; udp
   return o;
 }
 
+/**
+ * A --from/--to time: epoch seconds, or ISO 8601 (a date-time without a zone is UTC).
+ * @throws UsageError naming the option when it is neither
+ */
+export function parseTime(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t);
+  const iso = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/i.exec(t);
+  if (iso) {
+    const zoned = iso[4] !== undefined ? t : iso[1] !== undefined ? `${t}Z` : `${t}T00:00:00Z`;
+    const ms = Date.parse(zoned.replace(' ', 'T'));
+    if (Number.isFinite(ms)) return ms / 1000;
+  }
+  throw new UsageError(`${option}: "${t.slice(0, 40)}" is not a time (epoch seconds or ISO 8601 such as 2024-03-12T14:00:00Z)`);
+}
+
 /** --duration of a live capture in seconds (absent: until Ctrl-C). */
 export function parseDuration(v: string | undefined): number | undefined {
   return parseNumber('--duration', v, { min: 0, minExclusive: true, words: 'seconds > 0' });

@@ -895,14 +895,27 @@ export class FlowTable {
   /** The final record of slot `s`, counted into the emitted-TCP accumulators; the slot is not freed. */
   private finalRecord(s: number, why: EmitReason): FlowRecord {
     const rec = this.record(s, this.endOf(s, why), true);
+    this.countFinal(rec, rec.proto === 'tcp' && this.oneSidedEvidence(s, rec.ackedUnseen));
+    return rec;
+  }
+
+  /**
+   * Counts a final flow into stats() (one-sided share, loss estimate); flow-record sources call it
+   * for theirs, with `oneSided` from their own evidence (outcome one-sided).
+   */
+  countFinal(rec: FlowRecord, oneSided = rec.oneSided): void {
     if (rec.proto === 'tcp') {
       this.tcpDone++;
       if (rec.packets.client > 0 && rec.packets.server > 0) this.tcpBothDone++;
-      if (this.oneSidedEvidence(s, rec.ackedUnseen)) this.tcpOneSidedDone++;
+      if (oneSided) this.tcpOneSidedDone++;
       this.ackedDone += rec.acked;
       this.unseenDone += rec.ackedUnseen;
     }
-    return rec;
+  }
+
+  /** A flow id from the table's sequence, for a flow made outside the table (flow records). */
+  reserveId(): number {
+    return this.nextId++;
   }
 
   private endOf(s: number, why: EmitReason): FlowEnd {

@@ -8,8 +8,12 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ReportWarning } from '../report/types.js';
 import { warning } from '../report/warnings.js';
 import type { InputInfo } from '../capture/types.js';
-import { noInput, orderInputs, readInput } from '../capture/open.js';
+import { noInput, orderInputs, readInput, readStream } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
+import type { FlowRecord } from '../flow/types.js';
+import { detectRecordPath } from '../records/detect.js';
+import { MAX_INDEXED, SourceMerger } from '../records/merge.js';
+import { readRecords, recordInputInfo, RecordTotals, routeInput } from '../records/read.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
@@ -36,6 +40,9 @@ export interface AuditConfig {
   onSnapshot?: (s: DashboardSnapshot) => void;
   snapshotMs?: number;
   signal?: AbortSignal;
+  /** Time window (seconds since the epoch) for flow-record inputs: nfdump reads only it; Zeek rows outside it are skipped. */
+  from?: number;
+  to?: number;
 }
 
 /**
@@ -93,10 +100,31 @@ function sha256(path: string): string | null {
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
-  const { engine, acc, verdicts$, drain, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  // Flow-record inputs (Zeek conn logs, nfdump stores) go beside the packet engine, into the same stream.
+  const records = new RecordTotals();
+  let recBatch: FlowRecord[] = [];
+  const accept = (f: FlowRecord): void => {
+    engine.table.countFinal(f);
+    recBatch.push(f);
+    if (recBatch.length >= 4096) { push(recBatch); recBatch = []; }
+  };
+  // Several inputs, some of them flow records: a connection two inputs saw is one flow (merge.ts).
+  // stdin is read first anyway; with other inputs it is peeked now, so that merging is set up only for records.
+  const stdinRoute = cfg.paths.length >= 2 && cfg.paths.includes('-') ? await routeInput('-', cfg.signal) : null;
+  const merger = cfg.paths.length >= 2
+    && (cfg.paths.some((p) => p !== '-' && detectRecordPath(p) !== null) || (stdinRoute !== null && stdinRoute.kind !== 'packets'))
+    ? new SourceMerger(accept) : null;
+  if (merger) verdicts$.subscribe((b) => { for (const cf of b) merger.indexFlow(cf.flow); });
+  const recordSink = {
+    nextId: () => engine.table.reserveId(),
+    flow: merger ? (f: FlowRecord) => merger.recordFlow(f) : accept,
+  };
 
   const { unique, warnings } = distinctInputs(cfg.paths);
-  const paths = await orderInputs(unique);
+  let paths = await orderInputs(unique);
+  // Records are matched against the flows before them, so packet inputs go first when sources are merged.
+  if (merger) paths = [...paths.filter((p) => p === '-' || detectRecordPath(p) === null), ...paths.filter((p) => p !== '-' && detectRecordPath(p) !== null)];
   const sizes = paths.map((p) => {
     if (p === '-') return 0;
     try { return statSync(p).size; } catch { return 0; }
@@ -109,7 +137,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const inputs: InputInfo[] = [];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    if (cfg.signal?.aborted) {
+    if (cfg.signal?.aborted && !(path === '-' && stdinRoute !== null)) {
       // Stopped (Ctrl-C, q) during an earlier input: the rest is not read at all.
       inputs.push(noInput(path, `${path === '-' ? 'stdin' : path}: not read (the audit was interrupted)`));
       continue;
@@ -117,23 +145,39 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
     engine.input = i;
     curBytes = 0;
     let info: InputInfo;
+    const onProgress = (p: { bytesRead: number }): void => {
+      drain();
+      push(recBatch); recBatch = [];
+      curBytes = p.bytesRead;
+      cfg.onProgress?.({ bytesRead: doneBytes + curBytes, totalBytes, packets: engine.packets });
+      if (snap) {
+        const now = Date.now();
+        if (now - lastSnap >= (cfg.snapshotMs ?? 250)) {
+          lastSnap = now;
+          cfg.onSnapshot!(snap.make(now, doneBytes + curBytes, totalBytes, false));
+        }
+      }
+    };
     try {
-      info = await readInput(path, i, engine, {
-        ifaceBase: i << 16,
-        signal: cfg.signal,
-        onProgress: (p) => {
-          drain();
-          curBytes = p.bytesRead;
-          cfg.onProgress?.({ bytesRead: doneBytes + curBytes, totalBytes, packets: engine.packets });
-          if (snap) {
-            const now = Date.now();
-            if (now - lastSnap >= (cfg.snapshotMs ?? 250)) {
-              lastSnap = now;
-              cfg.onSnapshot!(snap.make(now, doneBytes + curBytes, totalBytes, false));
-            }
-          }
-        },
-      });
+      const route = path === '-' && stdinRoute !== null ? stdinRoute : await routeInput(path, cfg.signal);
+      if (route.kind !== 'packets') {
+        // The packet flows still open must be indexed before records can be matched against them.
+        if (merger && engine.packets > 0) { engine.flush(); drain(); }
+        const r = await readRecords(path, { ...route, kind: route.kind }, recordSink, {
+          input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal, serverPortHint: design.serverPortHint,
+          from: cfg.from, to: cfg.to,
+          onProgress: (bytesRead) => onProgress({ bytesRead }),
+        });
+        merger?.endInput();
+        push(recBatch); recBatch = [];
+        records.add(r);
+        info = recordInputInfo(path, r);
+      } else if (route.stream !== null) {
+        info = await readStream(path, route.stream, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+        if (route.gzip) info.gzip = true;
+      } else {
+        info = await readInput(path, i, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+      }
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
       info = noInput(path, e.message);
@@ -148,7 +192,20 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   if (dups > 0) {
     warnings.push(warning('duplicate-frames', `${dups} duplicate frames (identical bytes within ${engine.dedupWindow * 1000} ms of each other, as pktmon or two overlapping span sessions record them) were left out of the flows (--dedup-window 0 keeps them)`, dups));
   }
-  const report = finishReport(engine, acc, design, inputs, cfg.site, warnings);
+  if (merger) {
+    if (merger.notIndexed > 0) {
+      warnings.push(warning('records-merge-limit', `${merger.notIndexed} flows came after the first ${MAX_INDEXED} and were not indexed for merging: their copies in later record inputs, if any, are counted twice`, merger.notIndexed));
+    }
+    const figures = merger.figures();
+    inputs.forEach((info, i) => {
+      const f = figures.get(i);
+      if (f !== undefined) info.overlap = f;
+    });
+  }
+  warnings.push(...records.warnings());
+  // Totals count a connection several inputs saw once: the dropped copies' packets are not added again.
+  const other = { first: records.first, last: records.last, packets: records.packets - (merger?.dupPackets ?? 0), bytes: records.bytes - (merger?.dupBytes ?? 0) };
+  const report = finishReport(engine, acc, design, inputs, cfg.site, warnings, other);
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

@@ -29,24 +29,40 @@ export function round6(t: number): number {
  */
 export const SCHEMA_VERSION = 2;
 
+/** Figures of inputs read outside the packet engine (flow records): packets and bytes they account for, their time span (NaN when none). */
+export interface OtherInputs {
+  packets: number;
+  bytes: number;
+  first: number;
+  last: number;
+}
+
 /** Builds the report once every flow has been classified (after engine.flush and the last drain). */
 export function finishReport(engine: PacketEngine, acc: ReportAccumulator, design: ResolvedDesign,
-  inputs: InputInfo[], site: AuditReport['site'], extraWarnings: readonly ReportWarning[] = []): AuditReport {
+  inputs: InputInfo[], site: AuditReport['site'], extraWarnings: readonly ReportWarning[] = [], other?: OtherInputs): AuditReport {
   const stats = engine.table.stats();
-  const empty = engine.packets === 0;
   const end = engine.endOfInput;
-  const windowSeconds = empty ? 0 : (Number.isNaN(end) ? engine.last : end) - engine.first;
+  let first = engine.packets === 0 ? NaN : engine.first;
+  let last = engine.packets === 0 ? NaN : (Number.isNaN(end) ? engine.last : end);
+  let lastSeen = engine.packets === 0 ? NaN : engine.last;
+  if (other !== undefined) {
+    if (other.first < first || Number.isNaN(first)) first = other.first;
+    if (other.last > last || Number.isNaN(last)) last = other.last;
+    if (other.last > lastSeen || Number.isNaN(lastSeen)) lastSeen = other.last;
+  }
+  const empty = !(first <= last);
+  const windowSeconds = empty ? 0 : last - first;
   const report: AuditReport = {
     schemaVersion: SCHEMA_VERSION,
     version: VERSION,
     warnings: [],
     inputs,
     stats: {
-      packets: engine.packets,
-      bytes: engine.bytes,
+      packets: engine.packets + (other?.packets ?? 0),
+      bytes: engine.bytes + (other?.bytes ?? 0),
       flows: acc.flowCount,
-      first: empty ? null : round6(engine.first),
-      last: empty ? null : round6(engine.last),
+      first: empty ? null : round6(first),
+      last: empty ? null : round6(lastSeen),
       decodeErrors: engine.problems.toRecord(),
       evicted: stats.evicted,
       oneSidedShare: stats.oneSidedShare,

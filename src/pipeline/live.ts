@@ -8,11 +8,13 @@ import { openTcpdump, type EngineCapture } from '../capture/engine-tcpdump.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
-import type { AuditReport } from '../report/types.js';
+import type { AuditReport, LiveStop } from '../report/types.js';
 import { finishReport } from './finish.js';
 import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
+import { dropPrivileges, type DropTarget } from '../capture/drop-privileges.js';
+import { setLongTimeout } from './long-timeout.js';
 
 /** Everything a live run needs. */
 export interface LiveConfig {
@@ -32,8 +34,10 @@ export interface LiveConfig {
   snapshotMs?: number;
   /** Seconds after which a live flow gets an interim dashboard update, and again as often (default 10). */
   updateEvery?: number;
-  /** Aborting ends the capture cleanly (Ctrl-C, `q`). */
+  /** Aborting ends the capture cleanly; its reason (`q`, `ctrl-c`, `sigterm`) becomes `live.stoppedBy` (any other reason: `ctrl-c`). */
   signal: AbortSignal;
+  /** Started as root: the account to drop to once the capture is open, before the first packet is parsed (null: keep). */
+  dropTo?: DropTarget | null;
   /** Called once the capture is open (tests use it to start their traffic). */
   onReady?: () => void;
 }
@@ -44,13 +48,17 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
   const { engine, acc, verdicts$, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
-  const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize };
+  const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize, user: cfg.dropTo?.name };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;
   if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
   else cap = await openLive(liveOpts, engine);
+  // Synchronously after the open: packets reach the engine only from later event-loop turns.
+  if (cfg.dropTo) dropPrivileges(cfg.dropTo);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
+  const startedAt = Date.now();
+  let stoppedBy: LiveStop = 'ctrl-c';
   cfg.onReady?.();
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
@@ -59,16 +67,19 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
       drain();
       if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
     }, cfg.snapshotMs ?? 250);
-    const timer = cfg.durationSec !== undefined ? setTimeout(stop, cfg.durationSec * 1000) : null;
+    const cancelTimer = cfg.durationSec !== undefined ? setLongTimeout(() => { stoppedBy = 'duration'; stop(); }, cfg.durationSec * 1000) : null;
     function stop(): void {
+      const why: unknown = cfg.signal.aborted ? cfg.signal.reason : null;
+      if (why === 'q' || why === 'ctrl-c' || why === 'sigterm') stoppedBy = why;
       clearInterval(tick);
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       cfg.signal.removeEventListener('abort', stop);
       resolve();
     }
     if (cfg.signal.aborted) stop();
     else cfg.signal.addEventListener('abort', stop);
   });
+  const stoppedAt = Date.now();
   cap.stop();
   // The moment the capture stopped is the end of the input (the SYN grace is measured from it).
   engine.endTime(Date.now() / 1000);
@@ -83,6 +94,10 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     path: cfg.iface, format: 'live', gzip: false, linkTypes: [cap.linkType],
     packets: engine.packets, bytes: engine.bytes, error: null, kernelDrops,
   }], cfg.site);
+  report.live = {
+    startedAt: startedAt / 1000, stoppedAt: stoppedAt / 1000, stoppedBy, interface: cfg.iface,
+    filter: cfg.filter ?? null, engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops,
+  };
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, true));
   return report;
 }

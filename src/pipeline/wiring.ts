@@ -19,6 +19,8 @@ export interface Pipeline {
   verdicts$: Observable<ClassifiedFlow[]>;
   /** Pushes the flows ended since the last call into the stream. */
   drain(): void;
+  /** Pushes finished flows from outside the packet engine (flow-record inputs) into the stream. */
+  push(batch: FlowRecord[]): void;
   /** Ends every live flow, drains, and completes the stream. */
   finish(): void;
 }
@@ -38,6 +40,7 @@ export function createPipeline(design: ResolvedDesign, flow: FlowTableOptions | 
   };
   return {
     engine, acc, verdicts$, drain,
+    push: (b) => { if (b.length > 0) batches.next(b); },
     finish: () => { engine.flush(); drain(); batches.complete(); },
   };
 }

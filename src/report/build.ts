@@ -63,7 +63,9 @@ export function toReportFlow(cf: ClassifiedFlow): ReportFlow {
 
 /** Report order of flows: by first packet time, then by id (ids are unique, so the order is total). */
 export function compareFlows(a: ReportFlow, b: ReportFlow): number {
-  return a.first - b.first || a.id - b.id;
+  // A flow without a time (a record with a masked ts: first NaN, null in the JSON) sorts before every timed one.
+  const fa = a.first === a.first ? a.first : -Infinity, fb = b.first === b.first ? b.first : -Infinity;
+  return (fa === fb ? 0 : fa < fb ? -1 : 1) || a.id - b.id;
 }
 
 /**

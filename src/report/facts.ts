@@ -7,7 +7,7 @@ import { problemWords } from '../decode/problems.js';
 import type { Verdict } from '../classify/types.js';
 import type { FindingVerdict } from './build.js';
 import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
-import type { AuditReport, ConnectionRow, CoverageStatus } from './types.js';
+import type { AuditReport, ConnectionRow, CoverageStatus, LiveStop } from './types.js';
 import { judgedCount } from './judged.js';
 import { DEFAULT_FAIL_ON } from './options.js';
 
@@ -46,6 +46,23 @@ export const FINDING_TITLE: Record<FindingVerdict, string> = {
 /** "1 flow" / "3 flows". */
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${fmtInt(n)} ${n === 1 ? one : many}`;
+}
+
+/** How each way of stopping a live capture reads in a report. */
+const STOPPED_BY: Record<LiveStop, string> = {
+  q: 'the q key', 'ctrl-c': 'Ctrl-C', sigterm: 'SIGTERM', duration: 'the end of --duration',
+};
+
+/** The live facts in one line (wall-clock span, what stopped it, interface, filter, engine, drops); null for audit reports. */
+export function liveText(r: AuditReport): string | null {
+  const l = r.live;
+  if (!l) return null;
+  const a = fmtTime(l.startedAt), b = fmtTime(l.stoppedAt);
+  const to = a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b;
+  const drops = l.kernelDrops === null ? 'kernel drops not counted (cap engine; --engine tcpdump counts them)' : `${plural(l.kernelDrops, 'kernel drop')}`;
+  // interface and filter are shown as JSON strings: quoted, with any control character escaped
+  return `captured ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `
+    + `interface ${JSON.stringify(l.interface)}, filter ${l.filter === null ? 'none' : JSON.stringify(l.filter)}, engine ${l.engine}, ${drops}`;
 }
 
 /** Capture duration from first to last packet, with the UTC span; "no packets" when empty. */

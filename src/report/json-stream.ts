@@ -582,6 +582,8 @@ export class JsonFlowSpill {
     }
     if (this.n === this.firsts.length) this.grow();
     const at = this.pos;
+    // No time (NaN, written as null): first in report order, as compareFlows has it; -Infinity is written as null too.
+    if (first !== first) first = -Infinity;
     this.view.setFloat64(at + R_FIRST, first, true);
     this.view.setFloat64(at + R_ID, id, true);
     this.firsts[this.n] = first;

@@ -53,6 +53,8 @@ const STATS_KEYS = [
   'bothWaysShare', 'lossEstimate', 'icmpUnmatched',
 ] as const;
 const SITE_KEYS = ['path', 'mode', 'modules'] as const;
+/** Key order of the live facts (AuditReport.live). */
+export const LIVE_KEYS = ['startedAt', 'stoppedAt', 'stoppedBy', 'interface', 'filter', 'engine', 'kernelDrops'] as const;
 const COVERAGE_KEYS = [
   'rule', 'connection', 'service', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'wrong-direction', 'inconclusive',
   'first', 'last', 'apps', 'note',
@@ -82,7 +84,7 @@ export const MISMATCH_GROUP_KEYS = [
 const REASON_KEYS = ['reason', 'reasonCode', 'count'] as const;
 /** Top-level key order of the report (`findings`, when present, follows `summary`). */
 export const REPORT_KEYS = [
-  'schemaVersion', 'version', 'warnings', 'inputs', 'site', 'stats', 'flows', 'coverage', 'connections', 'conflicts', 'summary',
+  'schemaVersion', 'version', 'warnings', 'inputs', 'live', 'site', 'stats', 'flows', 'coverage', 'connections', 'conflicts', 'summary',
 ] as const;
 
 const arr = (fn: (v: object) => Obj) => (v: unknown) => (v as object[]).map(fn);
@@ -125,6 +127,7 @@ export function canonicalCoverage(c: CoverageRow): Obj {
 export function canonicalParts(r: AuditReport): Obj {
   return ordered(r, REPORT_KEYS, {
     inputs: arr((i) => ordered(i, INPUT_KEYS)),
+    live: (v) => ordered(v as object, LIVE_KEYS),
     site: (v) => ordered(v as object, SITE_KEYS),
     stats: (v) => ordered(v as object, STATS_KEYS, { decodeErrors: sortedKeys }),
     flows: (v) => (v as ReportFlow[]).slice().sort(compareFlows).map(canonicalFlow),

@@ -6,12 +6,13 @@ import { VERDICTS } from '../classify/types.js';
 import { compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal } from './build.js';
 import {
   captureText, connectionCounts, coverageCounts, reportState, resultText, signoffText, warningLines, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING,
-  plural, siteText, STATUS_MEANING, VERDICT_MEANING, volumeText,
+  liveText, plural, siteText, STATUS_MEANING, VERDICT_MEANING, volumeText,
 } from './facts.js';
 import { fmtBytes, fmtInt, timeFormatter } from './format.js';
 import type { ReportOptions } from './options.js';
 import { COVERAGE_STATUSES, type AuditReport } from './types.js';
 import { reportFindings } from './grouper.js';
+import { sourceLines } from './sources-text.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 
 /**
@@ -58,6 +59,9 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
       i.error === null ? 'read to the end' : `stopped: ${i.error}`,
     ]), [2, 3]), '');
   }
+  const live = liveText(r);
+  if (live !== null) out.push(`- **Live capture:** ${mdText(live)}`);
+  for (const line of sourceLines(r)) out.push(`- **Source:** ${mdText(line)}`);
   out.push(`- **Traffic:** ${mdText(volumeText(r, fmtBytes))}`);
   out.push(`- **Duration:** ${mdText(durationText(r))}`);
   out.push(`- **Decode problems:** ${mdText(decodeText(r))}`);

@@ -16,6 +16,8 @@ export interface ReportOptions {
   failOn?: readonly string[];
   /** Coverage section per designed connection (default) or per rule (`--coverage rules`). */
   coverage?: 'connections' | 'rules';
+  /** Role -> addresses as the site file writes them (html lists them beside the map; absent without a site file). */
+  roles?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The default --fail-on. */

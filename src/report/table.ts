@@ -12,9 +12,10 @@ import {
 } from './build.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
 import { reportFindings } from './grouper.js';
+import { sourceLines } from './sources-text.js';
 import {
   captureText, connectionCounts, reportState, resultText, warningLines, coverageCounts, decodeText, durationText, evictionText, FINDING_TITLE, MISMATCH_MEANING, MISMATCH_TITLE,
-  plural, siteText, VERDICT_MEANING, volumeText,
+  liveText, plural, siteText, VERDICT_MEANING, volumeText,
 } from './facts.js';
 import {
   ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout,
@@ -87,6 +88,9 @@ export function table(r: AuditReport, o: ReportOptions): string {
       if (i.error !== null) out.push(...wrap(`${i.path} stopped early: ${i.error}`, width, '    ').map((l) => paint(l, ANSI.red, color)));
     }
   }
+  const live = liveText(r);
+  if (live !== null) fact('Live capture', live);
+  for (const line of sourceLines(r)) fact('Source', line);
   fact('Traffic', volumeText(r, fmtBytes));
   fact('Duration', durationText(r));
   fact('Decode problems', decodeText(r));

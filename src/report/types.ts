@@ -140,6 +140,24 @@ export interface Conflict {
   message: string;
 }
 
+/** What ended a live capture: the q key, Ctrl-C (SIGINT), SIGTERM, or the end of --duration. */
+export type LiveStop = 'q' | 'ctrl-c' | 'sigterm' | 'duration';
+
+/** Facts of a live capture (wall-clock times: the only report times not taken from packets). */
+export interface LiveFacts {
+  /** When the capture was open and waiting for packets, Unix seconds (millisecond precision). */
+  startedAt: number;
+  /** When the capture was stopped, Unix seconds. */
+  stoppedAt: number;
+  stoppedBy: LiveStop;
+  interface: string;
+  /** The BPF filter given with --filter, or null. */
+  filter: string | null;
+  engine: 'cap' | 'tcpdump';
+  /** Packets the kernel dropped, as tcpdump counts them; null with the cap engine, which cannot count them. */
+  kernelDrops: number | null;
+}
+
 /** The whole report. */
 export interface AuditReport {
   /** Version of the JSON contract (docs/report-schema.md says what each version changed). */
@@ -150,6 +168,8 @@ export interface AuditReport {
   /** Coverage per designed connection (always with `coverage[]`, which stays per rule). */
   connections?: ConnectionRow[];
   inputs: InputInfo[];
+  /** Only in reports of `live`: when and how the capture ran. */
+  live?: LiveFacts;
   stats: {
     packets: number;
     bytes: number;

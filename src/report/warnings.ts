@@ -20,6 +20,11 @@ export const WARNING_CODES = {
   'site-hybrid-no-cloud': 'mode hybrid with an empty cloud list: no cloud rule can match.',
   'duplicate-input': 'The same file was given twice: it was read once.',
   'duplicate-frames': 'Identical frames within the duplicate window (a pktmon or overlapping span artefact) were left out of the flows.',
+  'records-not-flows': 'Flow-record rows that are not tcp/udp/icmp flows (Zeek unknown_transport, other IP protocols) or lie outside --from/--to were counted, not audited.',
+  'records-bad-lines': 'Lines or records of a flow-record input could not be read and were skipped (inputs[].records.badSamples quotes the first ones).',
+  'records-no-time': 'Flow-record rows without a time (a masked or unset Zeek ts): their flows have first/last null and are never matched by time.',
+  'records-merge-limit': 'More flows than the merge index holds: copies of the later ones in record inputs may be counted twice.',
+  'nfdump-biflow-flags': 'nfdump overwrote the forward TCP flags of RFC 5103 biflows with the reverse ones: those outcomes are inferred from packet counts.',
 } as const;
 
 /** A warning code. */

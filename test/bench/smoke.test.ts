@@ -47,5 +47,6 @@ describe('npm run bench --smoke', () => {
     expect(r.stdout).toContain(TABLE_HEADER);
     expect(r.stdout).toMatch(/^wfo-audit audit --json\s+2,000\s/m);
     expect(r.stdout).toMatch(/^reader: ours \(readInput\)\s+2,000\s/m);
+    expect(r.stdout).toMatch(/^every flow a finding 4,000\s+4,000\s/m);
   }, 130_000);
 });

@@ -87,10 +87,10 @@ describe('live capture on lo via cap', () => {
     expect((err as Error).message).toContain('needs the optional `cap` module and libpcap: apt-get install libpcap-dev, then npm rebuild cap');
   });
 
-  it('turns a permission failure into the setcap advice', () => {
+  it('turns a permission failure into the root-or-tcpdump advice', () => {
     expect(liveOpenMessage('eth1', '', 'socket: Operation not permitted')).toBe(
-      'live capture on eth1: socket: Operation not permitted; run as root or grant capabilities: ' +
-      'sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(which node))');
+      'live capture on eth1: socket: Operation not permitted; run as root (live drops to --user, default nobody, once the capture is open), ' +
+      'or grant tcpdump the capabilities and use --engine tcpdump: sudo setcap cap_net_raw,cap_net_admin=eip $(readlink -f $(command -v tcpdump))');
   });
 
   it.runIf(root)('gives the setcap advice for what libpcap really says without CAP_NET_RAW', () => {
@@ -104,6 +104,6 @@ describe('live capture on lo via cap', () => {
       `${process.execPath} -e ${JSON.stringify(script)}`], { encoding: 'utf8' }).trim();
     expect(raw).not.toBe('OPENED');
     expect(liveOpenMessage('lo', '', raw)).toMatch(
-      /^live capture on lo: .*Operation not permitted; run as root or grant capabilities: sudo setcap cap_net_raw,cap_net_admin=eip/);
+      /^live capture on lo: .*Operation not permitted; run as root \(live drops to --user.*--engine tcpdump: sudo setcap cap_net_raw,cap_net_admin=eip/);
   });
 });

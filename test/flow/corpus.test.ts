@@ -73,6 +73,14 @@ const files = manifest.map((r) => r[0]).filter((f) => {
   return !o.defrag_sensitive;
 });
 
+/** 5-tuples whose flow split differs from tshark's for a reason of the capture itself (docs/flows.md). */
+const SPLIT_EXPLAINED: Record<string, { keys: string[]; reason: string }> = {
+  'pcapplusplus__pcapng-example.pcapng': {
+    keys: ['tcp 127.0.0.1|3306 127.0.0.1|40304'],
+    reason: 'frame 2 (the SYN-ACK) is stamped 46 years after the SYN: the SYN times out as an attempt of its own; tshark ignores time',
+  },
+};
+
 describe.runIf(withCorpus)('flows match tshark conversations on the corpus', () => {
   it('has files to compare', () => {
     expect(files.length).toBeGreaterThan(60);
@@ -97,13 +105,22 @@ describe.runIf(withCorpus)('flows match tshark conversations on the corpus', () 
         }
       }
       const flowsOfFile = await tableFlows(fileURLToPath(new URL(`captures/${file}`, corpus)));
-      for (const f of flowsOfFile) {
+      // Splits by idle timeout are ours alone (tshark never times a conversation out; Zeek does): one per gap
+      // between consecutive flows of a 5-tuple longer than the idle timeout (docs/flows.md, "Agreement with tshark").
+      const idleSplits = new Map<string, number>();
+      const lastOf = new Map<string, number>();
+      for (const f of flowsOfFile.slice().sort((a, b) => a.first - b.first)) {
         if (f.proto !== 'tcp' && f.proto !== 'udp') continue;
         const k = `${f.proto} ${[`${f.clientIp}|${f.clientPort}`, `${f.serverIp}|${f.serverPort}`].sort().join(' ')}`;
         gotSplit.set(k, (gotSplit.get(k) ?? 0) + 1);
+        const prev = lastOf.get(k);
+        if (prev !== undefined && f.first - prev > (f.proto === 'udp' ? 60 : 60)) idleSplits.set(k, (idleSplits.get(k) ?? 0) + 1);
+        lastOf.set(k, Math.max(prev ?? -Infinity, f.last));
       }
       for (const k of KNOWN_DIFFERENCES[file]?.missing ?? []) wantSplit.delete(k);
-      const splitDiff = [...new Set([...wantSplit.keys(), ...gotSplit.keys()])].filter((k) => (wantSplit.get(k) ?? 0) !== (gotSplit.get(k) ?? 0));
+      const splitDiff = [...new Set([...wantSplit.keys(), ...gotSplit.keys()])]
+        .filter((k) => (wantSplit.get(k) ?? 0) !== (gotSplit.get(k) ?? 0) - (idleSplits.get(k) ?? 0))
+        .filter((k) => !(SPLIT_EXPLAINED[file]?.keys ?? []).includes(k));
       expect(splitDiff, `${file}: 5-tuples whose flow split differs from tshark's conversations`).toEqual([]);
       for (const f of flowsOfFile) {
         if (f.proto !== 'tcp' && f.proto !== 'udp') continue;

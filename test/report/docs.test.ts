@@ -46,6 +46,16 @@ describe('docs/report-schema.md', () => {
     expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
   });
 
+  it('documents every key of a live report (live facts, kernel drops)', () => {
+    const r = sampleReportV2();
+    r.inputs = r.inputs.map((i) => ({ ...i, kernelDrops: 0 }));
+    r.live = { startedAt: 1, stoppedAt: 2, stoppedBy: 'ctrl-c', interface: 'lo', filter: null, engine: 'tcpdump', kernelDrops: 0 };
+    const keys = [...paths(JSON.parse(json(r, { color: false, all: false, width: 80 })), '', new Set())];
+    for (const k of ['live.startedAt', 'live.stoppedBy', 'live.kernelDrops', 'inputs[].kernelDrops']) expect(keys).toContain(k);
+    expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
+    for (const s of ['q', 'ctrl-c', 'sigterm', 'duration']) expect(doc).toContain('`' + s + '`');
+  });
+
   it('documents the NDJSON type field and its values', () => {
     const lines = ndjson(sampleReport(), { color: false, all: false, width: 80 }).trim().split('\n');
     const types = new Set(lines.map((l) => (JSON.parse(l) as { type: string }).type));

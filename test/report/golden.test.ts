@@ -11,7 +11,7 @@ import { emptyReport, sampleReport } from './support.js';
 const goldenDir = new URL('../../fixtures/golden/report/', import.meta.url);
 const update = process.env.UPDATE_GOLDEN === '1';
 
-const EXT: Record<ReportFormat, string> = { table: 'txt', json: 'json', ndjson: 'ndjson', markdown: 'md' };
+const EXT: Record<ReportFormat, string> = { table: 'txt', json: 'json', ndjson: 'ndjson', markdown: 'md', html: 'html' };
 
 const cases: { name: string; format: ReportFormat; report: () => ReturnType<typeof sampleReport>; o: ReportOptions }[] = [];
 for (const format of Object.keys(REPORTERS) as ReportFormat[]) {

@@ -4,7 +4,7 @@
  * Needs tmux, a built dist/ (npm test builds first) and capture rights on lo.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +118,21 @@ describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in
     expect(frameEnd).toBeGreaterThan(0);
     expect(all.indexOf('WFO traffic audit')).toBeGreaterThan(frameEnd);
   }, 240_000);
+});
+
+describe('live dashboard with --out in tmux', () => {
+  it('the dashboard keeps the terminal, the final report goes to the file, and q is recorded as what stopped it', async () => {
+    try { tmux('kill-server'); } catch { /* no server left from the test above */ }
+    const out = join(DIR, 'live-report.json');
+    const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --filter 'udp and host 127.0.0.83' --out ${out} --format json; echo EXIT=$?; sleep 120`;
+    tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
+    await waitFor((t) => t.includes('q quit'), 20);
+    tmux('send-keys', 'q');
+    const all = await waitFor((t) => /EXIT=\d/.test(t), 30, true);
+    expect(all).toContain('wfo-audit · live lo · capture stopped');
+    // the report is in the file, not on the terminal
+    expect(all).not.toContain('"schemaVersion"');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { live: { stoppedBy: string; interface: string } };
+    expect(report.live).toMatchObject({ stoppedBy: 'q', interface: 'lo' });
+  }, 120_000);
 });

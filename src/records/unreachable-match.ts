@@ -1,0 +1,78 @@
+/**
+ * ICMP/ICMPv6 destination-unreachable records (RFC 792 type 3, RFC 4443 type 1) matched to
+ * the UDP flows they answered, for flow-record sources: a record carries no quoted packet,
+ * so the match is by addresses and time. A message from the flow's server to its client
+ * within the flow's time (one second of slack) matches it; a message from any other
+ * address (a router, a firewall) to the client matches only when exactly one one-way UDP
+ * flow of that client overlaps it. A matched message is part of its flow (`icmpErrors`), as
+ * in the packet path, not a flow of its own: the source drops its record (`attached`).
+ */
+import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
+
+/** Seconds of slack around a flow's time. */
+const SLACK = 1;
+
+/** One noted message; `used` is set once it was matched to a flow. */
+export interface UnreachableMsg { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean }
+type Msg = UnreachableMsg;
+
+/** Collects unreachables while an input is read; applies them to the held one-way UDP flows at its end. */
+export class UnreachableIndex {
+  private readonly byPair = new Map<string, Msg[]>();
+  private readonly byTarget = new Map<string, Msg[]>();
+
+  /** Whether an ICMP message of this family and type is a destination unreachable. */
+  static isUnreachable(family: 4 | 6, type: number): boolean {
+    return family === 4 ? type === 3 : type === 1;
+  }
+
+  /** Notes one unreachable message; null when it has no time (nothing can be matched then). */
+  note(from: string, to: string, family: 4 | 6, type: number, code: number, t: number, count: number): UnreachableMsg | null {
+    if (Number.isNaN(t)) return null;
+    const m: Msg = { from, to, family, type, code, t, count: Math.max(1, count), used: false };
+    push(this.byPair, `${from}|${to}`, m);
+    push(this.byTarget, to, m);
+    return m;
+  }
+
+  /** Marks the one-way UDP flows among `flows` that a noted message answered as unreachable. */
+  apply(flows: readonly FlowRecord[]): void {
+    if (this.byTarget.size === 0) return;
+    const oneWay = flows.filter((f) => f.proto === 'udp' && f.outcome === 'one-way' && !Number.isNaN(f.first));
+    const hit = new Map<FlowRecord, Msg[]>();
+    for (const f of oneWay) {
+      for (const m of this.byPair.get(`${f.serverIp}|${f.clientIp}`) ?? []) {
+        if (within(m, f)) { m.used = true; add(hit, f, m); }
+      }
+    }
+    const byClient = new Map<string, FlowRecord[]>();
+    for (const f of oneWay) push(byClient, f.clientIp, f);
+    for (const [to, msgs] of this.byTarget) {
+      const mine = byClient.get(to);
+      if (mine === undefined) continue;
+      for (const m of msgs) {
+        if (m.used) continue;
+        const over = mine.filter((f) => within(m, f));
+        if (over.length === 1) { m.used = true; add(hit, over[0]!, m); }
+      }
+    }
+    for (const [f, ms] of hit) {
+      f.outcome = 'unreachable';
+      f.icmpErrors = ms.map((m): IcmpErrorSeen => ({ family: m.family, type: m.type, code: m.code, from: m.from, count: m.count }));
+    }
+  }
+}
+
+function within(m: Msg, f: FlowRecord): boolean {
+  return m.t >= f.first - SLACK && m.t <= f.last + SLACK;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const l = map.get(k);
+  if (l === undefined) map.set(k, [v]);
+  else l.push(v);
+}
+
+function add(map: Map<FlowRecord, Msg[]>, f: FlowRecord, m: Msg): void {
+  push(map, f, m);
+}
