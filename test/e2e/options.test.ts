@@ -80,7 +80,7 @@ describe('the verdict list', () => {
 
 describe('choice options', () => {
   it('--format outside its choices, in the same words (commander checks it)', () => {
-    expect(refused(['audit', '--format', 'xml', DEMO])).toBe('wfo-audit: --format: "xml" is not valid (allowed: table, json, ndjson, markdown)');
+    expect(refused(['audit', '--format', 'xml', DEMO])).toBe('wfo-audit: --format: "xml" is not valid (allowed: table, json, ndjson, markdown, html)');
   });
   it('--engine outside its choices', () => {
     expect(refused(['live', '-i', 'lo', '--engine', 'pf_ring'])).toBe('wfo-audit: --engine: "pf_ring" is not valid (allowed: cap, tcpdump)');
