@@ -13,7 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { needsRoot, requireTools } from '../support/requires.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SOCKET = `wfo-ui-e2e-${process.pid}`;
+/** One tmux server per test: a server being killed still holds its socket for a moment. */
+let SOCKET = `wfo-ui-e2e-${process.pid}`;
+const SOCKETS = [SOCKET, `${SOCKET}-out`];
 const SERVER = '127.0.0.10';
 const CLIENT = '127.0.1.5';
 const DIR = mkdtempSync(join(tmpdir(), 'wfo-ui-e2e-'));
@@ -51,15 +53,18 @@ function connect(port: number): Promise<string> {
 }
 
 afterAll(() => {
-  let socketPath = '';
-  try {
-    socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
-    tmux('kill-server');
-  } catch {
-    // Already gone: the session ended on its own.
+  for (const sock of SOCKETS) {
+    SOCKET = sock;
+    let socketPath = '';
+    try {
+      socketPath = tmux('display-message', '-p', '#{socket_path}').trim();
+      tmux('kill-server');
+    } catch {
+      // Already gone: the session ended on its own.
+    }
+    // kill-server can leave the socket file behind; it is ours (named by our pid), so remove it.
+    if (socketPath.endsWith(SOCKET)) rmSync(socketPath, { force: true });
   }
-  // kill-server can leave the socket file behind; it is ours (named by our pid), so remove it.
-  if (socketPath.endsWith(SOCKET)) rmSync(socketPath, { force: true });
   rmSync(DIR, { recursive: true, force: true });
 });
 
@@ -123,6 +128,7 @@ describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in
 describe('live dashboard with --out in tmux', () => {
   it('the dashboard keeps the terminal, the final report goes to the file, and q is recorded as what stopped it', async () => {
     try { tmux('kill-server'); } catch { /* no server left from the test above */ }
+    SOCKET = SOCKETS[1]!;
     const out = join(DIR, 'live-report.json');
     const cmd = `env -u NODE_ENV CI=true node bin/wfo-audit.js live -i lo --filter 'udp and host 127.0.0.83' --out ${out} --format json; echo EXIT=$?; sleep 120`;
     tmux('new-session', '-d', '-x', '100', '-y', '30', '-c', ROOT, cmd);
