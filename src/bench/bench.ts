@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic, type TrafficStats } from '../synth/traffic.js';
-import { generateFindingFlood } from '../synth/finding-flood.js';
+import { writeSynFlood } from '../synth/syn-flood.js';
 import { benchRecords } from './records-bench.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -254,13 +254,14 @@ export async function runBench(argv: string[]): Promise<number> {
         `${fmtInt(r.size / (ref.user + ref.sys))} packets/CPU s (target >= 1,200,000)`);
     }
   }
-  // Every flow a finding (issue 11): single SYNs from distinct clients outside every role, each its own
-  // reason; the grouper and the paths must stay O(1) per flow and their memory bounded by paths, not clients.
+  // Every flow a finding (issue 11): single SYNs from distinct random sources (outside every role, so each is
+  // unexpected with a reason naming its address) to 50817, 50 a second; the grouper and the paths must stay
+  // O(1) per flow and their memory bounded by paths, not clients.
   const floodSizes = o.smoke ? [2000, 4000] : [100_000, 500_000];
   const flood: Measurement[] = [];
   for (const n of floodSizes) {
     const file = join(out, `finding-flood-${n}.pcap`);
-    generateFindingFlood(file, n, 50817, 20);
+    writeSynFlood(file, { sources: n, port: 50817, rate: 50 });
     flood.push(measure(`every flow a finding ${fmtInt(n)}`, n, process.execPath,
       [bin, 'audit', '--site', o.site, '--format', 'table', '--fail-on', 'none', '--no-progress', file], timeFile));
     if (!o.keep && !o.out) rmSync(file, { force: true });

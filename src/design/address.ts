@@ -58,6 +58,17 @@ function maskWord(prefix: number, wordIndex: number): number {
   return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
+/** Do two addresses or networks share an address (one contains the other, or they are equal)? */
+export function specsOverlap(a: AddressSpec, b: AddressSpec): boolean {
+  if (a.family !== b.family) return false;
+  const p = Math.min(a.prefix, b.prefix);
+  for (let w = 0; w < a.words.length; w++) {
+    const m = maskWord(p, w);
+    if (((a.words[w]! & m) >>> 0) !== ((b.words[w]! & m) >>> 0)) return false;
+  }
+  return true;
+}
+
 /**
  * A set of addresses/CIDRs compiled for matching against flow words. `any` sets
  * match everything (the role is unknown, as with no site file).
@@ -131,19 +142,7 @@ export class AddressSet {
   overlaps(other: AddressSet): boolean {
     if (this.any) return !other.empty;
     if (other.any) return !this.empty;
-    for (const a of this.specs) {
-      for (const b of other.specs) {
-        if (a.family !== b.family) continue;
-        const p = Math.min(a.prefix, b.prefix);
-        let same = true;
-        for (let w = 0; w < a.words.length; w++) {
-          const m = maskWord(p, w);
-          if (((a.words[w]! & m) >>> 0) !== ((b.words[w]! & m) >>> 0)) { same = false; break; }
-        }
-        if (same) return true;
-      }
-    }
-    return false;
+    return this.specs.some((a) => other.specs.some((b) => specsOverlap(a, b)));
   }
 
   /** Does this set hold every address of `other`? (`any` holds everything; only `any` holds `any`.) */

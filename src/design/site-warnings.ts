@@ -5,7 +5,7 @@
  * (file:line:col) and the rules it affects. Shown by `check-site` (exit 1 with --strict)
  * and in every report's warnings[].
  */
-import type { AddressSpec } from './address.js';
+import { specsOverlap, type AddressSpec } from './address.js';
 import { connectionIdOf } from './connections.js';
 import type { ResolvedDesign } from './resolve.js';
 import { HOST_ROLES, type Role } from './rules.js';
@@ -14,22 +14,6 @@ import { HOST_ROLES, type Role } from './rules.js';
 export interface SiteWarning {
   code: 'site-overlap' | 'site-shared-host' | 'site-duplicate' | 'site-empty-role' | 'site-hybrid-no-cloud';
   message: string;
-}
-
-function maskWord(prefix: number, w: number): number {
-  const bits = Math.max(0, Math.min(32, prefix - w * 32));
-  return bits === 0 ? 0 : bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-}
-
-/** Do two specs share an address? */
-function overlap(a: AddressSpec, b: AddressSpec): boolean {
-  if (a.family !== b.family) return false;
-  const p = Math.min(a.prefix, b.prefix);
-  for (let w = 0; w < a.words.length; w++) {
-    const m = maskWord(p, w);
-    if (((a.words[w]! & m) >>> 0) !== ((b.words[w]! & m) >>> 0)) return false;
-  }
-  return true;
 }
 
 /** Same network and prefix. */
@@ -78,7 +62,7 @@ export function siteWarnings(d: ResolvedDesign): SiteWarning[] {
       for (let i = 0; i < site.hosts[ra].length; i++) {
         for (let j = 0; j < site.hosts[rb].length; j++) {
           const x = site.hosts[ra][i]!, y = site.hosts[rb][j]!;
-          if (!overlap(x, y)) continue;
+          if (!specsOverlap(x, y)) continue;
           const where = `${at(ra, i)}: hosts.${ra}[${i}] ${x.text} and ${at(rb, j)}: hosts.${rb}[${j}] ${y.text}`;
           if (clientsPair) {
             const server = ra === 'clients' ? rb : ra;

@@ -298,15 +298,6 @@ export class FlowTable {
   }
 
   /**
-   * Moves the end of the input forward without a packet: a live capture or collector
-   * that stopped, or a pcapng Interface Statistics end time after the last packet.
-   * "Near the end" (the SYN grace) is measured from the latest of these.
-   */
-  markEnd(ts: number): void {
-    this.advance(ts);
-  }
-
-  /**
    * Moves capture time forward without a packet (live capture on a quiet link):
    * flows idle past their timeout are emitted now rather than at the next packet.
    */

@@ -79,7 +79,7 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     findings: { paths: acc.paths.result(), ...acc.grouper.result() },
   };
   const w: ReportWarning[] = [...extraWarnings, ...siteWarnings(design).map((s) => warning(s.code, s.message))];
-  const nothing = nothingJudgedWhy(report, engine);
+  const nothing = nothingJudgedWhy(report);
   if (nothing !== null) w.push(warning('nothing-judged', `no flows could be judged: ${nothing}`));
   for (const r of acc.absentRoles()) {
     w.push(warning('role-absent', `role ${r}: none of its addresses appears in the input (check hosts.${r} in the site file, or the capture point)`));
@@ -107,7 +107,7 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
 }
 
 /** Why no flow could be judged, in words, or null when some flow was judged. */
-function nothingJudgedWhy(r: AuditReport, engine: PacketEngine): string | null {
+function nothingJudgedWhy(r: AuditReport): string | null {
   if (judgedCount(r.summary) > 0) return null;
   if (r.stats.packets === 0) return r.inputs.length === 0 ? 'no input' : 'the input holds no packets';
   const problems = Object.values(r.stats.decodeErrors).reduce((a, b) => a + b, 0);
@@ -116,7 +116,6 @@ function nothingJudgedWhy(r: AuditReport, engine: PacketEngine): string | null {
       ? `none of the ${r.stats.packets} packets could be decoded into a flow (${Object.keys(r.stats.decodeErrors).map(problemWords).join(', ')})`
       : `none of the ${r.stats.packets} packets is TCP, UDP or ICMP`;
   }
-  void engine;
   if (r.summary.inconclusive > 0) return `${r.summary.inconclusive} flows match the design but the input cannot tell whether they worked, and the other ${r.stats.flows - r.summary.inconclusive} are ignored`;
   return r.site.path === null ? 'no flow is on a designed port' : `all ${r.stats.flows} flows are ignored: no address of the site file appears in them`;
 }

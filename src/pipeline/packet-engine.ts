@@ -91,7 +91,8 @@ export class PacketEngine implements PacketSink {
   endTime(ts: number): void {
     if (!Number.isFinite(ts)) return;
     if (!(ts <= this.statedEnd)) this.statedEnd = ts;
-    this.table.markEnd(ts);
+    // A stated end moves the capture clock as a packet would: the SYN grace is measured from it.
+    this.table.advance(ts);
   }
 
   /** End of the input: the latest of the last packet and the stated ends (NaN when neither). */

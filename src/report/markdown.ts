@@ -91,14 +91,14 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
         ]), [2, 3, 4, 5, 6]), '');
     }
   } else {
-  out.push(`${coverageCounts(r)}. Status: ${statusLegend}.`, '');
-  }
-  if (r.coverage.length > 0 && (!conns || o.coverage === 'rules')) {
-    out.push(...mdTable(['Service', 'Rule', 'Port', 'Status', 'Flows', 'First', 'Last', 'Apps', 'Note'],
-      r.coverage.map((c) => [
-        c.service, c.rule, `${c.port}/${c.proto}`, c.status, fmtInt(c.flows),
-        c.first === null ? '' : at(c.first), c.last === null ? '' : at(c.last), c.apps.join(', '), c.note ?? '',
-      ]), [4]), '');
+    out.push(`${coverageCounts(r)}. Status: ${statusLegend}.`, '');
+    if (r.coverage.length > 0) {
+      out.push(...mdTable(['Service', 'Rule', 'Port', 'Status', 'Flows', 'First', 'Last', 'Apps', 'Note'],
+        r.coverage.map((c) => [
+          c.service, c.rule, `${c.port}/${c.proto}`, c.status, fmtInt(c.flows),
+          c.first === null ? '' : at(c.first), c.last === null ? '' : at(c.last), c.apps.join(', '), c.note ?? '',
+        ]), [4]), '');
+    }
   }
 
   out.push('## Findings', '');

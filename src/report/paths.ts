@@ -54,14 +54,6 @@ export class PathGrouper {
     this.put(v, connection, f.proto, port, f.serverIp, f.clientIp, roundTime(f.first), roundTime(f.last), cf.reason, cf.reasonCode);
   }
 
-  /** Folds a report flow in (for reports rebuilt from their flow list). */
-  addReportFlow(f: ReportFlow, connection: string | null): void {
-    if (!isFinding(f.verdict)) return;
-    const ip = (ep: string) => { const i = ep.lastIndexOf(':'); const a = ep.slice(0, i); return a.startsWith('[') ? a.slice(1, -1) : a; };
-    const port = Number(f.server.slice(f.server.lastIndexOf(':') + 1));
-    this.put(f.verdict, f.verdict === 'unexpected' ? null : connection, f.proto, port, ip(f.server), ip(f.client), f.first, f.last, f.reason, f.reasonCode);
-  }
-
   private put(v: FindingVerdict, connection: string | null, proto: ReportFlow['proto'], port: number, server: string,
     client: string, first: number, last: number, reason: string, reasonCode: string): void {
     const base = connection ?? `${proto}/${port}`;

@@ -111,34 +111,33 @@ export function table(r: AuditReport, o: ReportOptions): string {
     { header: 'MEANING', get: (s) => s.meaning, min: 20 },
   ], width, { indent: '  ', color }));
 
+  // One row per designed connection (or per rule with --coverage rules), each row's note under it.
+  const withNotes = <T extends { note: string | null }>(rows: readonly T[], cols: Column<T>[]): void => {
+    if (rows.length === 0) { out.push('  No active rules.'); return; }
+    const lines = renderTable<T>(rows, cols, width, { indent: '  ', color });
+    out.push(lines[0]!);
+    rows.forEach((c, i) => {
+      out.push(lines[i + 1]!);
+      if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
+    });
+  };
   const conns = r.connections;
   if (conns && o.coverage !== 'rules') {
     heading(`COVERAGE OF THE DESIGN (${connectionCounts(conns)})`);
-    if (conns.length === 0) out.push('  No active rules.');
-    else {
-      const lines = renderTable<ConnectionRow>(conns, [
-        { header: 'CONNECTION', get: (c) => c.id, min: 20 },
-        { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
-        { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
-        { header: 'OK', get: (c) => fmtInt(c.expected), align: 'right', drop: 4 },
-        { header: 'BLK', get: (c) => fmtInt(c.blocked), align: 'right', drop: 4 },
-        { header: 'WD', get: (c) => fmtInt(c['wrong-direction']), align: 'right', drop: 4 },
-        { header: 'INC', get: (c) => fmtInt(c.inconclusive), align: 'right', drop: 4 },
-        { header: 'RULES', get: (c) => c.rules.length > 1 ? `${c.rules[0]} +${c.rules.length - 1}` : c.rules[0] ?? '-', min: 12, flex: true },
-      ], width, { indent: '  ', color });
-      out.push(lines[0]!);
-      conns.forEach((c, i) => {
-        out.push(lines[i + 1]!);
-        if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
-      });
-      out.push(...wrap('(Per-rule rows: --coverage rules; the JSON report always has both.)', width, '  ').map((l) => paint(l, ANSI.dim, color)));
-    }
+    withNotes<ConnectionRow>(conns, [
+      { header: 'CONNECTION', get: (c) => c.id, min: 20 },
+      { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
+      { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
+      { header: 'OK', get: (c) => fmtInt(c.expected), align: 'right', drop: 4 },
+      { header: 'BLK', get: (c) => fmtInt(c.blocked), align: 'right', drop: 4 },
+      { header: 'WD', get: (c) => fmtInt(c['wrong-direction']), align: 'right', drop: 4 },
+      { header: 'INC', get: (c) => fmtInt(c.inconclusive), align: 'right', drop: 4 },
+      { header: 'RULES', get: (c) => c.rules.length > 1 ? `${c.rules[0]} +${c.rules.length - 1}` : c.rules[0] ?? '-', min: 12, flex: true },
+    ]);
+    if (conns.length > 0) out.push(...wrap('(Per-rule rows: --coverage rules; the JSON report always has both.)', width, '  ').map((l) => paint(l, ANSI.dim, color)));
   } else {
-  heading(`COVERAGE OF THE DESIGN (${coverageCounts(r)})`);
-  if (r.coverage.length === 0) {
-    out.push('  No active rules.');
-  } else {
-    const lines = renderTable<CoverageRow>(r.coverage, [
+    heading(`COVERAGE OF THE DESIGN (${coverageCounts(r)})`);
+    withNotes<CoverageRow>(r.coverage, [
       { header: 'SERVICE', get: (c) => c.service, min: 10 },
       { header: 'RULE', get: (c) => c.rule, min: 8, drop: 1 },
       { header: 'PORT', get: (c) => `${c.port}/${c.proto}` },
@@ -147,13 +146,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
       { header: 'FIRST', get: (c) => c.first === null ? '-' : at(c.first), drop: 2 },
       { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 3 },
       { header: 'APPS', get: (c) => c.apps.join(','), min: 4, flex: true },
-    ], width, { indent: '  ', color });
-    out.push(lines[0]!);
-    r.coverage.forEach((c, i) => {
-      out.push(lines[i + 1]!);
-      if (c.note) out.push(...wrap(c.note, width, '      ').map((l) => paint(l, ANSI.dim, color)));
-    });
-  }
+    ]);
   }
 
   const paths = r.findings?.paths ?? [];
