@@ -136,9 +136,18 @@ export function siteText(r: AuditReport): string {
 
 /** Coverage counts ("24 rules: 20 seen, 2 blocked, 2 unseen"). */
 export function coverageCounts(r: AuditReport): string {
-  const n = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
-  for (const c of r.coverage) n[c.status]++;
-  return `${plural(r.coverage.length, 'rule')}: ${n.seen} seen, ${n.blocked} blocked, ${n.unseen} unseen`;
+  const n = statusCounts(r.coverage);
+  // seen, blocked and unseen always; wrong-direction and inconclusive when there are any, so the counts add up.
+  const parts = (Object.keys(n) as CoverageStatus[])
+    .filter((k) => k === 'seen' || k === 'blocked' || k === 'unseen' || n[k] > 0).map((k) => `${n[k]} ${k}`);
+  return `${plural(r.coverage.length, 'rule')}: ${parts.join(', ')}`;
+}
+
+/** Rows per coverage status, in precedence order. */
+function statusCounts(rows: readonly { status: CoverageStatus }[]): Record<CoverageStatus, number> {
+  const n: Record<CoverageStatus, number> = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
+  for (const c of rows) n[c.status]++;
+  return n;
 }
 
 /** The warnings of a report as lines ("code: message"), in report order. */
@@ -181,8 +190,7 @@ export function resultText(r: AuditReport, failOn: readonly string[] = DEFAULT_F
 
 /** Connection counts ("14 designed connections: 9 seen, 2 blocked, 3 unseen"); zero counts left out. */
 export function connectionCounts(rows: readonly ConnectionRow[]): string {
-  const n: Record<CoverageStatus, number> = { seen: 0, blocked: 0, 'wrong-direction': 0, inconclusive: 0, unseen: 0 };
-  for (const c of rows) n[c.status]++;
+  const n = statusCounts(rows);
   const parts = (Object.keys(n) as CoverageStatus[]).filter((k) => n[k] > 0).map((k) => `${n[k]} ${k}`);
   return `${plural(rows.length, 'designed connection')}${parts.length > 0 ? ': ' + parts.join(', ') : ''}`;
 }
