@@ -125,7 +125,7 @@ describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in
   }, 240_000);
 });
 
-describe('live dashboard with --out in tmux', () => {
+describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard with --out in tmux', () => {
   it('the dashboard keeps the terminal, the final report goes to the file, and q is recorded as what stopped it', async () => {
     try { tmux('kill-server'); } catch { /* no server left from the test above */ }
     SOCKET = SOCKETS[1]!;
