@@ -142,12 +142,16 @@ function byOutcome(f: FlowRecord, app: AppProto, r: ResolvedRule | null, allow: 
   const o = f.outcome;
   const proof = proofOf(o, r !== null && r.oneWay);
   // An ICMP error is failure evidence of its own, also for a flow whose outcome alone cannot tell.
-  const icmp = proof !== 'worked' ? icmpReason(f) : null;
+  const icmp = proof !== 'worked' && f.denied === undefined ? icmpReason(f) : null;
   const mismatch = r !== null && appContradicts(r.app, app);
   let verdict: Verdict = 'blocked';
   let code: ReasonCode;
   let extra: Extra = null;
-  if (icmp) {
+  if (f.denied !== undefined) {
+    // The firewall's own word beats any inference from flags or counts.
+    code = 'blocked-firewall-denied';
+    extra = { exporter: f.denied.exporter, event: f.denied.event, acl: f.denied.acl === null ? '' : `, ACL ${f.denied.acl}` };
+  } else if (icmp) {
     code = icmp.code;
     extra = { from: icmp.from, what: icmp.what };
   } else if (o === 'unanswered') code = 'blocked-no-reply';

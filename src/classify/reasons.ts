@@ -44,6 +44,11 @@ export const REASONS = {
     template: '{service} {proto}/{port} (rule {rule}): refused by the host (RST)',
     meaning: 'The host answered the SYN with a reset: it is reachable but nothing listens on the port (or a firewall resets).',
   },
+  'blocked-firewall-denied': {
+    verdict: 'blocked',
+    template: '{service} {proto}/{port} (rule {rule}): denied by the firewall {exporter} ({event}{acl})',
+    meaning: 'A firewall\'s own flow records (Cisco NSEL deny event) say it dropped the connection: the reason names the event (ingress or egress ACL, interface, first packet not SYN), the ACL ids and the exporter.',
+  },
   'blocked-admin-prohibited': {
     verdict: 'blocked',
     template: '{service} {proto}/{port} (rule {rule}): ICMP administratively prohibited (firewall) from {from}',

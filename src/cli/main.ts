@@ -8,6 +8,7 @@ import { EXIT_CODES, EXIT_CODE_HELP } from './exit-codes.js';
 import { VERSION } from '../pipeline/finish.js';
 import { auditCommand, type AuditFlags } from './audit-command.js';
 import { liveCommand, type LiveFlags } from './live-command.js';
+import { collectCommand, type CollectFlags } from './collect-command.js';
 import { designCommand, checkSiteCommand } from './design-command.js';
 import { discoverCommand, type DiscoverFlags } from './discover-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
@@ -109,6 +110,35 @@ Examples:
 ${exitHelp}`)
     .action(async (flags: LiveFlags) => {
       result.code = await liveCommand(flags);
+    });
+
+  program.command('collect')
+    .description('collect IPFIX, NetFlow v9 and v5 flow records on a UDP port and audit them as they come')
+    .requiredOption('-l, --listen <host:port>', 'address and UDP port to listen on, e.g. 0.0.0.0:2055 or [::]:4739')
+    .option('--exporter <ip,...>', 'only these exporters feed the audit (others are counted and warned about, never classified)')
+    .option('-s, --site <file>', 'site file (YAML)')
+    .option('--ndjson <file>', 'also write every verdict event to this file (one JSON object per line)')
+    .option('-o, --out <file>', 'write the final report to this file (the dashboard or NDJSON events stay on the terminal/stdout)')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C or q)')
+    .addOption(new Option('-f, --format <format>', 'final report format (default: table on a terminal, ndjson otherwise)').choices(FORMATS))
+    .option('--fail-on <list>', failOnHelp, DEFAULT_FAIL_ON)
+    .option('--coverage <view>', 'coverage section per designed connection (connections) or per rule (rules)', 'connections')
+    .option('--template-timeout <s>', 'drop templates an exporter has not refreshed for this long (RFC 7011 §8.4)', '1800')
+    .option('--no-dashboard', 'never show the dashboard, even on a terminal')
+    .addHelpText('after', `
+One port takes IPFIX (10), NetFlow v9 and v5: the version is read per datagram.
+The collector only listens; it never sends a packet. Without --exporter every
+exporter is listed in the report's sources, so a stranger's records cannot hide.
+Point exporters at it as docs/flow-records.md shows (Cisco, ASA, Palo Alto,
+Fortinet, softflowd). Ctrl-C (or q, or --duration) ends the run and prints the
+same final report "audit" would; no record received at all exits 2.
+
+Examples:
+  wfo-audit collect --listen 0.0.0.0:2055 --site site.yaml --duration 3600 --out report.json -f json
+  wfo-audit collect --listen 10.0.0.5:4739 --exporter 10.0.0.1,10.0.0.2 --site site.yaml
+${exitHelp}`)
+    .action(async (flags: CollectFlags) => {
+      result.code = await collectCommand(flags);
     });
 
   program.command('design')

@@ -110,6 +110,22 @@ export interface FlowRecord {
   acked: number;
   /** false while the flow is still live (periodic update); true when final. */
   final: boolean;
+  /** Flow records only: a firewall's deny event for this connection (NSEL); it makes the flow blocked. */
+  denied?: FirewallDenial;
+  /** Flow records only: the exporter's packet sampling interval when greater than 1 (counts are scaled). */
+  sampling?: number;
+  /** Flow records only: indexes into the report's `sources[]` of the exporters that sent this flow's records. */
+  sources?: readonly number[];
+}
+
+/** A firewall's deny event as a flow record carries it (Cisco NSEL firewallEvent 3, IE 233 / 40005). */
+export interface FirewallDenial {
+  /** What the extended event says: `ingress ACL`, `egress ACL`, `interface`, `first packet not SYN`, or `denied`. */
+  event: string;
+  /** The ACL id(s) the record names (IE 33000/33001 as hex), or null. */
+  acl: string | null;
+  /** Who said so: the exporter's address. */
+  exporter: string;
 }
 
 /** Flow-table level numbers that go into every report. */

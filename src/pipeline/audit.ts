@@ -165,7 +165,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
         if (merger && engine.packets > 0) { engine.flush(); drain(); }
         const r = await readRecords(path, { ...route, kind: route.kind }, recordSink, {
           input: i, synGrace: cfg.flow?.synGrace, signal: cfg.signal, serverPortHint: design.serverPortHint,
-          from: cfg.from, to: cfg.to,
+          from: cfg.from, to: cfg.to, sourceBase: records.sources.length,
           onProgress: (bytesRead) => onProgress({ bytesRead }),
         });
         merger?.endInput();
@@ -206,6 +206,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   // Totals count a connection several inputs saw once: the dropped copies' packets are not added again.
   const other = { first: records.first, last: records.last, packets: records.packets - (merger?.dupPackets ?? 0), bytes: records.bytes - (merger?.dupBytes ?? 0) };
   const report = finishReport(engine, acc, design, inputs, cfg.site, warnings, other);
+  if (records.sources.length > 0) report.sources = records.sources;
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

@@ -109,6 +109,7 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
 /** Why no flow could be judged, in words, or null when some flow was judged. */
 function nothingJudgedWhy(r: AuditReport): string | null {
   if (judgedCount(r.summary) > 0) return null;
+  if (r.stats.packets === 0 && r.inputs.some((i) => i.format === 'collect') && (r.inputs[0]?.records?.rows ?? 0) === 0) return 'the collector received no flow records';
   if (r.stats.packets === 0) return r.inputs.length === 0 ? 'no input' : 'the input holds no packets';
   const problems = Object.values(r.stats.decodeErrors).reduce((a, b) => a + b, 0);
   if (r.stats.flows === 0) {

@@ -1,7 +1,8 @@
 /**
  * Tells flow-record inputs from packet captures by content, never by name: a Zeek
  * conn log (TSV header lines or JSON lines naming `id.orig_h`), an nfcapd file (the
- * nfdump file header magic 0xA50C, little-endian as nfcapd writes it), or a directory of
+ * nfdump file header magic 0xA50C, little-endian as nfcapd writes it), an IPFIX file
+ * (RFC 5655: a message header of version 10), or a directory of
  * nfcapd files (an nfdump store, read with `nfdump -R`). Anything else is left to the packet path,
  * which names what it found. gzip is looked through.
  */
@@ -11,7 +12,7 @@ import { constants as zc, gunzipSync } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
 
 /** What a record input is. */
-export type RecordKind = 'zeek' | 'nfcapd';
+export type RecordKind = 'zeek' | 'nfcapd' | 'ipfix';
 
 /** Bytes looked at (enough for a Zeek header with a long #fields line). */
 const PEEK = 64 * 1024;
@@ -19,6 +20,12 @@ const PEEK = 64 * 1024;
 /** The kind the first bytes (already decompressed) show: a record kind, 'packets' (not ours), or 'more' (undecided, need more bytes). */
 export function sniffRecordBytes(b: Uint8Array, complete: boolean): RecordKind | 'packets' | 'more' {
   if (b.length >= 2 && b[0] === 0x0c && b[1] === 0xa5) return 'nfcapd';
+  // An IPFIX file (RFC 5655): message header version 10 and a length of at least the header, then a set header.
+  if (b.length >= 2 && b[0] === 0x00 && b[1] === 0x0a) {
+    if (b.length < 20) return complete ? 'packets' : 'more';
+    const len = (b[2]! << 8) | b[3]!, set = (b[16]! << 8) | b[17]!, setLen = (b[18]! << 8) | b[19]!;
+    return len >= 20 && (set === 2 || set === 3 || set >= 256) && setLen >= 4 && setLen <= len - 16 ? 'ipfix' : 'packets';
+  }
   let i = 0;
   while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
   if (i >= b.length) return complete ? 'packets' : 'more';
@@ -86,7 +93,7 @@ export function detectRecordPath(path: string): RecordKind | null {
       head = g.subarray(0, PEEK);
     }
     const k = sniffRecordBytes(head, true);
-    return k === 'zeek' || k === 'nfcapd' ? k : null;
+    return k === 'zeek' || k === 'nfcapd' || k === 'ipfix' ? k : null;
   } catch {
     return null;
   } finally {

@@ -4,6 +4,7 @@
  * store) into the pipeline; its `inputs[]` entry and the run-wide figures the report
  * takes from it (time span, packets, warnings).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { InputInfo } from '../capture/types.js';
@@ -11,6 +12,8 @@ import type { ReportWarning } from '../report/types.js';
 import { warning, type WarningCode } from '../report/warnings.js';
 import { detectRecordPath, peekStream, type RecordKind } from './detect.js';
 import { readNfdump } from './nfdump.js';
+import { readIpfixFile } from './ipfix-file.js';
+import type { SourceRow } from './sources.js';
 import type { RecordReadOptions, RecordReadResult, RecordSink } from './source.js';
 import { readZeekFile, readZeekStream } from './zeek-read.js';
 
@@ -35,9 +38,10 @@ export async function routeInput(path: string, signal?: AbortSignal): Promise<In
 
 /** Reads a record input to the sink. */
 export async function readRecords(path: string, route: InputRoute & { kind: RecordKind }, sink: RecordSink,
-  opts: RecordReadOptions): Promise<RecordReadResult> {
+  opts: RecordReadOptions & { sourceBase?: number }): Promise<RecordReadResult> {
   const name = path === '-' ? 'stdin' : path;
   if (route.kind === 'nfcapd') return readNfdump(path, sink, opts);
+  if (route.kind === 'ipfix') return readIpfixFile(path, route.stream, route.gzip || (route.stream === null && isGzipFile(path)), sink, opts);
   if (route.stream !== null) return readZeekStream(name, route.stream, route.gzip, sink, opts);
   return readZeekFile(path, sink, opts);
 }
@@ -51,8 +55,22 @@ export function recordInputInfo(path: string, r: RecordReadResult): InputInfo {
   };
 }
 
+function isGzipFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const b = Buffer.alloc(2);
+      return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    } finally { closeSync(fd); }
+  } catch {
+    return false;
+  }
+}
+
 /** Run-wide figures of the record inputs, folded into the report by the audit. */
 export class RecordTotals {
+  /** Exporters of the flow export inputs (the report's `sources[]`), in order of first sight over the inputs. */
+  readonly sources: SourceRow[] = [];
   first = NaN;
   last = NaN;
   packets = 0;
@@ -65,6 +83,7 @@ export class RecordTotals {
 
   /** Adds one input's result. */
   add(r: RecordReadResult): void {
+    if (r.sources !== undefined) this.sources.push(...r.sources);
     if (r.first < this.first || Number.isNaN(this.first)) this.first = r.first;
     if (r.last > this.last || Number.isNaN(this.last)) this.last = r.last;
     this.packets += r.packets;

@@ -9,9 +9,10 @@
  * A source implements `readRecords(path, sink, opts)` returning a RecordReadResult.
  */
 import type { FlowRecord } from '../flow/types.js';
+import type { SourceRow } from './sources.js';
 
 /** Flow-record formats, as `inputs[].format` names them. */
-export type RecordFormat = 'zeek-tsv' | 'zeek-json' | 'nfcapd';
+export type RecordFormat = 'zeek-tsv' | 'zeek-json' | 'nfcapd' | 'ipfix' | 'collect';
 
 /** Takes finished flow records, synchronously (a source calls it as it parses). */
 export interface RecordSink {
@@ -107,4 +108,6 @@ export interface RecordReadResult {
   error: string | null;
   /** Source-specific warnings for the report (ReportWarning shape), merged over inputs by code. */
   notes?: { code: string; message: string; count: number }[];
+  /** Flow export inputs (IPFIX files, the collector): one row per exporter and domain (the report's `sources[]`). */
+  sources?: SourceRow[];
 }

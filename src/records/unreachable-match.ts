@@ -2,15 +2,19 @@
  * ICMP/ICMPv6 destination-unreachable records (RFC 792 type 3, RFC 4443 type 1) matched to
  * the UDP flows they answered, for flow-record sources: a record carries no quoted packet,
  * so the match is by addresses and time. A message from the flow's server to its client
- * within the flow's time (one second of slack) matches it; a message from any other
+ * within the flow's time (five seconds of slack: see SLACK) matches it; a message from any other
  * address (a router, a firewall) to the client matches only when exactly one one-way UDP
  * flow of that client overlaps it. A matched message is part of its flow (`icmpErrors`), as
  * in the packet path, not a flow of its own: the source drops its record (`attached`).
  */
 import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 
-/** Seconds of slack around a flow's time. */
-const SLACK = 1;
+/**
+ * Seconds of slack around a flow's time. A router sends "host unreachable" only after
+ * its address resolution gave up (about 3 s on Linux and Cisco IOS), so the message
+ * comes that long after the datagram it answers.
+ */
+const SLACK = 5;
 
 /** One noted message; `used` is set once it was matched to a flow. */
 export interface UnreachableMsg { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean }

@@ -59,6 +59,10 @@ export function liveText(r: AuditReport): string | null {
   if (!l) return null;
   const a = fmtTime(l.startedAt), b = fmtTime(l.stoppedAt);
   const to = a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b;
+  if (l.engine === 'collect') {
+    return `collected ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `
+      + `listening on ${JSON.stringify(l.interface)}, exporters ${l.filter === null ? 'any (each one is listed under sources)' : JSON.stringify(l.filter)}`;
+  }
   const drops = l.kernelDrops === null ? 'kernel drops not counted (cap engine; --engine tcpdump counts them)' : `${plural(l.kernelDrops, 'kernel drop')}`;
   // interface and filter are shown as JSON strings: quoted, with any control character escaped
   return `captured ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `

@@ -2,6 +2,7 @@
  * The audit report: the JSON contract (docs/report-schema.md) and what every
  * reporter renders. Reporters see only this final summary.
  */
+import type { SourceRow } from '../records/sources.js';
 import type { InputInfo } from '../capture/types.js';
 import type { Verdict, AppProto } from '../classify/types.js';
 import type { FlowOutcome, FlowEnd } from '../flow/types.js';
@@ -153,7 +154,8 @@ export interface LiveFacts {
   interface: string;
   /** The BPF filter given with --filter, or null. */
   filter: string | null;
-  engine: 'cap' | 'tcpdump';
+  /** `collect` for the flow-record collector (interface is then its listen address, filter its --exporter list). */
+  engine: 'cap' | 'tcpdump' | 'collect';
   /** Packets the kernel dropped, as tcpdump counts them; null with the cap engine, which cannot count them. */
   kernelDrops: number | null;
 }
@@ -170,6 +172,8 @@ export interface AuditReport {
   inputs: InputInfo[];
   /** Only in reports of `live`: when and how the capture ran. */
   live?: LiveFacts;
+  /** Only with flow export inputs (IPFIX files, `collect`): one row per exporter and observation domain. */
+  sources?: SourceRow[];
   stats: {
     packets: number;
     bytes: number;

@@ -24,6 +24,12 @@ export const WARNING_CODES = {
   'records-bad-lines': 'Lines or records of a flow-record input could not be read and were skipped (inputs[].records.badSamples quotes the first ones).',
   'records-no-time': 'Flow-record rows without a time (a masked or unset Zeek ts): their flows have first/last null and are never matched by time.',
   'records-merge-limit': 'More flows than the merge index holds: copies of the later ones in record inputs may be counted twice.',
+  'records-lost': 'Flow export records were lost on the way (sequence numbers skipped): the flows in them have no verdict, so a missing connection may have been there.',
+  'records-no-template': 'Flow export data arrived without its template and could not be decoded: those flows have no verdict.',
+  'exporter-restart': 'An exporter\'s sequence numbers went back: it restarted, and records in flight may be lost.',
+  'records-sampled': 'Records come from packet sampling: counts are scaled, and a sampled flow is never called unanswered or refused from its flags.',
+  'export-problems': 'Flow export messages or sets could not be read (truncated, bad lengths, unknown versions): counted and skipped.',
+  'exporter-not-allowed': 'The collector got datagrams from addresses outside --exporter: they were counted and never classified.',
   'nfdump-biflow-flags': 'nfdump overwrote the forward TCP flags of RFC 5103 biflows with the reverse ones: those outcomes are inferred from packet counts.',
 } as const;
 

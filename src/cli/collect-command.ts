@@ -1,0 +1,95 @@
+/**
+ * `wfo-audit collect`: a UDP collector for IPFIX, NetFlow v9 and v5; dashboard on a
+ * terminal, NDJSON verdict events otherwise; the same final report as `audit` at the end.
+ */
+import { isIP } from 'node:net';
+import { runCollect } from '../pipeline/collect.js';
+import type { ClassifiedFlow } from '../classify/types.js';
+import type { ReportFormat } from '../report/index.js';
+import { JsonFlowSpill } from '../report/json-stream.js';
+import { findingsExitCode, invalidOption, parseDuration, parseFailOn } from './options.js';
+import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
+
+/** Flags of the collect command. */
+export interface CollectFlags {
+  listen: string;
+  exporter?: string;
+  site?: string;
+  ndjson?: string;
+  out?: string;
+  duration?: string;
+  format?: ReportFormat;
+  failOn: string;
+  dashboard: boolean;
+  coverage?: string;
+  templateTimeout: string;
+}
+
+/** HOST:PORT or [v6]:PORT to host and port; a usage error in the shared wording otherwise. */
+export function parseListen(v: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(v) ?? /^([^:]+):(\d+)$/.exec(v);
+  const bad = (): never => { throw invalidOption('--listen', v, 'HOST:PORT with an IP address, e.g. 0.0.0.0:2055 or [::]:4739'); };
+  if (m === null) return bad();
+  const host = m[1]!, port = Number(m[2]);
+  if (isIP(host) === 0 || !(port >= 1 && port <= 65535)) return bad();
+  return { host, port };
+}
+
+/** --exporter IP[,IP…] to a set of addresses. */
+export function parseExporters(v: string | undefined): Set<string> | null {
+  if (v === undefined) return null;
+  const list = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (list.length === 0 || list.some((a) => isIP(a) === 0)) {
+    throw invalidOption('--exporter', v, 'IP addresses separated by commas');
+  }
+  return new Set(list);
+}
+
+/** Runs the collect command and returns its exit code. */
+export async function collectCommand(flags: CollectFlags): Promise<number> {
+  const failOn = parseFailOn(flags.failOn);
+  const duration = parseDuration(flags.duration);
+  const { host, port } = parseListen(flags.listen);
+  const exporters = parseExporters(flags.exporter);
+  const expiry = Number(flags.templateTimeout);
+  if (!(expiry > 0)) throw invalidOption('--template-timeout', flags.templateTimeout, 'seconds > 0');
+  const { design, site } = loadDesign(flags.site);
+  const stdout = new Output(undefined);
+  const reportOut = flags.out ? new Output(flags.out) : stdout;
+  const events = flags.ndjson ? new Output(flags.ndjson) : null;
+  const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
+  const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
+  const spill = format === 'json' ? new JsonFlowSpill() : null;
+  const onFlows = (batch: ClassifiedFlow[]): void => {
+    spill?.addBatch(batch);
+    const s = ndjsonBytes(batch);
+    events?.write(s);
+    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
+    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
+  };
+  const abort = new AbortController();
+  const removeSignals = stopOnSignals(abort, false);
+  const dashboard = useDashboard ? await startDashboard(abort) : null;
+  const snapshots = dashboard?.snapshots ?? null;
+  let report;
+  try {
+    report = await runCollect({
+      host, port, exporters, design, site, keepFlows: format === 'html', durationSec: duration,
+      templateExpirySec: expiry, onFlows,
+      onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
+      signal: abort.signal,
+      onReady: (a) => { if (!useDashboard) process.stderr.write(`wfo-audit: collecting on ${a.address.includes(':') ? `[${a.address}]` : a.address}:${a.port} (udp)\n`); },
+    });
+  } finally {
+    removeSignals();
+    snapshots?.complete();
+    if (dashboard) await dashboard.done;
+    events?.close();
+  }
+  try {
+    await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage, design), spill);
+  } finally {
+    if (reportOut !== stdout) reportOut.close();
+  }
+  return findingsExitCode(report, failOn);
+}
