@@ -189,7 +189,7 @@ export class UniflowPairer {
       return;
     }
     // RFC 5103: source is the initiator; an exporter that got it backwards shows 0 forward packets.
-    const swap = u.pkts === 0;
+    const swap = u.pkts === 0 && u.bytes === 0;
     const f = u.flags;
     let outcome: FlowRecord['outcome'];
     if (!u.hasFlags) outcome = u.teardownAnswered ? 'established' : 'unknown';

@@ -4,7 +4,7 @@
  * so the match is by addresses and time. A message from the flow's server to its client
  * within the flow's time (five seconds of slack: see SLACK) matches it; a message from any other
  * address (a router, a firewall) to the client matches only when exactly one one-way UDP
- * flow of that client overlaps it. A matched message is part of its flow (`icmpErrors`), as
+ * flow of that client overlaps it (or, of several in the slack, exactly one within a second). A matched message is part of its flow (`icmpErrors`), as
  * in the packet path, not a flow of its own: the source drops its record (`attached`).
  */
 import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
@@ -57,7 +57,9 @@ export class UnreachableIndex {
       for (const m of msgs) {
         if (m.used) continue;
         const over = mine.filter((f) => within(m, f));
-        if (over.length === 1) { m.used = true; add(hit, over[0]!, m); }
+        // Exactly one flow in the slack, or exactly one within a second of it (the error follows its datagram at once).
+        const near = over.length > 1 ? over.filter((f) => m.t >= f.first - 1 && m.t <= f.last + 1) : over;
+        if (near.length === 1) { m.used = true; add(hit, near[0]!, m); }
       }
     }
     for (const [f, ms] of hit) {
