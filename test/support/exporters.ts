@@ -15,7 +15,7 @@ export interface Datagram { data: Buffer; port: number }
 
 /** Binds a UDP socket on 127.0.0.1 (any port) that keeps every datagram. */
 export async function udpSink(): Promise<{ port: number; got: Datagram[]; close: () => void }> {
-  const sock = dgram.createSocket('udp4');
+  const sock = dgram.createSocket({ type: 'udp4', recvBufferSize: 32 << 20 });
   const got: Datagram[] = [];
   sock.on('message', (m, r) => got.push({ data: Buffer.from(m), port: r.port }));
   await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
@@ -43,19 +43,29 @@ export async function settle(got: Datagram[], quietMs = 300): Promise<void> {
   }
 }
 
-/** softflowd reading `capture` and exporting with `args` (e.g. ['-v', '10', '-A', 'milli']) to a port; the datagrams it sent. */
+/**
+ * softflowd reading `capture` and exporting with `args` (e.g. ['-v', '10', '-A', 'milli']) to a port; the datagrams it sent.
+ * softflowd says how many export packets it sent: a receipt short of that (the kernel dropped datagrams while
+ * this process was busy) is tried again, up to four times.
+ */
 export async function softflowdExport(capture: string, args: string[]): Promise<Datagram[]> {
-  const sink = await udpSink();
-  const dir = mkdtempSync(join(tmpdir(), 'wfo-softflowd-'));
-  try {
-    const r = await runToEnd('softflowd', ['-r', resolve(capture), '-d', '-c', 'none', '-p', join(dir, 'pid'), '-6', '-n', `127.0.0.1:${sink.port}`, ...args]);
-    if (r.code !== 0) throw new Error(`softflowd failed (${r.code}): ${r.stderr.trim()}`);
-    await settle(sink.got);
-    return sink.got;
-  } finally {
-    sink.close();
-    rmSync(dir, { recursive: true, force: true });
+  let last: Datagram[] = [];
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const sink = await udpSink();
+    const dir = mkdtempSync(join(tmpdir(), 'wfo-softflowd-'));
+    try {
+      const r = await runToEnd('softflowd', ['-r', resolve(capture), '-d', '-c', 'none', '-p', join(dir, 'pid'), '-6', '-n', `127.0.0.1:${sink.port}`, ...args]);
+      if (r.code !== 0) throw new Error(`softflowd failed (${r.code}): ${r.stderr.trim()}`);
+      const sent = Number(/Flows exported: \d+ \(\d+ records\) in (\d+) packets/.exec(r.stderr)?.[1] ?? NaN);
+      await settle(sink.got);
+      last = sink.got;
+      if (!(sink.got.length < sent)) return sink.got;
+    } finally {
+      sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
+  return last;
 }
 
 /** pmacctd (nfprobe plugin, `version` 9 or 10) reading `capture`; the datagrams it sent. */
