@@ -30,8 +30,6 @@ export interface SourceRow {
   lostMessages: number;
   /** Sequence numbers that went back: the exporter restarted. */
   sequenceResets: number;
-  /** Records whose data set came before its template and never got one. */
-  noTemplate: number;
   /** Packet sampling interval the exporter declared (1 when none). */
   sampling: number;
   /** Earliest flow start and latest flow end of its records, seconds since the epoch; null without times. */
@@ -62,7 +60,7 @@ export class SourceState {
   constructor(readonly index: number, exporter: string, port: number | null, domain: number) {
     this.row = {
       exporter, port, domain, versions: [], messages: 0, records: 0, optionsRecords: 0, templates: 0,
-      lostRecords: 0, lostMessages: 0, sequenceResets: 0, noTemplate: 0, sampling: 1, first: null, last: null, notes: [],
+      lostRecords: 0, lostMessages: 0, sequenceResets: 0, sampling: 1, first: null, last: null, notes: [],
     };
   }
 

@@ -60,7 +60,7 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
     ]), [2, 3]), '');
   }
   const live = liveText(r);
-  if (live !== null) out.push(`- **Live capture:** ${mdText(live)}`);
+  if (live !== null) out.push(`- **${r.live?.engine === 'collect' ? 'Collector' : 'Live capture'}:** ${mdText(live)}`);
   for (const line of sourceLines(r)) out.push(`- **Source:** ${mdText(line)}`);
   out.push(`- **Traffic:** ${mdText(volumeText(r, fmtBytes))}`);
   out.push(`- **Duration:** ${mdText(durationText(r))}`);

@@ -32,5 +32,16 @@ export function sourceLines(r: AuditReport): string[] {
     }
     if (parts.length > 0) out.push(`${i.path}: ${parts.join('; ')}`);
   }
+  // Flow exporters (IPFIX files, the collector): who sent what, and what was lost on the way.
+  for (const s of r.sources ?? []) {
+    const who = `${JSON.stringify(s.exporter).slice(1, -1)}${s.port !== null ? `:${s.port}` : ''} domain ${s.domain} (${s.versions.map((v) => (v === 10 ? 'IPFIX' : `v${v}`)).join('/')})`;
+    const parts = [`${fmtInt(s.records)} records in ${fmtInt(s.messages)} messages`];
+    parts.push(s.lostRecords + s.lostMessages > 0
+      ? `lost ${s.lostRecords > 0 ? `${fmtInt(s.lostRecords)} records` : ''}${s.lostRecords > 0 && s.lostMessages > 0 ? ' and ' : ''}${s.lostMessages > 0 ? `${fmtInt(s.lostMessages)} export packets` : ''}`
+      : 'none lost');
+    if (s.sampling > 1) parts.push(`sampled 1 in ${fmtInt(s.sampling)}`);
+    if (s.sequenceResets > 0) parts.push(`restarted ${plural(s.sequenceResets, 'time')}`);
+    out.push(`exporter ${who}: ${parts.join('; ')}`);
+  }
   return out;
 }

@@ -89,7 +89,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
     }
   }
   const live = liveText(r);
-  if (live !== null) fact('Live capture', live);
+  if (live !== null) fact(r.live?.engine === 'collect' ? 'Collector' : 'Live capture', live);
   for (const line of sourceLines(r)) fact('Source', line);
   fact('Traffic', volumeText(r, fmtBytes));
   fact('Duration', durationText(r));

@@ -59,6 +59,11 @@ const CASES: Record<ReasonCode, Case> = {
     expect(cf).toMatchObject({ verdict: 'blocked', service: 'cti-core', rule: 'cti-core.in.6620' });
     expect(cf.reason).toContain('refused by the host (RST)');
   } },
+  'blocked-firewall-denied': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:5633', { outcome: 'unknown',
+    denied: { event: 'ingress ACL', acl: '0000abcd', exporter: '10.0.0.1' } }), check: (cf) => {
+    expect(cf).toMatchObject({ verdict: 'blocked', reasonCode: 'blocked-firewall-denied' });
+    expect(cf.reason).toContain('denied by the firewall 10.0.0.1 (ingress ACL, ACL 0000abcd)');
+  } },
   'blocked-admin-prohibited': { d: P, f: flow('10.20.1.5:50000', '10.10.0.10:4510', { outcome: 'unanswered',
     icmpErrors: [{ family: 4, type: 3, code: 13, from: '10.20.0.1', count: 2 }] }), check: (cf) => {
     expect(cf).toMatchObject({ verdict: 'blocked', rule: 'web-media.in.4510' });
