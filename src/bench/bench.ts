@@ -227,7 +227,7 @@ export async function runBench(argv: string[]): Promise<number> {
 
   // Flow-record inputs (issue 15): a Zeek conn log of zeekRows rows, and an nfdump store of the first capture.
   const zeekRows = o.smoke ? 2000 : Math.max(1_000_000, o.sizes[0]!);
-  benchRecords({ out, bin, site: o.site, zeekRows, timeFile, log, measure, formatRow, tableHeader: TABLE_HEADER,
+  benchRecords({ out, bin, site: o.site, zeekRows, ipfixRecords: zeekRows, timeFile, log, measure, formatRow, tableHeader: TABLE_HEADER,
     capture: results[0] && existsSync(results[0].file) ? results[0].file : null, smoke: o.smoke });
 
   if (results.length >= 2) {

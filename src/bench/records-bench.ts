@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeZeekLog } from './zeek-log.js';
+import { writeIpfixFile } from './ipfix-file.js';
 
 /** A measured command, as bench.ts measures it. */
 interface M { tool: string; packets: number; user: number; sys: number; exitCode: number | null }
@@ -18,6 +19,8 @@ export interface RecordsBenchContext<T extends M> {
   bin: string;
   site: string;
   zeekRows: number;
+  /** Records of the synthetic IPFIX file (issue 14). */
+  ipfixRecords: number;
   timeFile: string;
   capture: string | null;
   smoke: boolean;
@@ -60,6 +63,7 @@ export function benchRecords<T extends M>(c: RecordsBenchContext<T>): void {
   if (z.exitCode === 0) {
     log(`TARGET: ${Math.round(c.zeekRows / (z.user + z.sys)).toLocaleString('en-US')} rows/CPU s (target >= 500,000)`);
   }
+  benchIpfix(c);
   if (c.capture === null || c.smoke) return;
   if (!have('nfcapd') || !have('nfdump') || !have('softflowd')) {
     log('nfdump store row: needs nfcapd, nfdump and softflowd (apt-get install -y nfdump softflowd); left out');
@@ -79,4 +83,44 @@ export function benchRecords<T extends M>(c: RecordsBenchContext<T>): void {
   const alone = c.measure('nfdump -o json', n, 'sh', ['-c', `TZ=UTC nfdump -r '${nfFile}' -o json > /dev/null`], c.timeFile);
   log(c.formatRow(alone, alone));
   log(c.formatRow(ours, alone));
+}
+
+/**
+ * The IPFIX row (issue 14): `audit` of a synthetic IPFIX file (records per CPU second, target
+ * ≥ 500,000), against `nfdump -r STORE -o json > /dev/null` reading the same records from an
+ * nfcapd store (the file's messages replayed to nfcapd on 127.0.0.1 at a rate it keeps up with).
+ */
+function benchIpfix<T extends M>(c: RecordsBenchContext<T>): void {
+  const { log } = c;
+  const file = join(c.out, `export-${c.ipfixRecords}.ipfix`);
+  const w = writeIpfixFile(file, c.ipfixRecords);
+  log();
+  log(`== IPFIX file: ${w.records.toLocaleString('en-US')} records, ${(w.bytes / 1e6).toFixed(0)} MB: ${file}`);
+  log(c.tableHeader.replace('PACKETS/CPU s', 'RECORDS/CPU s').replace('PACKETS', 'RECORDS').replace(/vs WFO/g, 'vs REF'));
+  const ours = c.measure('wfo-audit audit (ipfix)', w.records, process.execPath,
+    [c.bin, 'audit', '--site', c.site, '--format', 'json', '--out', '/dev/null', '--fail-on', 'none', '--no-progress', file], c.timeFile);
+  let ref: T | undefined;
+  if (!c.smoke && have('nfcapd') && have('nfdump')) {
+    const store = join(c.out, 'ipfix-store');
+    mkdirSync(store, { recursive: true });
+    const port = 21000 + (process.pid % 30000);
+    const nfcapd = spawn('nfcapd', ['-b', '127.0.0.1', '-p', String(port), '-w', store, '-t', '86400', '-P', join(c.out, 'nfcapd-ipfix.pid')], { stdio: 'ignore' });
+    spawnSync('sleep', ['0.5']);
+    spawnSync(process.execPath, [join(c.bin, '..', '..', 'dist', 'bench', 'ipfix-file.js'), 'send', file, '127.0.0.1', String(port)], { stdio: 'ignore', timeout: 900_000 });
+    spawnSync('sleep', ['1']);
+    nfcapd.kill('SIGTERM');
+    spawnSync('sleep', ['1']);
+    const f = readdirSync(store).find((x) => /^nfcapd\.\d+$/.test(x));
+    if (f !== undefined) {
+      const nfFile = join(store, f);
+      const got = Number(spawnSync('nfdump', ['-r', nfFile, '-I'], { encoding: 'utf8' }).stdout.match(/^Flows:\s*(\d+)/m)?.[1] ?? 0);
+      log(`   reference: nfdump -r ${nfFile} -o json > /dev/null (${got.toLocaleString('en-US')} of the records reached the store)`);
+      ref = c.measure('nfdump -o json', got, 'sh', ['-c', `TZ=UTC nfdump -r '${nfFile}' -o json > /dev/null`], c.timeFile);
+      log(c.formatRow(ref, ref));
+    }
+  } else if (!c.smoke) log('   reference row: needs nfcapd and nfdump (apt-get install -y nfdump); left out');
+  log(c.formatRow(ours, ref ?? ours));
+  if (ours.exitCode === 0) {
+    log(`TARGET: ${Math.round(w.records / (ours.user + ours.sys)).toLocaleString('en-US')} records/CPU s (target >= 500,000)`);
+  }
 }

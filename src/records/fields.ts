@@ -111,6 +111,9 @@ export class RecordValues {
 
 /** An unsigned big-endian integer of 1 to 8 bytes (reduced-size encoding, RFC 7011 §6.2); above 2^53 it is rounded. */
 export function readUnsigned(b: Uint8Array, off: number, len: number): number {
+  if (len === 4) return ((b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!) >>> 0;
+  if (len === 2) return (b[off]! << 8) | b[off + 1]!;
+  if (len === 1) return b[off]!;
   let v = 0;
   for (let i = 0; i < len; i++) v = v * 256 + b[off + i]!;
   return v;
@@ -151,51 +154,50 @@ const KNOWN = new Set<number>([
  * `len` its length in this record (fixed, or the variable length read before it).
  */
 export function storeField(v: RecordValues, code: number, b: Uint8Array, off: number, len: number): void {
-  const u = (): number => readUnsigned(b, off, len);
   switch (code) {
-    case IE.protocolIdentifier: v.proto = u(); break;
-    case IE.sourceIPv4Address: if (len === 4) v.src4 = u(); break;
-    case IE.destinationIPv4Address: if (len === 4) v.dst4 = u(); break;
+    case IE.protocolIdentifier: v.proto = readUnsigned(b, off, len); break;
+    case IE.sourceIPv4Address: if (len === 4) v.src4 = readUnsigned(b, off, len); break;
+    case IE.destinationIPv4Address: if (len === 4) v.dst4 = readUnsigned(b, off, len); break;
     case IE.sourceIPv6Address: if (len === 16) v.src6 = words6(b, off); break;
     case IE.destinationIPv6Address: if (len === 16) v.dst6 = words6(b, off); break;
-    case IE.sourceTransportPort: v.sport = u(); break;
-    case IE.destinationTransportPort: v.dport = u(); break;
-    case IE.packetDeltaCount: case IE.packetTotalCount: v.pkts = u(); break;
-    case IE.octetDeltaCount: case IE.octetTotalCount: v.bytes = u(); break;
-    case IE.initiatorPackets: v.initPkts = u(); break;
-    case IE.responderPackets: v.respPkts = u(); break;
-    case IE.initiatorOctets: v.initOctets = u(); break;
-    case IE.responderOctets: v.respOctets = u(); break;
+    case IE.sourceTransportPort: v.sport = readUnsigned(b, off, len); break;
+    case IE.destinationTransportPort: v.dport = readUnsigned(b, off, len); break;
+    case IE.packetDeltaCount: case IE.packetTotalCount: v.pkts = readUnsigned(b, off, len); break;
+    case IE.octetDeltaCount: case IE.octetTotalCount: v.bytes = readUnsigned(b, off, len); break;
+    case IE.initiatorPackets: v.initPkts = readUnsigned(b, off, len); break;
+    case IE.responderPackets: v.respPkts = readUnsigned(b, off, len); break;
+    case IE.initiatorOctets: v.initOctets = readUnsigned(b, off, len); break;
+    case IE.responderOctets: v.respOctets = readUnsigned(b, off, len); break;
     // tcpControlBits is 2 bytes in IPFIX (RFC 7125), 1 in v9 and reduced-size IPFIX: the low byte holds the flags.
-    case IE.tcpControlBits: v.flags = u() & 0xff; break;
-    case IE.flowStartSeconds: v.startMs = u() * 1000; break;
-    case IE.flowEndSeconds: v.endMs = u() * 1000; break;
-    case IE.flowStartMilliseconds: v.startMs = u(); break;
-    case IE.flowEndMilliseconds: v.endMs = u(); break;
+    case IE.tcpControlBits: v.flags = readUnsigned(b, off, len) & 0xff; break;
+    case IE.flowStartSeconds: v.startMs = readUnsigned(b, off, len) * 1000; break;
+    case IE.flowEndSeconds: v.endMs = readUnsigned(b, off, len) * 1000; break;
+    case IE.flowStartMilliseconds: v.startMs = readUnsigned(b, off, len); break;
+    case IE.flowEndMilliseconds: v.endMs = readUnsigned(b, off, len); break;
     case IE.flowStartMicroseconds: case IE.flowStartNanoseconds: if (len === 8) v.startMs = ntpMs(b, off); break;
     case IE.flowEndMicroseconds: case IE.flowEndNanoseconds: if (len === 8) v.endMs = ntpMs(b, off); break;
-    case IE.flowStartDeltaMicroseconds: v.startDeltaUs = u(); break;
-    case IE.flowEndDeltaMicroseconds: v.endDeltaUs = u(); break;
-    case IE.flowStartSysUpTime: v.startUp = u(); break;
-    case IE.flowEndSysUpTime: v.endUp = u(); break;
-    case IE.systemInitTimeMilliseconds: v.sysInitMs = u(); break;
-    case IE.observationTimeMilliseconds: v.obsMs = u(); break;
-    case IE.icmpTypeCodeIPv4: case IE.icmpTypeCodeIPv6: v.icmpTypeCode = u(); break;
-    case IE.icmpTypeIPv4: case IE.icmpTypeIPv6: v.icmpType = u(); break;
-    case IE.icmpCodeIPv4: case IE.icmpCodeIPv6: v.icmpCode = u(); break;
-    case IE.flowEndReason: v.endReason = u(); break;
-    case IE.biflowDirection: v.direction = u(); break;
-    case IE.vlanId: case IE.dot1qVlanId: v.vlan = u() & 0xfff; break;
-    case IE.postVlanId: v.postVlan = u() & 0xfff; break;
-    case IE.firewallEvent: case IE.fwEventCisco: v.fwEvent = u(); break;
-    case IE.fwExtendedEvent: v.fwExt = u(); break;
+    case IE.flowStartDeltaMicroseconds: v.startDeltaUs = readUnsigned(b, off, len); break;
+    case IE.flowEndDeltaMicroseconds: v.endDeltaUs = readUnsigned(b, off, len); break;
+    case IE.flowStartSysUpTime: v.startUp = readUnsigned(b, off, len); break;
+    case IE.flowEndSysUpTime: v.endUp = readUnsigned(b, off, len); break;
+    case IE.systemInitTimeMilliseconds: v.sysInitMs = readUnsigned(b, off, len); break;
+    case IE.observationTimeMilliseconds: v.obsMs = readUnsigned(b, off, len); break;
+    case IE.icmpTypeCodeIPv4: case IE.icmpTypeCodeIPv6: v.icmpTypeCode = readUnsigned(b, off, len); break;
+    case IE.icmpTypeIPv4: case IE.icmpTypeIPv6: v.icmpType = readUnsigned(b, off, len); break;
+    case IE.icmpCodeIPv4: case IE.icmpCodeIPv6: v.icmpCode = readUnsigned(b, off, len); break;
+    case IE.flowEndReason: v.endReason = readUnsigned(b, off, len); break;
+    case IE.biflowDirection: v.direction = readUnsigned(b, off, len); break;
+    case IE.vlanId: case IE.dot1qVlanId: v.vlan = readUnsigned(b, off, len) & 0xfff; break;
+    case IE.postVlanId: v.postVlan = readUnsigned(b, off, len) & 0xfff; break;
+    case IE.firewallEvent: case IE.fwEventCisco: v.fwEvent = readUnsigned(b, off, len); break;
+    case IE.fwExtendedEvent: v.fwExt = readUnsigned(b, off, len); break;
     case IE.ingressAclId: v.inAcl = hex(b, off, len); break;
     case IE.egressAclId: v.outAcl = hex(b, off, len); break;
-    case IE.flowId: v.flowId = u(); break;
-    case IE.samplingInterval: case IE.samplingPacketInterval: v.samplingInterval = u(); break;
-    case REVERSE + IE.packetDeltaCount: case REVERSE + IE.packetTotalCount: v.rpkts = u(); v.reverse = true; break;
-    case REVERSE + IE.octetDeltaCount: case REVERSE + IE.octetTotalCount: v.rbytes = u(); v.reverse = true; break;
-    case REVERSE + IE.tcpControlBits: v.rflags = u() & 0xff; v.reverse = true; break;
+    case IE.flowId: v.flowId = readUnsigned(b, off, len); break;
+    case IE.samplingInterval: case IE.samplingPacketInterval: v.samplingInterval = readUnsigned(b, off, len); break;
+    case REVERSE + IE.packetDeltaCount: case REVERSE + IE.packetTotalCount: v.rpkts = readUnsigned(b, off, len); v.reverse = true; break;
+    case REVERSE + IE.octetDeltaCount: case REVERSE + IE.octetTotalCount: v.rbytes = readUnsigned(b, off, len); v.reverse = true; break;
+    case REVERSE + IE.tcpControlBits: v.rflags = readUnsigned(b, off, len) & 0xff; v.reverse = true; break;
     default: break;
   }
 }

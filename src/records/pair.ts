@@ -96,6 +96,22 @@ export class UniflowPairer {
       return;
     }
     if (u.outPkts > 0 || u.outBytes > 0) { this.emitBiflow(u); return; }
+    // Exporters send the two directions of a connection next to each other (softflowd, pmacct): the
+    // record before this one is checked first, without building keys.
+    const prev = this.prev;
+    if (prev !== null) {
+      this.prev = null;
+      if (isReverse(prev, u) && overlaps(prev, u)) { this.emitPair(prev, u); return; }
+      this.hold(prev);
+    }
+    this.prev = u;
+  }
+
+  /** The last uniflow added, not yet in `held`. */
+  private prev: Uni | null = null;
+
+  /** Looks for the reverse direction among the held uniflows; pairs, or holds `u`. */
+  private hold(u: Uni): void {
     const src = u.src.text, dst = u.dst.text;
     u.key = `${u.proto}|${src}|${u.sport}|${dst}|${u.dport}`;
     const rkey = `${u.proto}|${dst}|${u.dport}|${src}|${u.sport}`;
@@ -114,6 +130,12 @@ export class UniflowPairer {
     if (mine === undefined) { mine = []; this.held.set(u.key, mine); }
     mine.push(u);
     if (++this.heldCount > MAX_HELD) this.evictOldest();
+  }
+
+  /** The pending last uniflow goes to the held ones (before they are looked through). */
+  private settlePrev(): void {
+    const p = this.prev;
+    if (p !== null) { this.prev = null; this.hold(p); }
   }
 
   private evictOldest(): void {
@@ -266,6 +288,7 @@ export class UniflowPairer {
    * collector: memory stays bounded by what is recent).
    */
   expire(t: number): void {
+    this.settlePrev();
     for (const [k, l] of this.held) {
       const keep = l.filter((u) => !(u.last < t));
       if (keep.length === l.length) continue;
@@ -284,6 +307,7 @@ export class UniflowPairer {
 
   /** End of input: lone directions go out alone; held flows are decided (no-reply-yet, unreachable). */
   finish(): void {
+    this.settlePrev();
     for (const l of this.held.values()) for (const u of l) this.emitSingle(u);
     this.held.clear();
     this.heldCount = 0;
@@ -303,15 +327,19 @@ export class UniflowPairer {
     this.later.length = 0;
   }
 
-  /** Drops held uniflows and flows that wait for the end (interrupted reads emit what they have with finish()). */
-  get heldFlows(): number {
-    return this.heldCount + this.later.length;
-  }
 }
 
 const NO_ICMP: readonly IcmpErrorSeen[] = Object.freeze([]) as readonly IcmpErrorSeen[];
 /** The shared empty VLAN list. */
 export const NO_VLANS: readonly number[] = Object.freeze([]) as readonly number[];
+
+/** Whether b is a's connection the other way (same transport, addresses and ports swapped). */
+function isReverse(a: Uni, b: Uni): boolean {
+  if (a.proto !== b.proto || a.sport !== b.dport || a.dport !== b.sport || a.src.family !== b.src.family) return false;
+  const aw = a.src.words, bw = b.dst.words, cw = a.dst.words, dw = b.src.words;
+  for (let i = 0; i < aw.length; i++) if (aw[i] !== bw[i] || cw[i] !== dw[i]) return false;
+  return true;
+}
 
 /** Whether two directions' times overlap (both unknown counts as overlapping; one unknown does not). */
 function overlaps(a: Uni, b: Uni): boolean {
