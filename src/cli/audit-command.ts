@@ -1,6 +1,7 @@
 /**
  * `wfo-audit audit`: offline analysis of capture files or stdin.
  */
+import { printable } from '../report/format.js';
 import { UsageError } from '../errors.js';
 import { runAudit } from '../pipeline/audit.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -93,7 +94,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   let failed = false;
   for (const input of report.inputs) {
     if (input.error) {
-      process.stderr.write(`wfo-audit: ${input.error}\n`);
+      process.stderr.write(`wfo-audit: ${printable(input.error)}\n`);
       failed = true;
     }
   }

@@ -13,6 +13,7 @@ import { designCommand, checkSiteCommand } from './design-command.js';
 import { discoverCommand, type DiscoverFlags } from './discover-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
+import { printable } from '../report/format.js';
 import { addRulesCommand } from './rules-program.js';
 
 const FORMATS = REPORT_FORMATS;
@@ -203,7 +204,8 @@ ${exitHelp}`)
 
 /** Prints one error line. */
 function fail(message: string): number {
-  process.stderr.write(`wfo-audit: ${message}\n`);
+  // Messages quote paths and site-file text: control characters from them never reach the terminal.
+  process.stderr.write(`wfo-audit: ${printable(message).replace(/\n/g, ' ')}\n`);
   return EXIT_CODES.error;
 }
 

@@ -68,7 +68,7 @@ export function parseNumber(option: string, v: string | undefined, range: Number
  * failOn was found, else 0.
  */
 export function findingsExitCode(report: AuditReport, failOn: Set<string>): number {
-  if (judgedCount(report.summary) === 0) return 2;
+  if (report.inputs.some((i) => i.error !== null) || judgedCount(report.summary) === 0) return 2;
   for (const v of failOn) {
     if (((report.summary as Record<string, number>)[v] ?? 0) > 0) return 1;
   }

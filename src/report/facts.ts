@@ -6,7 +6,7 @@
 import { problemWords } from '../decode/problems.js';
 import type { Verdict } from '../classify/types.js';
 import type { FindingVerdict } from './build.js';
-import { fmtDuration, fmtInt, fmtPercent, fmtTime } from './format.js';
+import { fmtDuration, fmtInt, fmtPercent, fmtTime, printable } from './format.js';
 import type { AuditReport, ConnectionRow, CoverageStatus, LiveStop } from './types.js';
 import { judgedCount } from './judged.js';
 import { DEFAULT_FAIL_ON } from './options.js';
@@ -134,7 +134,7 @@ export function volumeText(r: AuditReport, bytes: (n: number) => string): string
 /** The site the report was judged against. */
 export function siteText(r: AuditReport): string {
   const modules = r.site.modules.length > 0 ? r.site.modules.join(', ') : 'none';
-  const path = r.site.path ?? 'built-in design, no site file';
+  const path = r.site.path !== null ? printable(r.site.path) : 'built-in design, no site file';
   return `${path} (mode ${r.site.mode}; modules: ${modules})`;
 }
 
@@ -160,10 +160,12 @@ export function warningLines(r: AuditReport): string[] {
 }
 
 /** What state a report is in, for the result line and the sign-off box. */
-export type ReportState = 'nothing-judged' | 'findings' | 'inconclusive' | 'pass';
+export type ReportState = 'input-error' | 'nothing-judged' | 'findings' | 'inconclusive' | 'pass';
 
 /** The state of a report under a --fail-on list. */
 export function reportState(r: AuditReport, failOn: readonly string[] = DEFAULT_FAIL_ON): ReportState {
+  // An input not read to the end is exit 2 whatever was judged: the report covers part of the traffic only.
+  if (r.inputs.some((i) => i.error !== null)) return 'input-error';
   if (judgedCount(r.summary) === 0) return 'nothing-judged';
   const s = r.summary as unknown as Record<string, number>;
   if (failOn.some((v) => (s[v] ?? 0) > 0)) return 'findings';
@@ -184,6 +186,12 @@ export function resultText(r: AuditReport, failOn: readonly string[] = DEFAULT_F
     return `NOTHING JUDGED (exit 2, whatever --fail-on says): ${why}`;
   }
   const judged = judgedCount(r.summary);
+  if (state === 'input-error') {
+    const bad = r.inputs.filter((i) => i.error !== null);
+    const s = r.summary as unknown as Record<string, number>;
+    const parts = failOn.filter((v) => (s[v] ?? 0) > 0).map((v) => `${fmtInt(s[v]!)} ${v}`);
+    return `INCOMPLETE INPUT (exit 2, whatever --fail-on says): ${plural(bad.length, 'input')} not read to the end (${printable(bad[0]!.error!)}); what was read: ${parts.length > 0 ? parts.join(', ') : 'no findings'} among ${plural(judged, 'judged flow')}${inc}`;
+  }
   if (state === 'findings') {
     const s = r.summary as unknown as Record<string, number>;
     const parts = failOn.filter((v) => (s[v] ?? 0) > 0).map((v) => `${fmtInt(s[v]!)} ${v}`);
@@ -199,12 +207,17 @@ export function connectionCounts(rows: readonly ConnectionRow[]): string {
   return `${plural(rows.length, 'designed connection')}${parts.length > 0 ? ': ' + parts.join(', ') : ''}`;
 }
 
+/** The sign-off statement of a report with an input not read to the end. */
+export const INPUT_ERROR_SIGNOFF = 'Not ready to sign off: an input was not read to the end, so this report covers part of the traffic only. Repair or replace that input and audit again.';
+
 /** The sign-off statement for the report's state: never more than the data shows. */
 export function signoffText(r: AuditReport, failOn: readonly string[] = DEFAULT_FAIL_ON): string {
   const state = reportState(r, failOn);
   const unseen = (r.connections ?? []).filter((c) => c.status === 'unseen').length;
   const unseenText = unseen > 0 ? ` ${plural(unseen, 'designed connection')} ${unseen === 1 ? 'was' : 'were'} not seen in this window: this capture does not prove ${unseen === 1 ? 'it works' : 'they work'}.` : '';
   switch (state) {
+    case 'input-error':
+      return INPUT_ERROR_SIGNOFF;
     case 'nothing-judged':
       return 'Nothing here can be signed off: no flow could be judged, so this report proves nothing about the design.';
     case 'findings':

@@ -279,3 +279,12 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   });
   return out;
 }
+
+/**
+ * Text from the input (file names, site-file text, interface names) made safe for a
+ * terminal: control characters (C0 but newline, DEL, C1) become \xHH, so nothing from
+ * the input can move the cursor or change colours.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

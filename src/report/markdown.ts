@@ -162,7 +162,9 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
   if (st === 'nothing-judged') {
     out.push('- [ ] A new capture at a point that sees the WFO hosts, with a site file whose addresses match them');
   } else {
-    if (st === 'findings') {
+    if (st === 'input-error') out.push('- [ ] Every input read to the end (the one that stopped early repaired or replaced, and audited again)');
+    const findings = (r.summary.blocked + r.summary['wrong-direction'] + r.summary.unexpected) > 0;
+    if (st === 'findings' || (st === 'input-error' && findings)) {
       out.push('- [ ] Every blocked finding has a firewall change or a written reason to accept it');
       out.push('- [ ] Every wrong-direction and unexpected finding has been reviewed');
     }

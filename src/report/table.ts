@@ -18,8 +18,7 @@ import {
   liveText, plural, siteText, VERDICT_MEANING, volumeText,
 } from './facts.js';
 import {
-  ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout,
-} from './format.js';
+  ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout, printable } from './format.js';
 import type { ReportOptions } from './options.js';
 import type { AuditReport, ConnectionRow, CoverageRow, CoverageStatus, FindingPath, ReportFlow } from './types.js';
 
@@ -74,7 +73,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
   heading('INPUT');
   if (r.inputs.length > 0) {
     out.push(...renderTable(r.inputs, [
-      { header: 'FILE', get: (i) => i.path, min: 16, flex: true, cutStart: true },
+      { header: 'FILE', get: (i) => printable(i.path), min: 16, flex: true, cutStart: true },
       { header: 'FORMAT', get: (i) => i.format + (i.gzip ? '+gzip' : '') },
       { header: 'PACKETS', get: (i) => fmtInt(i.packets), align: 'right' },
       { header: 'BYTES', get: (i) => fmtBytes(i.bytes), align: 'right' },
@@ -85,7 +84,7 @@ export function table(r: AuditReport, o: ReportOptions): string {
     ], width, { indent: '  ', color }));
     // The reason reading stopped matters more than any column: give it whole lines.
     for (const i of r.inputs) {
-      if (i.error !== null) out.push(...wrap(`${i.path} stopped early: ${i.error}`, width, '    ').map((l) => paint(l, ANSI.red, color)));
+      if (i.error !== null) out.push(...wrap(printable(`${i.path} stopped early: ${i.error}`), width, '    ').map((l) => paint(l, ANSI.red, color)));
     }
   }
   const live = liveText(r);

@@ -106,8 +106,9 @@ describe('fixture coverage', () => {
       }
     }
     expect(VERDICTS.filter((v) => !verdicts.has(v)), 'verdicts no fixture shows').toEqual([]);
-    // not-a-site-host: test/e2e/trust.test.ts (scan-5633); inconclusive-no-evidence needs flow records without TCP flags.
-    const elsewhere = ['not-a-site-host', 'inconclusive-no-evidence'];
+    // not-a-site-host: test/e2e/trust.test.ts (scan-5633); inconclusive-no-evidence needs flow records without TCP flags;
+    // blocked-firewall-denied needs a firewall's flow records: test/records/exporters.test.ts (NSEL through collect).
+    const elsewhere = ['not-a-site-host', 'inconclusive-no-evidence', 'blocked-firewall-denied'];
     expect(REASON_CODES.filter((r) => !reasons.has(r) && !elsewhere.includes(r)), 'reason codes no fixture shows').toEqual([]);
   });
 });

@@ -79,3 +79,29 @@ describe('unsupported link types', () => {
       .toEqual({ 'unsupported_link_type:127': 3 });
   });
 });
+
+describe('the result line says the exit code the CLI returns', () => {
+  it('an input cut short: every human format says exit 2, and the CLI exits 2, findings or not', () => {
+    const p = file('cut.pcap', DEMO.subarray(0, 3000));
+    for (const format of ['table', 'markdown', 'html']) {
+      const r = runCli(['audit', '--site', 'fixtures/demo/site.yaml', '--format', format, p]);
+      expect(r.code).toBe(2);
+      if (format === 'html') expect(r.stdout).toContain('data-exit-code="2">Exit code 2: an input was not read to the end');
+      else expect(r.stdout).toContain('INCOMPLETE INPUT (exit 2, whatever --fail-on says)');
+      expect(r.stdout).not.toContain('FINDINGS (exit 1');
+      if (format !== 'table') expect(r.stdout).toContain('Not ready to sign off: an input was not read to the end');
+    }
+  });
+
+  it('control characters in a path never reach the terminal raw', () => {
+    const site = join(DIR, 'bad\x1b[2Jsite.yaml');
+    writeFileSync(site, 'mode: nope\n');
+    const r = runCli(['audit', '--site', site, 'fixtures/demo/demo.pcap']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\x1b');
+    expect(r.stderr).toContain('bad\\x1b[2Jsite.yaml');
+    const cut = file('cut\x07bell.pcap', DEMO.subarray(0, 3000));
+    const t = runCli(['audit', '--site', 'fixtures/demo/site.yaml', cut]);
+    expect(t.stdout + t.stderr).not.toContain('\x07');
+  });
+});

@@ -5,7 +5,7 @@
  * could be judged, gives 2 whatever --fail-on says; else any verdict listed in
  * --fail-on gives 1; else 0.
  */
-import { reportState } from '../facts.js';
+import { INPUT_ERROR_SIGNOFF, reportState } from '../facts.js';
 import { fmtInt } from '../format.js';
 import { judgedCount } from '../judged.js';
 import type { AuditReport } from '../types.js';
@@ -64,6 +64,8 @@ export function signoffHtml(r: AuditReport, failOn: readonly string[], unseen: n
     : '';
   const n = r.summary.inconclusive;
   switch (state) {
+    case 'input-error':
+      return INPUT_ERROR_SIGNOFF;
     case 'nothing-judged':
       return 'Nothing here can be signed off: no flow could be judged, so this report proves nothing about the design.';
     case 'findings':
