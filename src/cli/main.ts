@@ -64,6 +64,9 @@ ${exitHelp}`);
     .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
     .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
     .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
+    .option('--evidence <file>', 'also write every packet of the flagged flows, with comments, to this pcapng file (docs/evidence.md)')
+    .option('--evidence-verdicts <list>', `verdicts whose flows go into --evidence (default ${DEFAULT_FAIL_ON})`)
+    .option('--evidence-max-mb <MiB>', 'memory for the packets kept while reading stdin or a pipe for --evidence (default 256)')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap

@@ -24,6 +24,7 @@ export const WARNING_CODES = {
   'records-bad-lines': 'Lines or records of a flow-record input could not be read and were skipped (inputs[].records.badSamples quotes the first ones).',
   'records-no-time': 'Flow-record rows without a time (a masked or unset Zeek ts): their flows have first/last null and are never matched by time.',
   'records-merge-limit': 'More flows than the merge index holds: copies of the later ones in record inputs may be counted twice.',
+  'evidence-cut': 'The --evidence file lacks packets of some flagged flows: --evidence-max-mb was reached while reading stdin or a pipe, or there were more flagged flows than it keeps.',
   'nfdump-biflow-flags': 'nfdump overwrote the forward TCP flags of RFC 5103 biflows with the reverse ones: those outcomes are inferred from packet counts.',
 } as const;
 
