@@ -13,6 +13,7 @@ import { discoverCommand, type DiscoverFlags } from './discover-command.js';
 import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { addRulesCommand } from './rules-program.js';
+import { addDiffCommand } from './diff-command.js';
 
 const FORMATS = REPORT_FORMATS;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
@@ -44,6 +45,7 @@ Examples:
   wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
   wfo-audit discover capture.pcapng > site.yaml
+  wfo-audit diff before.json after.json
 ${exitHelp}`);
 
   const audit = program.command('audit')
@@ -128,6 +130,7 @@ Examples:
     });
 
   addRulesCommand(program, result);
+  addDiffCommand(program, result, exitHelp);
 
   program.command('check-site')
     .description('validate a site file and print the resolved roles')
