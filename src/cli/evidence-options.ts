@@ -35,7 +35,7 @@ export interface EvidencePlan {
 export function planEvidence(flags: EvidenceFlags, design: ResolvedDesign, inputs: readonly string[]): EvidencePlan | null {
   const verdicts = parseVerdictList('--evidence-verdicts', flags.evidenceVerdicts ?? DEFAULT_EVIDENCE_VERDICTS);
   const mb = parseNumber('--evidence-max-mb', flags.evidenceMaxMb ?? String(DEFAULT_EVIDENCE_MB),
-    { min: 1, max: 65536, words: 'MiB from 1 to 65536' })!;
+    { min: 0, minExclusive: true, max: 65536, words: 'MiB > 0, at most 65536' })!;
   const path = flags.evidence;
   if (path === undefined) {
     if (flags.evidenceVerdicts !== undefined) throw new UsageError('--evidence-verdicts needs --evidence FILE.pcapng');

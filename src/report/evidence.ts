@@ -123,6 +123,22 @@ function tupleKey(proto: number, a: string, b: string): string {
   return a < b ? `${proto}|${a}|${b}` : `${proto}|${b}|${a}`;
 }
 
+/** The key under which ICMP errors with a cut quote are found: the address they were sent to. */
+function cutKey(v: number, w0: number, w1: number, w2: number, w3: number): string {
+  return `cut|${endKey(v, w0, w1, w2, w3, 0)}`;
+}
+
+/** The cut-quote key of a flow: its client's address. */
+function flowCutKey(f: FlowRecord): string {
+  const c = f.clientWords;
+  return cutKey(f.family, c[0] ?? 0, c[1] ?? 0, c[2] ?? 0, c[3] ?? 0);
+}
+
+/** Whether an ICMP error with a cut quote can be this flow's: a TCP or UDP flow its server never answered (as the flow table ties them). */
+function mayOwnCutQuote(f: FlowRecord): boolean {
+  return (f.proto === 'tcp' || f.proto === 'udp') && f.packets.server === 0;
+}
+
 /** The key of a flow record. */
 export function flowKey(f: FlowRecord): string {
   const c = f.clientWords, s = f.serverWords;
@@ -153,11 +169,15 @@ function packetKey(p: DecodedPacket, out: { icmpError: boolean }): string | null
   if (!p.quoted && !icmpErrorType(l4, p.icmpType)) {
     return tupleKey(l4, endKey(p.ipVersion, p.src0, p.src1, p.src2, p.src3, 0), endKey(p.ipVersion, p.dst0, p.dst1, p.dst2, p.dst3, 0));
   }
-  if (!p.quoted) return null;
   out.icmpError = true;
   const q = p.qProto;
   const ports = q === L4_TCP || q === L4_UDP;
-  if (ports && (p.qSrcPort < 0 || p.qDstPort < 0)) return null;
+  if (!p.quoted || (ports && (p.qSrcPort < 0 || p.qDstPort < 0))) {
+    // A short snap length cut the quote: the flow table ties such a destination unreachable
+    // by its outer destination (the quoted packet's sender, the flow's client).
+    const unreach = (l4 === L4_ICMP && p.icmpType === 3) || (l4 === L4_ICMP6 && p.icmpType === 1);
+    return unreach ? cutKey(p.ipVersion, p.dst0, p.dst1, p.dst2, p.dst3) : null;
+  }
   if (!ports && q !== L4_ICMP && q !== L4_ICMP6) return null;
   return tupleKey(q, endKey(p.qIpVersion, p.qSrc0, p.qSrc1, p.qSrc2, p.qSrc3, ports ? p.qSrcPort : 0),
     endKey(p.qIpVersion, p.qDst0, p.qDst1, p.qDst2, p.qDst3, ports ? p.qDstPort : 0));
@@ -254,7 +274,7 @@ export class EvidenceCollector implements PacketTap {
     this.heldBytes += cost;
     list.push({
       seq: this.seq++, input: this.input, iface: this.ifaces.get(iface)?.id ?? 0, tsSec, tsNsec, ts,
-      data: buf.slice(offset, offset + caplen), origLen, icmpError: this.keyOut.icmpError, comment: null,
+      data: Uint8Array.prototype.slice.call(buf, offset, offset + caplen), origLen, icmpError: this.keyOut.icmpError, comment: null,
     });
   }
 
@@ -281,7 +301,11 @@ export class EvidenceCollector implements PacketTap {
       const f = cf.flow;
       const flagged = this.isFlagged(cf);
       const key = this.pending.size > 0 || flagged ? flowKey(f) : '';
-      const taken = this.pending.size > 0 ? this.take(key, f) : null;
+      let taken = this.pending.size > 0 ? this.take(key, f) : null;
+      if (this.pending.size > 0 && mayOwnCutQuote(f)) {
+        const errs = this.take(flowCutKey(f), f);
+        if (errs !== null && errs.length > 0) taken = [...(taken ?? []), ...errs];
+      }
       if (!flagged) {
         if (taken !== null) for (const h of taken) this.heldBytes -= h.data.length + HELD_OVERHEAD;
         continue;
@@ -305,21 +329,28 @@ export class EvidenceCollector implements PacketTap {
       } else if (this.cutKeys.has(key)) {
         this.cutFlows++;
       }
-      let list = this.flagged.get(key);
-      if (list === undefined) { list = []; this.flagged.set(key, list); }
-      list.push(fl);
+      // Found by its 5-tuple, and by its client's address for ICMP errors whose quote was cut.
+      for (const k of mayOwnCutQuote(f) ? [key, flowCutKey(f)] : [key]) {
+        let list = this.flagged.get(k);
+        if (list === undefined) { list = []; this.flagged.set(k, list); }
+        list.push(fl);
+      }
     }
   }
 
-  /** Takes the held packets of a flow that was just judged; older leftovers of the same 5-tuple go too. */
+  /**
+   * Takes the held packets of a flow that was just judged; older leftovers of the same
+   * 5-tuple go too (not those under a client's cut-quote key: other flows of the client may own them).
+   */
   private take(key: string, f: FlowRecord): Held[] | null {
+    const dropOlder = !key.startsWith('cut|');
     const list = this.pending.get(key);
     if (list === undefined) return null;
     const mine: Held[] = [];
     const rest: Held[] = [];
     for (const h of list) {
       if (within(f, h.ts, h.icmpError)) mine.push(h);
-      else if (h.ts > f.last) rest.push(h);
+      else if (h.ts > f.last || !dropOlder) rest.push(h);
       else this.heldBytes -= h.data.length + HELD_OVERHEAD;
     }
     if (rest.length === 0) this.pending.delete(key); else this.pending.set(key, rest);
@@ -420,7 +451,7 @@ export class EvidenceCollector implements PacketTap {
         const ts = tsSec + tsNsec / 1e9;
         // The flagged flow of this tuple that started last at or before the packet.
         let fl: Flagged | undefined;
-        for (const x of list) if (x.first <= ts && !this.readOnceInputs.has(x.input)) fl = x;
+        for (const x of list) if (x.first <= ts && (fl === undefined || x.first >= fl.first) && !this.readOnceInputs.has(x.input)) fl = x;
         if (fl === undefined || !within(fl, ts, out.icmpError)) return;
         const itf = this.ifaces.get(iface);
         if (itf === undefined) return;
@@ -434,7 +465,8 @@ export class EvidenceCollector implements PacketTap {
 
   private result(path: string, report: AuditReport, packets: number, rereadErrors: string[]): EvidenceResult {
     let withPackets = 0, comments = 0, notFound = 0, fromRecords = 0;
-    for (const list of this.flagged.values()) {
+    for (const [key, list] of this.flagged) {
+      if (key.startsWith('cut|')) continue;
       for (const fl of list) {
         if (fl.written > 0) withPackets++;
         if (fl.commented) comments++;
