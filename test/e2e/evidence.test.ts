@@ -88,13 +88,13 @@ describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit 
   for (const s of SCENARIOS) {
     it(`${s.name}: tshark reads it, one comment per flagged flow, conv lists them, the same verdicts again`, () => {
       checkEvidence(s.site, s.capture, false);
-    });
+    }, 60_000);
   }
 
   it('the demo has flagged flows of every finding verdict (the checks above are not vacuous)', () => {
     const flagged = checkEvidence('fixtures/demo/site.yaml', 'fixtures/demo/demo.pcap', false);
     expect(new Set(flagged.map((f) => f.verdict))).toEqual(new Set(FINDINGS));
-  });
+  }, 60_000);
 
   it('keeps interfaces, link types and timestamp resolution of a multi-interface pcapng (µs Ethernet + ns raw IP)', () => {
     const evidence = tmpFile('pcapng');
@@ -109,7 +109,7 @@ describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit 
     expect(after.stdout).toMatch(/^1\t\d+\.\d{9}\t/m);
     const ifaces = tshark(['-r', evidence, '-T', 'fields', '-e', 'frame.interface_id', '-e', 'frame.encap_type']);
     expect(new Set(ifaces.stdout.trim().split('\n')).size).toBe(2);
-  });
+  }, 60_000);
 
   it('writes the section comment: version, site, inputs, window, verdict counts', () => {
     const evidence = tmpFile('pcapng');
@@ -122,21 +122,21 @@ describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit 
     expect(text).toContain('window: 2026-01-15 09:00:00.000 to 2026-01-15 09:00:25.363 UTC');
     expect(text).toContain('blocked 5, wrong-direction 2, unexpected 3');
     expect(text).toContain('flagged flows: 10; in this file: 10');
-  });
+  }, 60_000);
 
   it('filters with frame.comment contains "refused"', () => {
     const evidence = tmpFile('pcapng');
     runCli(['audit', '--site', 'fixtures/demo/site.yaml', '--evidence', evidence, 'fixtures/demo/demo.pcap']);
     const r = tshark(['-r', evidence, '-Y', 'frame.comment contains "refused"', '-T', 'fields', '-e', 'ip.dst', '-e', 'tcp.dstport']);
     expect(r.stdout.trim()).toBe('10.10.0.20\t1433');
-  });
+  }, 60_000);
 });
 
 describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit --evidence from stdin (kept while reading)', () => {
   for (const s of SCENARIOS) {
     it(`${s.name} on stdin: the same checks`, () => {
       checkEvidence(s.site, s.capture, true);
-    });
+    }, 60_000);
   }
 
   it('--evidence-max-mb too small: the report warns (evidence-cut) and the section comment says what is missing', () => {
@@ -150,7 +150,7 @@ describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit 
     const info = spawnSync('capinfos', ['-k', evidence], { encoding: 'utf8' });
     expect(info.stdout).toMatch(/not in this file: \d+ lost packets to --evidence-max-mb/);
     expect(tshark(['-r', evidence, '-q']).errors).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe('audit --evidence: options and inputs without packets', () => {
@@ -158,7 +158,7 @@ describe('audit --evidence: options and inputs without packets', () => {
     const r = runCli(['audit', '--evidence', tmpFile('pcapng'), '--evidence-verdicts', 'blocked,fixed', 'fixtures/demo/demo.pcap']);
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toBe('wfo-audit: --evidence-verdicts: "blocked,fixed" is not valid (allowed: none, or a comma-separated list of expected, blocked, wrong-direction, unexpected, inconclusive, ignored, protocol-mismatch)');
-  });
+  }, 60_000);
 
   it('refuses --evidence-verdicts without --evidence, and an input as the evidence file', () => {
     const a = runCli(['audit', '--evidence-verdicts', 'blocked', 'fixtures/demo/demo.pcap']);
@@ -167,7 +167,7 @@ describe('audit --evidence: options and inputs without packets', () => {
     const b = runCli(['audit', '--evidence', 'fixtures/demo/demo.pcap', 'fixtures/demo/demo.pcap']);
     expect(b.code).toBe(2);
     expect(oneLineError(b)).toBe('wfo-audit: --evidence: fixtures/demo/demo.pcap is one of the inputs');
-  });
+  }, 60_000);
 
   it.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('flows from flow records have no packets: the section comment says how many and why', () => {
     const log = tmpFile('log');
@@ -187,5 +187,5 @@ describe('audit --evidence: options and inputs without packets', () => {
     const info = spawnSync('capinfos', ['-k', evidence], { encoding: 'utf8' });
     expect(info.stdout).toContain('flagged flows: 1; in this file: 0');
     expect(info.stdout).toContain('not in this file: 1 came from flow records (Zeek conn logs, nfdump), which hold no packets');
-  });
+  }, 60_000);
 });
