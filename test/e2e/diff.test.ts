@@ -116,6 +116,27 @@ describe('wfo-audit diff', () => {
     expect(doc.warnings.map((w) => w.code)).toEqual(['design-unknown']);
   }, 60_000);
 
+  it('documents every key of the diff JSON in docs/report-schema.md', () => {
+    const r = runCli(['diff', '--format', 'json', BEFORE, AFTER]);
+    const doc = readFileSync(new URL('../../docs/report-schema.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## The diff report'));
+    expect(section.length).toBeGreaterThan(100);
+    const keys = new Set<string>();
+    const walk = (v: unknown, path: string): void => {
+      if (Array.isArray(v)) { for (const x of v) walk(x, `${path}[]`); return; }
+      if (v === null || typeof v !== 'object') return;
+      for (const [k, x] of Object.entries(v)) {
+        const key = path === '' ? k : `${path}.${k}`;
+        // AFTER has the keys of BEFORE; a finding's `after` those of its `before`; summaries are counts per verdict.
+        keys.add(key.replace(/^after\b/, 'before').replace(/\.after\./, '.before.'));
+        if (!/^(before|after)\.summary$/.test(key)) walk(x, key);
+      }
+    };
+    walk(JSON.parse(r.stdout), '');
+    const missing = [...keys].filter((k) => !section.includes(`\`${k}\``));
+    expect(missing).toEqual([]);
+  }, 60_000);
+
   it('html: one self-contained page with every report string escaped', () => {
     const hostile = JSON.parse(readFileSync(AFTER, 'utf8')) as { inputs: { path: string }[] };
     hostile.inputs[0]!.path = '<script>alert(1)</script>.pcap';
