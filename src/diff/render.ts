@@ -52,7 +52,7 @@ function windowText(s: DiffSide): string {
 
 function siteLine(s: DiffSide): string {
   const mods = s.site.modules.length > 0 ? s.site.modules.join(', ') : 'none';
-  return `site ${s.site.path ?? '(none)'}, mode ${s.site.mode}, modules ${mods}, design ${s.designHash === null ? 'hash unknown' : s.designHash.slice(0, 12)}`;
+  return `${s.site.path ?? '(no site file)'}, mode ${s.site.mode}, modules ${mods}, design ${s.designHash === null ? 'hash unknown' : s.designHash.slice(0, 12)}`;
 }
 
 function inputsLine(s: DiffSide): string {
@@ -74,9 +74,9 @@ export function diffResultText(d: Diff, failOn: readonly string[]): string {
   return `${head}; findings: ${counts}`;
 }
 
-function clientsText(f: DiffFinding): string {
+function clientsText(f: DiffFinding, arrow = '->'): string {
   const n = (x: DiffFinding['before']) => (x === null ? '-' : String(x.clients));
-  const parts = [`${n(f.before)} -> ${n(f.after)}`];
+  const parts = [`${n(f.before)} ${arrow} ${n(f.after)}`];
   if (f.clientsAdded.length > 0) parts.push(`+${f.clientsAdded.join(' +')}`);
   if (f.clientsGone.length > 0) parts.push(`-${f.clientsGone.join(' -')}`);
   return parts.join(' ');
@@ -93,7 +93,7 @@ export function diffTable(d: Diff, o: DiffRenderOptions): string {
   }
   for (const [name, s] of [['BEFORE', d.before], ['AFTER', d.after]] as const) {
     out.push('', `${name}  ${plain(s.path)}`);
-    out.push(...wrap(plain(siteLine(s)), w, '  '));
+    out.push(...wrap(plain(`site: ${siteLine(s)}`), w, '  '));
     out.push(...wrap(plain(`inputs: ${inputsLine(s)}`), w, '  '));
     out.push(...wrap(`window: ${windowText(s)}`, w, '  '));
   }
@@ -145,7 +145,7 @@ export function diffMarkdown(d: Diff, o: DiffRenderOptions): string {
     out.push('| change | verdict | connection | server | flows | clients | reason |', '| --- | --- | --- | --- | ---: | --- | --- |');
     for (const f of d.findings) {
       out.push(`| ${[CHANGE_WORDS[f.change], f.verdict, findingTarget(f), f.server, `${f.before?.flows ?? '-'} → ${f.after?.flows ?? '-'}`,
-        clientsText(f), (f.after ?? f.before)!.reason].map(mdText).join(' | ')} |`);
+        clientsText(f, '→'), (f.after ?? f.before)!.reason].map(mdText).join(' | ')} |`);
     }
     out.push('');
     for (const c of FINDING_CHANGES) if (d.summary[c] > 0) out.push(`- **${CHANGE_WORDS[c]}**: ${mdText(CHANGE_MEANING[c])}`);
@@ -209,7 +209,7 @@ export function diffHtml(d: Diff, o: DiffRenderOptions): string {
       const key = `${f.change}|${f.verdict}|${f.connection ?? `${f.port}/${f.proto}`}|${f.server}`;
       body.push(`<tr data-key="${attr(key)}"><td>${esc(CHANGE_WORDS[f.change])}</td><td>${esc(f.verdict)}</td><td><code>${esc(findingTarget(f))}</code></td>`
         + `<td>${esc(f.server)}</td><td class="num">${esc(`${f.before?.flows ?? '-'} → ${f.after?.flows ?? '-'}`)}</td>`
-        + `<td>${esc(clientsText(f))}</td><td>${esc((f.after ?? f.before)!.reason)}</td></tr>`);
+        + `<td>${esc(clientsText(f, '→'))}</td><td>${esc((f.after ?? f.before)!.reason)}</td></tr>`);
     }
     body.push('</table>', '<ul>');
     for (const c of FINDING_CHANGES) if (d.summary[c] > 0) body.push(`<li><b>${esc(CHANGE_WORDS[c])}</b>: ${esc(CHANGE_MEANING[c])}</li>`);

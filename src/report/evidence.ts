@@ -291,8 +291,10 @@ export class EvidenceCollector implements PacketTap {
     const designed = cf.verdict !== 'unexpected' && cf.rule !== null ? this.connOf.get(cf.rule) : undefined;
     const conn = designed ?? `${f.proto}/${port} (outside the design)`;
     const mismatch = cf.protocolMismatch ? `; protocol mismatch: ${cf.app} on this port` : '';
-    return `wfo-audit ${cf.verdict}: ${conn}; rule ${cf.rule ?? 'none'}; ${cf.reason} [${cf.reasonCode}]${mismatch}; `
-      + `client ${endpoint(f.clientIp, icmp ? 0 : f.clientPort)} \u2192 server ${endpoint(f.serverIp, port)}; flow ${f.id}`;
+    // The reason of a designed rule starts with "service proto/port (rule id): ", which the comment says already.
+    const reason = cf.reason.replace(/^[\w-]+ (?:tcp|udp)\/\d+ \(rule [^)]+\): /, '');
+    return `wfo-audit ${cf.verdict}: client ${endpoint(f.clientIp, icmp ? 0 : f.clientPort)} \u2192 server ${endpoint(f.serverIp, port)}; `
+      + `${conn}, rule ${cf.rule ?? 'none'}; ${reason} [${cf.reasonCode}]${mismatch}; flow ${f.id}`;
   }
 
   /** Every batch of classified flows, as flows end: flagged ones are remembered, held packets of the others let go. */

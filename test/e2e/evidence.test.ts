@@ -72,7 +72,7 @@ function checkEvidence(site: string, capture: string, viaStdin: boolean): Flow[]
   expect(comments.errors).toEqual([]);
   const lines = comments.stdout.split('\n').filter((l) => l !== '');
   expect(lines).toHaveLength(flagged.length);
-  const said = lines.map((l) => /^wfo-audit ([\w-]+): .*; client (\S+) \u2192 server (\S+); flow \d+$/.exec(l)).map((m) => (m ? `${m[1]} ${m[2]} ${m[3]}` : 'unparsed'));
+  const said = lines.map((l) => /^wfo-audit ([\w-]+): client (\S+) \u2192 server (\S+); [^;]+, rule \S+; .* \[[\w-]+\](?:; protocol mismatch: \S+ on this port)?; flow \d+$/.exec(l)).map((m) => (m ? `${m[1]} ${m[2]} ${m[3]}` : 'unparsed'));
   expect(said.sort()).toEqual(flagged.map((f) => `${f.verdict} ${f.client} ${f.server}`).sort());
 
   // Auditing the evidence alone judges those flows the same way, and only those.
