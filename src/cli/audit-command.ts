@@ -93,11 +93,9 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
 
   // When no input could be opened at all there is nothing to report: the error lines say it all.
   const nothingRead = report.inputs.every((i) => i.error !== null && i.packets === 0);
+  if (evidence) await writeEvidence(evidence, report);
   if (nothingRead) spill?.close();
-  else {
-    if (evidence) await writeEvidence(evidence, report);
-    await writeReport(report, format, out, opts, spill);
-  }
+  else await writeReport(report, format, out, opts, spill);
   out.close();
 
   let failed = false;

@@ -100,6 +100,9 @@ ${exitHelp}`)
     .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
     .option('--keep-root', 'started as root: keep root for the whole run (not recommended)')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
+    .option('--evidence <file>', 'also write every packet of the flagged flows (their first 32), with comments, to this pcapng file (docs/evidence.md)')
+    .option('--evidence-verdicts <list>', `verdicts whose flows go into --evidence (default ${DEFAULT_FAIL_ON})`)
+    .option('--evidence-max-mb <MiB>', 'memory for the packets kept for --evidence (default 256)')
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ReportWarning } from '../report/types.js';
 import { warning } from '../report/warnings.js';
-import type { InputInfo, PacketSink } from '../capture/types.js';
+import type { InputInfo } from '../capture/types.js';
+import { withTap, type PacketTap } from './tap.js';
 import { noInput, orderInputs, readInput, readStream } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
 import type { FlowRecord } from '../flow/types.js';
@@ -45,25 +46,6 @@ export interface AuditConfig {
   to?: number;
   /** Sees every packet beside the engine (the evidence writer, src/report/evidence.ts). */
   tap?: PacketTap;
-}
-
-/** A sink that sees every packet of the run too, told which input is being read. */
-export interface PacketTap extends PacketSink {
-  /** Reading input `index` (position in `inputs[]`) starts. */
-  startInput(index: number, path: string): void;
-}
-
-/** The engine, and the tap when there is one: every call goes to both. */
-function withTap(engine: PacketSink, tap: PacketTap | undefined): PacketSink {
-  if (tap === undefined) return engine;
-  return {
-    packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface) {
-      tap.packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface);
-      engine.packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface);
-    },
-    endTime(ts) { tap.endTime?.(ts); engine.endTime?.(ts); },
-    interfaceAdded(iface, linkType, tsresol, snaplen) { tap.interfaceAdded?.(iface, linkType, tsresol, snaplen); },
-  };
 }
 
 /**

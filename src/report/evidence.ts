@@ -13,7 +13,7 @@
  * and its time lies inside the flow's first..last; an ICMP error when its quoted
  * 5-tuple matches and it came at most ICMP_ERROR_WINDOW seconds after the flow's last packet.
  */
-import { closeSync, createReadStream, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { readInput } from '../capture/open.js';
 import type { PacketSink } from '../capture/types.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -23,7 +23,7 @@ import { connectionIdOf } from '../design/connections.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import { CaptureError } from '../errors.js';
 import type { FlowRecord } from '../flow/types.js';
-import type { PacketTap } from '../pipeline/audit.js';
+import type { PacketTap } from '../pipeline/tap.js';
 import { endpoint } from './build.js';
 import { enhancedPacket, interfaceDescription, interfaceStatistics, sectionHeader } from './evidence-pcapng.js';
 import { fmtTime } from './format.js';
@@ -49,6 +49,47 @@ export interface EvidenceOptions {
   verdicts: ReadonlySet<string>;
   /** Bytes the packets held for read-once inputs may take. */
   maxBytes: number;
+}
+
+/** Where the evidence goes, opened before the run (a live capture drops root before it ends). */
+export interface EvidenceFiles {
+  path: string;
+  /** The evidence file, opened for writing. */
+  fd: number;
+  /** An unlinked scratch file beside it for the packet blocks, opened for reading and writing. */
+  partFd: number;
+}
+
+/**
+ * Opens the evidence file and its scratch file (unlinked at once, so nothing is left behind).
+ * @throws CaptureError naming the file when either cannot be written
+ */
+export function openEvidenceFiles(path: string): EvidenceFiles {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new CaptureError(`cannot write ${path}: ${writeReason(e)}`);
+  }
+  const part = `${path}.part`;
+  let partFd: number;
+  try {
+    partFd = openSync(part, 'w+');
+    unlinkSync(part);
+  } catch (e) {
+    closeSync(fd);
+    throw new CaptureError(`cannot write ${part}: ${writeReason(e)}`);
+  }
+  return { path, fd, partFd };
+}
+
+function writeReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT': return 'no such directory';
+    case 'EISDIR': return 'is a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    default: return (e as Error)?.message ?? String(e);
+  }
 }
 
 /** What the evidence file ended up holding. */
@@ -231,9 +272,9 @@ export class EvidenceCollector implements PacketTap {
   }
 
   /** PacketTap: input `index` starts. */
-  startInput(index: number, path: string): void {
+  startInput(index: number, path: string, once?: boolean): void {
     this.input = index;
-    this.buffering = readOnce(path);
+    this.buffering = once ?? readOnce(path);
     if (this.buffering) this.readOnceInputs.add(index);
   }
 
@@ -371,18 +412,13 @@ export class EvidenceCollector implements PacketTap {
    * from memory, those of capture files read a second time, each input in report order.
    * @throws CaptureError when the file cannot be written
    */
-  async write(path: string, report: AuditReport, signal?: AbortSignal): Promise<EvidenceResult> {
+  async write(out: EvidenceFiles, report: AuditReport, signal?: AbortSignal): Promise<EvidenceResult> {
     this.dropPending();
-    const partPath = `${path}.part`;
-    let part: number;
-    try {
-      part = openSync(partPath, 'w');
-    } catch (e) {
-      throw new CaptureError(`cannot write ${partPath}: ${(e as Error).message}`);
-    }
+    const { fd, partFd, path } = out;
     let packets = 0;
     const rereadErrors: string[] = [];
-    const writeBlock = (b: Uint8Array): void => { writeSync(part, b); packets++; };
+    // The blocks go to the unlinked part file first: the section comment counts them, and comes first.
+    const writeBlock = (b: Uint8Array): void => { writeSync(partFd, b); packets++; };
     try {
       for (let i = 0; i < report.inputs.length; i++) {
         const info = report.inputs[i]!;
@@ -394,7 +430,7 @@ export class EvidenceCollector implements PacketTap {
           }
           continue;
         }
-        if (!PACKET_FORMATS.has(info.format) || info.packets === 0 || (this.flaggedByInput.size === 0)) continue;
+        if (!PACKET_FORMATS.has(info.format) || info.packets === 0 || this.flaggedByInput.size === 0) continue;
         try {
           await readInput(info.path, i, this.secondPass(writeBlock), { ifaceBase: i << 16, signal });
         } catch (e) {
@@ -402,33 +438,32 @@ export class EvidenceCollector implements PacketTap {
           rereadErrors.push(e.message);
         }
       }
-    } finally {
-      closeSync(part);
-    }
-    const result = this.result(path, report, packets, rereadErrors);
-    try {
-      const fd = openSync(path, 'w');
-      try {
-        writeSync(fd, sectionHeader(`wfo-audit ${report.version}`, this.sectionComment(report, result)));
-        for (const itf of this.ifaceList) {
-          const input = report.inputs[itf.input]?.path ?? '?';
-          writeSync(fd, interfaceDescription(itf.linkType, itf.snaplen, itf.tsresol, `${input}#${itf.local}`,
-            `input ${itf.input + 1} (${input}), interface ${itf.local}`));
-        }
-        for await (const chunk of createReadStream(partPath)) writeSync(fd, chunk as Buffer);
-        const end = this.endOfInput();
-        if (end !== null) {
-          for (const itf of this.ifaceList) writeSync(fd, interfaceStatistics(itf.id, itf.tsresol, this.first, end));
-        }
-      } finally {
-        closeSync(fd);
+      const result = this.result(path, report, packets, rereadErrors);
+      writeSync(fd, sectionHeader(`wfo-audit ${report.version}`, this.sectionComment(report, result)));
+      for (const itf of this.ifaceList) {
+        const input = report.inputs[itf.input]?.path ?? '?';
+        writeSync(fd, interfaceDescription(itf.linkType, itf.snaplen, itf.tsresol, `${input}#${itf.local}`,
+          `input ${itf.input + 1} (${input}), interface ${itf.local}`));
       }
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let pos = 0; ;) {
+        const n = readSync(partFd, buf, 0, buf.length, pos);
+        if (n <= 0) break;
+        writeSync(fd, buf, 0, n);
+        pos += n;
+      }
+      const end = this.endOfInput();
+      if (end !== null) {
+        for (const itf of this.ifaceList) writeSync(fd, interfaceStatistics(itf.id, itf.tsresol, this.first, end));
+      }
+      return result;
     } catch (e) {
+      if (e instanceof CaptureError) throw e;
       throw new CaptureError(`cannot write ${path}: ${(e as Error).message}`);
     } finally {
-      try { unlinkSync(partPath); } catch { /* already gone */ }
+      closeSync(partFd);
+      closeSync(fd);
     }
-    return result;
   }
 
   /** The end of the input as the audit saw it (latest packet or stated end), as seconds and nanoseconds; null without packets. */
@@ -473,7 +508,7 @@ export class EvidenceCollector implements PacketTap {
         if (fl.written > 0) withPackets++;
         if (fl.commented) comments++;
         const fmt = report.inputs[fl.input]?.format ?? 'unknown';
-        if (!PACKET_FORMATS.has(fmt)) fromRecords++;
+        if (!PACKET_FORMATS.has(fmt) && !this.readOnceInputs.has(fl.input)) fromRecords++;
         else if (fl.written === 0 && !this.readOnceInputs.has(fl.input)) notFound++;
       }
     }

@@ -3,15 +3,17 @@
  * the demo and the premises capture, read from the file (second pass) and from stdin
  * (bounded buffer): tshark reads the evidence without an error, it holds one packet
  * comment per flagged flow, `tshark -z conv,tcp -z conv,udp` lists exactly the flagged
- * TCP/UDP flows, and auditing the evidence alone gives the same verdicts for them.
+ * TCP/UDP flows, and auditing the evidence alone gives the same verdicts for them; and the
+ * same for `live` on lo with the test's own connections between 127.0.0.x addresses.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { oneLineError, ROOT, runCli } from '../support/cli.js';
-import { requireTools } from '../support/requires.js';
+import { BIN, idleOnInput, oneLineError, ROOT, runCli } from '../support/cli.js';
+import { needsRoot, requireTools } from '../support/requires.js';
 
 interface Flow { proto: string; client: string; server: string; first: number | null; verdict: string; protocolMismatch: boolean }
 interface Report { flows: Flow[]; warnings: { code: string; message: string }[]; summary: Record<string, number> }
@@ -187,5 +189,46 @@ describe('audit --evidence: options and inputs without packets', () => {
     const info = spawnSync('capinfos', ['-k', evidence], { encoding: 'utf8' });
     expect(info.stdout).toContain('flagged flows: 1; in this file: 0');
     expect(info.stdout).toContain('not in this file: 1 came from flow records (Zeek conn logs, nfdump), which hold no packets');
+  }, 60_000);
+});
+
+/** Opens a TCP connection from `local` to `host`:`port` and waits for it to be refused or accepted (then closed). */
+function tryConnect(local: string, host: string, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, localAddress: local });
+    s.on('connect', () => { s.end(); resolve(); });
+    s.on('error', () => resolve());
+  });
+}
+
+describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark') && needsRoot())('live --evidence on lo', () => {
+  it('a refused 5633 and an unexpected 3389 between 127.0.0.91 and 127.0.0.90: the same checks as for files', async () => {
+    const site = tmpFile('yaml'), json = tmpFile('json'), evidence = tmpFile('pcapng');
+    writeFileSync(site, 'mode: premises\nmodules: [screen-recording]\nhosts:\n  wfo-servers: [127.0.0.90]\n  clients: [127.0.0.91]\n');
+    const p = spawn(process.execPath, [BIN, 'live', '-i', 'lo', '--filter', 'tcp and host 127.0.0.90', '--site', site, '--format', 'json',
+      '--out', json, '--evidence', evidence, '--no-dashboard'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const ended = new Promise<number | null>((r) => p.on('close', (code) => r(code)));
+    await idleOnInput(p.pid!);
+    await tryConnect('127.0.0.91', '127.0.0.90', 5633);
+    await tryConnect('127.0.0.91', '127.0.0.90', 3389);
+    p.kill('SIGINT');
+    expect(await ended).toBe(1);
+    expect(stderr).toBe('');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    const flagged = report.flows.filter((f) => FINDINGS.includes(f.verdict));
+    expect(flagged.map((f) => `${f.verdict} ${f.server}`).sort()).toEqual(['blocked 127.0.0.90:5633', 'unexpected 127.0.0.90:3389']);
+    const conv = tshark(['-r', evidence, '-q', '-z', 'conv,tcp', '-z', 'conv,udp']);
+    expect(conv.errors).toEqual([]);
+    const listed = conv.stdout.split('\n').map((l) => /^(\S+)\s+<->\s+(\S+)\s/.exec(l)).filter((m) => m !== null).map((m) => pair(m[1]!, m[2]!)).sort();
+    expect(listed).toEqual(flagged.map((f) => pair(f.client, f.server)).sort());
+    const comments = tshark(['-r', evidence, '-Y', 'frame.comment', '-T', 'fields', '-e', 'frame.comment']).stdout.split('\n').filter((l) => l !== '');
+    expect(comments).toHaveLength(2);
+    expect(spawnSync('capinfos', ['-k', evidence], { encoding: 'utf8' }).stdout).toContain('inputs: lo (live)');
+    const again = tmpFile('json');
+    expect(runCli(['audit', '--site', site, '--format', 'json', '--out', again, evidence]).stderr).toBe('');
+    const second = JSON.parse(readFileSync(again, 'utf8')) as Report;
+    expect(second.flows.map(flowKey).sort()).toEqual(flagged.map(flowKey).sort());
   }, 60_000);
 });
