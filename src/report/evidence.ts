@@ -224,6 +224,26 @@ function packetKey(p: DecodedPacket, out: { icmpError: boolean }): string | null
     endKey(p.qIpVersion, p.qDst0, p.qDst1, p.qDst2, p.qDst3, ports ? p.qDstPort : 0));
 }
 
+/**
+ * Whether a packet touches a WFO host or the cloud: its addresses, or for an ICMP error those
+ * of the packet it quotes (an error whose quote was cut is always kept), as classify.ts decides scope.
+ */
+function inScope(d: ResolvedDesign): (p: DecodedPacket) => boolean {
+  const w = [0, 0, 0, 0];
+  const hit = (v: number, a: number, b: number, c: number, e: number): boolean => {
+    const fam: 4 | 6 = v === 6 ? 6 : 4;
+    w[0] = a; w[1] = b; w[2] = c; w[3] = e;
+    return d.wfo.has(fam, w) || d.cloud.has(fam, w);
+  };
+  return (p) => {
+    const icmp = p.l4 === L4_ICMP || p.l4 === L4_ICMP6;
+    if (icmp && p.quoted) return hit(p.qIpVersion, p.qSrc0, p.qSrc1, p.qSrc2, p.qSrc3) || hit(p.qIpVersion, p.qDst0, p.qDst1, p.qDst2, p.qDst3);
+    // An error whose quote was cut names only the client: the server may still be a WFO host.
+    if (icmp && icmpErrorType(p.l4, p.icmpType)) return true;
+    return hit(p.ipVersion, p.src0, p.src1, p.src2, p.src3) || hit(p.ipVersion, p.dst0, p.dst1, p.dst2, p.dst3);
+  };
+}
+
 /** Whether a packet at `ts` (an ICMP error or not) is part of the flagged flow's evidence. */
 function within(fl: { first: number; last: number }, ts: number, icmpError: boolean): boolean {
   return ts >= fl.first && (ts <= fl.last || (icmpError && ts <= fl.last + ICMP_ERROR_WINDOW));
@@ -267,8 +287,14 @@ export class EvidenceCollector implements PacketTap {
   private cutFlows = 0;
   private trimmedFlows = 0;
 
+  /** Whether a read-once packet may belong to a flow that can be flagged (null: every packet may). */
+  private readonly mayMatter: ((p: DecodedPacket) => boolean) | null;
+
   constructor(design: ResolvedDesign, private readonly opts: EvidenceOptions) {
     for (const r of design.rules) this.connOf.set(r.id, connectionIdOf(r));
+    // With a site file, a flow with neither end a WFO host nor the cloud is `ignored` (classify.ts):
+    // unless ignored flows are asked for, their packets need not be kept at all.
+    this.mayMatter = design.site === null || opts.verdicts.has('ignored') ? null : inScope(design);
   }
 
   /** PacketTap: input `index` starts. */
@@ -302,7 +328,7 @@ export class EvidenceCollector implements PacketTap {
     const p = this.pkt;
     decodePacket(p, buf, offset, caplen, linkType);
     const key = packetKey(p, this.keyOut);
-    if (key === null) return;
+    if (key === null || (this.mayMatter !== null && !this.mayMatter(p))) return;
     let list = this.pending.get(key);
     if (list !== undefined && list.length >= EVIDENCE_FLOW_PACKETS) return;
     const cost = caplen + HELD_OVERHEAD;
