@@ -128,11 +128,29 @@ interface Iface {
   local: number;
 }
 
+/** What a packet comment says, kept as the classifier's (mostly shared) strings: the comment is built when written. */
+interface CommentParts {
+  verdict: string;
+  conn: string | null;
+  rule: string | null;
+  reason: string;
+  reasonCode: string;
+  mismatch: string | null;
+  proto: string;
+  clientIp: string;
+  clientPort: number;
+  serverIp: string;
+  serverPort: number;
+  id: number;
+}
+
 interface Flagged {
   first: number;
   last: number;
   input: number;
-  comment: string;
+  /** The client's cut-quote key when an ICMP error with a cut quote could be this flow's, else null. */
+  cutKey: string | null;
+  parts: CommentParts;
   /** Packets of the flow the flow table counted (ICMP errors not included). */
   flowPackets: number;
   written: number;
@@ -244,6 +262,16 @@ function inScope(d: ResolvedDesign): (p: DecodedPacket) => boolean {
   };
 }
 
+/** The packet comment of a flagged flow: verdict, client -> server, connection, rule, reason, flow id. */
+function commentText(c: CommentParts): string {
+  const conn = c.conn ?? `${c.proto}/${c.serverPort} (outside the design)`;
+  const mismatch = c.mismatch !== null ? `; protocol mismatch: ${c.mismatch} on this port` : '';
+  // The reason of a designed rule starts with "service proto/port (rule id): ", which the comment says already.
+  const reason = c.reason.replace(/^[\w-]+ (?:tcp|udp)\/\d+ \(rule [^)]+\): /, '');
+  return `wfo-audit ${c.verdict}: client ${endpoint(c.clientIp, c.clientPort)} \u2192 server ${endpoint(c.serverIp, c.serverPort)}; `
+    + `${conn}, rule ${c.rule ?? 'none'}; ${reason} [${c.reasonCode}]${mismatch}; flow ${c.id}`;
+}
+
 /** Whether a packet at `ts` (an ICMP error or not) is part of the flagged flow's evidence. */
 function within(fl: { first: number; last: number }, ts: number, icmpError: boolean): boolean {
   return ts >= fl.first && (ts <= fl.last || (icmpError && ts <= fl.last + ICMP_ERROR_WINDOW));
@@ -253,6 +281,23 @@ function within(fl: { first: number; last: number }, ts: number, icmpError: bool
 function readOnce(path: string): boolean {
   if (path === '-') return true;
   try { return !statSync(path).isFile(); } catch { return false; }
+}
+
+/** Blocks gathered into large writes (one write per packet block was most of the evidence's time). */
+class BlockChunk {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private n = 0;
+  constructor(private readonly fd: number) {}
+  add(b: Uint8Array): void {
+    if (this.n + b.length > this.buf.length) this.flush();
+    if (b.length > this.buf.length) { writeSync(this.fd, b); return; }
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  flush(): void {
+    if (this.n > 0) writeSync(this.fd, this.buf, 0, this.n);
+    this.n = 0;
+  }
 }
 
 /** Collects the evidence during the audit (as the run's packet tap and flow consumer) and writes the file after it. */
@@ -350,18 +395,16 @@ export class EvidenceCollector implements PacketTap {
     return this.opts.verdicts.has(cf.verdict) || (cf.protocolMismatch && this.opts.verdicts.has('protocol-mismatch'));
   }
 
-  /** The packet comment of a flagged flow: verdict, connection, rule, reason, client -> server. */
-  private comment(cf: ClassifiedFlow): string {
+  /** What the packet comment of a flagged flow will say. */
+  private commentParts(cf: ClassifiedFlow): CommentParts {
     const f = cf.flow;
     const icmp = f.proto === 'icmp' || f.proto === 'icmp6';
-    const port = icmp ? 0 : f.serverPort;
     const designed = cf.verdict !== 'unexpected' && cf.rule !== null ? this.connOf.get(cf.rule) : undefined;
-    const conn = designed ?? `${f.proto}/${port} (outside the design)`;
-    const mismatch = cf.protocolMismatch ? `; protocol mismatch: ${cf.app} on this port` : '';
-    // The reason of a designed rule starts with "service proto/port (rule id): ", which the comment says already.
-    const reason = cf.reason.replace(/^[\w-]+ (?:tcp|udp)\/\d+ \(rule [^)]+\): /, '');
-    return `wfo-audit ${cf.verdict}: client ${endpoint(f.clientIp, icmp ? 0 : f.clientPort)} \u2192 server ${endpoint(f.serverIp, port)}; `
-      + `${conn}, rule ${cf.rule ?? 'none'}; ${reason} [${cf.reasonCode}]${mismatch}; flow ${f.id}`;
+    return {
+      verdict: cf.verdict, conn: designed ?? null, rule: cf.rule, reason: cf.reason, reasonCode: cf.reasonCode,
+      mismatch: cf.protocolMismatch ? cf.app : null, proto: f.proto, clientIp: f.clientIp, clientPort: icmp ? 0 : f.clientPort,
+      serverIp: f.serverIp, serverPort: icmp ? 0 : f.serverPort, id: f.id,
+    };
   }
 
   /** Every batch of classified flows, as flows end: flagged ones are remembered, held packets of the others let go. */
@@ -383,12 +426,12 @@ export class EvidenceCollector implements PacketTap {
       this.flaggedByInput.set(f.input, (this.flaggedByInput.get(f.input) ?? 0) + 1);
       if (this.flaggedCount > MAX_EVIDENCE_FLOWS) { this.notKept++; continue; }
       const fl: Flagged = {
-        first: f.first, last: f.last, input: f.input, comment: this.comment(cf),
+        first: f.first, last: f.last, input: f.input, cutKey: mayOwnCutQuote(f) ? flowCutKey(f) : null, parts: this.commentParts(cf),
         flowPackets: f.packets.client + f.packets.server, written: 0, commented: false,
       };
       if (taken !== null && taken.length > 0) {
         const opener = taken.find((h) => !h.icmpError) ?? taken[0]!;
-        opener.comment = fl.comment;
+        opener.comment = commentText(fl.parts);
         fl.commented = true;
         fl.written = taken.length;
         for (const h of taken) this.held.push(h);
@@ -398,12 +441,9 @@ export class EvidenceCollector implements PacketTap {
       } else if (this.cutKeys.has(key)) {
         this.cutFlows++;
       }
-      // Found by its 5-tuple, and by its client's address for ICMP errors whose quote was cut.
-      for (const k of mayOwnCutQuote(f) ? [key, flowCutKey(f)] : [key]) {
-        let list = this.flagged.get(k);
-        if (list === undefined) { list = []; this.flagged.set(k, list); }
-        list.push(fl);
-      }
+      let list = this.flagged.get(key);
+      if (list === undefined) { list = []; this.flagged.set(key, list); }
+      list.push(fl);
     }
   }
 
@@ -444,7 +484,8 @@ export class EvidenceCollector implements PacketTap {
     let packets = 0;
     const rereadErrors: string[] = [];
     // The blocks go to the unlinked part file first: the section comment counts them, and comes first.
-    const writeBlock = (b: Uint8Array): void => { writeSync(partFd, b); packets++; };
+    const chunk = new BlockChunk(partFd);
+    const writeBlock = (b: Uint8Array): void => { chunk.add(b); packets++; };
     try {
       for (let i = 0; i < report.inputs.length; i++) {
         const info = report.inputs[i]!;
@@ -464,6 +505,7 @@ export class EvidenceCollector implements PacketTap {
           rereadErrors.push(e.message);
         }
       }
+      chunk.flush();
       const result = this.result(path, report, packets, rereadErrors);
       writeSync(fd, sectionHeader(`wfo-audit ${report.version}`, this.sectionComment(report, result)));
       for (const itf of this.ifaceList) {
@@ -500,6 +542,23 @@ export class EvidenceCollector implements PacketTap {
     return [sec, Math.min(999_999_999, Math.round((this.statedEnd - sec) * 1e9))];
   }
 
+  private cuts: Map<string, Flagged[]> | null = null;
+
+  /** Flagged flows that an ICMP error with a cut quote can belong to, by their client's address. */
+  private cutIndex(): Map<string, Flagged[]> {
+    if (this.cuts !== null) return this.cuts;
+    const m = new Map<string, Flagged[]>();
+    for (const list of this.flagged.values()) {
+      for (const fl of list) {
+        if (fl.cutKey === null) continue;
+        const l = m.get(fl.cutKey);
+        if (l === undefined) m.set(fl.cutKey, [fl]); else l.push(fl);
+      }
+    }
+    this.cuts = m;
+    return m;
+  }
+
   /** The sink of the second pass over a capture file: packets of flagged flows become blocks. */
   private secondPass(writeBlock: (b: Uint8Array) => void): PacketSink {
     const p = new DecodedPacket();
@@ -509,7 +568,8 @@ export class EvidenceCollector implements PacketTap {
         decodePacket(p, buf, offset, caplen, linkType);
         const key = packetKey(p, out);
         if (key === null) return;
-        const list = this.flagged.get(key);
+        // ICMP errors with a cut quote are rare: the index by client address is built at the first one.
+        const list = key.startsWith('cut|') ? this.cutIndex().get(key) : this.flagged.get(key);
         if (list === undefined) return;
         const ts = tsSec + tsNsec / 1e9;
         // The flagged flow of this tuple that started last at or before the packet.
@@ -518,7 +578,7 @@ export class EvidenceCollector implements PacketTap {
         if (fl === undefined || !within(fl, ts, out.icmpError)) return;
         const itf = this.ifaces.get(iface);
         if (itf === undefined) return;
-        const comment = !fl.commented && !out.icmpError ? fl.comment : null;
+        const comment = !fl.commented && !out.icmpError ? commentText(fl.parts) : null;
         if (comment !== null) fl.commented = true;
         fl.written++;
         writeBlock(enhancedPacket(itf.id, itf.tsresol, tsSec, tsNsec, buf.subarray(offset, offset + caplen), origLen, comment));
@@ -528,8 +588,7 @@ export class EvidenceCollector implements PacketTap {
 
   private result(path: string, report: AuditReport, packets: number, rereadErrors: string[]): EvidenceResult {
     let withPackets = 0, comments = 0, notFound = 0, fromRecords = 0;
-    for (const [key, list] of this.flagged) {
-      if (key.startsWith('cut|')) continue;
+    for (const list of this.flagged.values()) {
       for (const fl of list) {
         if (fl.written > 0) withPackets++;
         if (fl.commented) comments++;
