@@ -320,8 +320,6 @@ export class EvidenceCollector implements PacketTap {
   private readonly flagged = new Map<string, Flagged[]>();
   private flaggedCount = 0;
   private notKept = 0;
-  /** Flagged flows by the input of their first packet, for the counts. */
-  private readonly flaggedByInput = new Map<number, number>();
   /** Read-once inputs: packets of flows still undecided, by 5-tuple; packets of flagged flows. */
   private readonly pending = new Map<string, Held[]>();
   private readonly held: Held[] = [];
@@ -370,6 +368,8 @@ export class EvidenceCollector implements PacketTap {
     if (!(ts >= this.firstTs)) { this.firstTs = ts; this.first = [tsSec, tsNsec]; }
     if (!(ts <= this.lastTs)) { this.lastTs = ts; this.last = [tsSec, tsNsec]; }
     if (!this.buffering) return;
+    const itf = this.ifaces.get(iface);
+    if (itf === undefined) return; // every reader announces its interfaces before their packets
     const p = this.pkt;
     decodePacket(p, buf, offset, caplen, linkType);
     const key = packetKey(p, this.keyOut);
@@ -385,7 +385,7 @@ export class EvidenceCollector implements PacketTap {
     if (list === undefined) { list = []; this.pending.set(key, list); }
     this.heldBytes += cost;
     list.push({
-      seq: this.seq++, input: this.input, iface: this.ifaces.get(iface)?.id ?? 0, tsSec, tsNsec, ts,
+      seq: this.seq++, input: this.input, iface: itf.id, tsSec, tsNsec, ts,
       data: Uint8Array.prototype.slice.call(buf, offset, offset + caplen), origLen, icmpError: this.keyOut.icmpError, comment: null,
     });
   }
@@ -418,13 +418,14 @@ export class EvidenceCollector implements PacketTap {
         const errs = this.take(flowCutKey(f), f);
         if (errs !== null && errs.length > 0) taken = [...(taken ?? []), ...errs];
       }
-      if (!flagged) {
+      if (flagged) {
+        this.flaggedCount++;
+        if (this.flaggedCount > MAX_EVIDENCE_FLOWS) this.notKept++;
+      }
+      if (!flagged || this.flaggedCount > MAX_EVIDENCE_FLOWS) {
         if (taken !== null) for (const h of taken) this.heldBytes -= h.data.length + HELD_OVERHEAD;
         continue;
       }
-      this.flaggedCount++;
-      this.flaggedByInput.set(f.input, (this.flaggedByInput.get(f.input) ?? 0) + 1);
-      if (this.flaggedCount > MAX_EVIDENCE_FLOWS) { this.notKept++; continue; }
       const fl: Flagged = {
         first: f.first, last: f.last, input: f.input, cutKey: mayOwnCutQuote(f) ? flowCutKey(f) : null, parts: this.commentParts(cf),
         flowPackets: f.packets.client + f.packets.server, written: 0, commented: false,
@@ -497,7 +498,7 @@ export class EvidenceCollector implements PacketTap {
           }
           continue;
         }
-        if (!PACKET_FORMATS.has(info.format) || info.packets === 0 || this.flaggedByInput.size === 0) continue;
+        if (!PACKET_FORMATS.has(info.format) || info.packets === 0 || this.flagged.size === 0) continue;
         try {
           await readInput(info.path, i, this.secondPass(writeBlock), { ifaceBase: i << 16, signal });
         } catch (e) {
