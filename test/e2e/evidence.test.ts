@@ -14,6 +14,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, idleOnInput, oneLineError, ROOT, runCli } from '../support/cli.js';
 import { needsRoot, requireTools } from '../support/requires.js';
+import { PcapWriter } from '../../src/capture/writer.js';
+import { LINKTYPE_ETHERNET, TcpSession } from '../../src/synth/craft.js';
+import { tdsPrelogin } from '../../src/synth/payloads.js';
+import { fullTcp, Trace, WFO } from '../../src/synth/scenarios.js';
 
 interface Flow { proto: string; client: string; server: string; first: number | null; verdict: string; protocolMismatch: boolean }
 interface Report { flows: Flow[]; warnings: { code: string; message: string }[]; summary: Record<string, number> }
@@ -156,6 +160,27 @@ describe.runIf(requireTools('tshark', ['tshark', 'capinfos'], 'tshark'))('audit 
 });
 
 describe('audit --evidence: options and inputs without packets', () => {
+  it('keeps the end of the input: a single SYN well before the end stays blocked in the evidence alone (isb_endtime)', () => {
+    // One SYN to SQL that nobody answers, then 10 s later a working SQL connection (not flagged):
+    // in the evidence the SYN is the last packet, and only the stated end keeps it past --syn-grace.
+    const t = new Trace('2026-01-15T10:00:00Z');
+    t.add(1, new TcpSession({ client: WFO.wfo, server: WFO.sql, cport: 50300, sport: 1433 }).syn());
+    t.wait(10_000);
+    fullTcp(t, new TcpSession({ client: WFO.wfo, server: WFO.sql, cport: 50301, sport: 1433 }), tdsPrelogin(), tdsPrelogin());
+    const capture = tmpFile('pcap');
+    const w = new PcapWriter({ linkType: LINKTYPE_ETHERNET }, capture);
+    for (const p of t.out) w.write(p);
+    w.close();
+    const json = tmpFile('json'), evidence = tmpFile('pcapng'), again = tmpFile('json');
+    runCli(['audit', '--site', TRUST_SITE, '--format', 'json', '--out', json, '--evidence', evidence, capture]);
+    const first = (JSON.parse(readFileSync(json, 'utf8')) as Report).flows;
+    expect(first.map((f) => f.verdict)).toEqual(['blocked', 'expected']);
+    const r = runCli(['audit', '--site', TRUST_SITE, '--format', 'json', '--out', again, evidence]);
+    expect(r.stderr).toBe('');
+    const second = (JSON.parse(readFileSync(again, 'utf8')) as Report & { flows: (Flow & { state: string })[] }).flows;
+    expect(second.map((f) => `${f.state} ${f.verdict}`)).toEqual(['unanswered blocked']);
+  }, 60_000);
+
   it('refuses a bad --evidence-verdicts like --fail-on', () => {
     const r = runCli(['audit', '--evidence', tmpFile('pcapng'), '--evidence-verdicts', 'blocked,fixed', 'fixtures/demo/demo.pcap']);
     expect(r.code).toBe(2);
