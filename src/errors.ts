@@ -27,3 +27,8 @@ export class SiteFileError extends AuditError {
 export class CaptureError extends AuditError {
   override name = 'CaptureError';
 }
+
+/** A report given to `wfo-audit diff` cannot be compared: not a wfo-audit JSON report, an unreadable schema version, nothing judged. */
+export class ReportFileError extends AuditError {
+  override name = 'ReportFileError';
+}

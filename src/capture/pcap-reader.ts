@@ -71,6 +71,7 @@ export class PcapWalker implements RecordWalker {
     }
     this.linkType = field & 0xffff;
     noteLinkType(this.linkTypes, this.linkType);
+    this.sink.interfaceAdded?.(this.iface, this.linkType, this.nanos ? 9 : 6, u32(buf, pos + 16, le));
     this.headerDone = true;
   }
 

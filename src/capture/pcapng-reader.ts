@@ -213,6 +213,7 @@ export class PcapngWalker implements RecordWalker {
     this.ifNsMul.push(mul);
     this.ifNsDiv.push(div);
     this.ifOffset.push(tsoffset);
+    this.sink.interfaceAdded?.(this.ifaceBase + this.ifFirst + this.ifCount, linkType, tsresol, snap);
     this.ifCount++;
     this.interfaces++;
     noteLinkType(this.linkTypes, linkType);

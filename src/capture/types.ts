@@ -28,6 +28,12 @@ export interface PacketSink {
    * seconds since the epoch. Part of the end of the input; optional for sinks.
    */
   endTime?(ts: number): void;
+  /**
+   * An interface was declared (pcapng IDB, the pcap file header): its index as given to
+   * `packet`, link type, timestamp resolution (the if_tsresol byte: 6 µs, 9 ns, 0x80|n
+   * 2^-n) and snap length. Optional for sinks (the evidence writer keeps them).
+   */
+  interfaceAdded?(iface: number, linkType: number, tsresol: number, snaplen: number): void;
 }
 
 /** Container format as detected from the first bytes. */

@@ -111,6 +111,25 @@ export class PcapWriter {
   }
 }
 
+/** Ticks per second of an if_tsresol byte (6 = µs, 9 = ns, 0x80|n = 2^-n). */
+export function tsresolUnits(res: number): number {
+  return res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res;
+}
+
+/**
+ * A time as the 64-bit pcapng timestamp (high, low 32 bits) in `unitsPerSec` ticks.
+ * Nanosecond units put today's ticks past 2^53, so the product is split on 16 bits to
+ * stay exact in doubles.
+ */
+export function pcapngTicks(tsSec: number, tsNsec: number, unitsPerSec: number): [number, number] {
+  const frac = Math.floor((tsNsec * unitsPerSec) / 1e9);
+  const a = Math.floor(tsSec / 65536) * unitsPerSec;
+  const aHi = Math.floor(a / 65536);
+  const low = (tsSec % 65536) * unitsPerSec + frac + (a - aHi * 65536) * 65536;
+  const carry = Math.floor(low / 4294967296);
+  return [aHi + carry, low - carry * 4294967296];
+}
+
 /** Streaming pcapng writer: one section, the given interfaces, Enhanced Packet Blocks. */
 export class PcapngWriter {
   private readonly sink: ByteSink;
@@ -145,7 +164,7 @@ export class PcapngWriter {
         p += 12;
       }
       this.u32(b, p, len);
-      this.units.push(res & 0x80 ? 2 ** (res & 0x7f) : 10 ** res);
+      this.units.push(tsresolUnits(res));
     }
   }
   private u32(b: Buffer, o: number, v: number): void {
@@ -161,15 +180,7 @@ export class PcapngWriter {
     const n = r.data.length;
     const padded = (n + 3) & ~3;
     const len = 32 + padded;
-    // 64-bit timestamp in interface units. Nanosecond units put today's ticks past
-    // 2^53, so the product is split on 16 bits to stay exact in doubles.
-    const frac = Math.floor((r.tsNsec * unitsPerSec) / 1e9);
-    const a = Math.floor(r.tsSec / 65536) * unitsPerSec;
-    const aHi = Math.floor(a / 65536);
-    const low = (r.tsSec % 65536) * unitsPerSec + frac + (a - aHi * 65536) * 65536;
-    const carry = Math.floor(low / 4294967296);
-    const hi = aHi + carry;
-    const lo = low - carry * 4294967296;
+    const [hi, lo] = pcapngTicks(r.tsSec, r.tsNsec, unitsPerSec);
     const [b, o] = this.sink.reserve(len);
     this.u32(b, o, 6); this.u32(b, o + 4, len); this.u32(b, o + 8, iface);
     this.u32(b, o + 12, hi); this.u32(b, o + 16, lo);

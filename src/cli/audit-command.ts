@@ -11,9 +11,10 @@ import { ProgressBar } from '../report/progress.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn, parseTime } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
+import { planEvidence, writeEvidence, type EvidenceFlags } from './evidence-options.js';
 
 /** Flags of the audit command (as commander gives them). */
-export interface AuditFlags {
+export interface AuditFlags extends EvidenceFlags {
   site?: string;
   format: ReportFormat;
   out?: string;
@@ -39,6 +40,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is later than --to');
   if (captures.filter((c) => c === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const { design, site } = loadDesign(flags.site);
+  const evidence = planEvidence(flags, design, captures);
   const out = new Output(flags.out);
   const opts = reportOptions(out, !!flags.all, failOn, flags.coverage, design);
   const format = flags.format;
@@ -52,6 +54,10 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   const spill = format === 'json' ? new JsonFlowSpill() : null;
   if (spill) onFlows = (batch) => spill.addBatch(batch);
   if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonBytes(batch));
+  if (evidence) {
+    const report = onFlows;
+    onFlows = (batch) => { report?.(batch); evidence.collector.onFlows(batch); };
+  }
 
   const abort = new AbortController();
   // Ctrl-C (or SIGTERM) stops reading: the report covers what was read and the exit code is 2.
@@ -77,6 +83,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
         : undefined,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
       signal: abort.signal,
+      tap: evidence?.collector,
     });
   } finally {
     removeSignals();
@@ -87,6 +94,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
 
   // When no input could be opened at all there is nothing to report: the error lines say it all.
   const nothingRead = report.inputs.every((i) => i.error !== null && i.packets === 0);
+  if (evidence) await writeEvidence(evidence, report);
   if (nothingRead) spill?.close();
   else await writeReport(report, format, out, opts, spill);
   out.close();

@@ -9,9 +9,10 @@ import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseBufferSize, parseDuration, parseFailOn } from './options.js';
 import { lookupUser, runningAsRoot } from '../capture/drop-privileges.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
+import { planEvidence, writeEvidence, type EvidenceFlags } from './evidence-options.js';
 
 /** Flags of the live command. */
-export interface LiveFlags {
+export interface LiveFlags extends EvidenceFlags {
   interface: string;
   filter?: string;
   site?: string;
@@ -38,6 +39,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const bufferMiB = parseBufferSize(flags.bufferSize) ?? 256;
   const { design, site } = loadDesign(flags.site);
   const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
+  const evidence = planEvidence(flags, design, []);
   const stdout = new Output(undefined);
   // opened now: a bad path fails before the capture starts (and before privileges are dropped)
   const reportOut = flags.out ? new Output(flags.out) : stdout;
@@ -53,6 +55,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
     if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
     if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
+    evidence?.collector.onFlows(batch);
   };
 
   const abort = new AbortController();
@@ -75,6 +78,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
       signal: abort.signal,
+      tap: evidence?.collector,
     });
   } finally {
     removeSignals();
@@ -82,6 +86,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
     if (dashboard) await dashboard.done;
     events?.close();
   }
+  if (evidence) await writeEvidence(evidence, report);
   try {
     await writeReport(report, format, reportOut, reportOptions(reportOut, false, failOn, flags.coverage, design), spill);
   } finally {

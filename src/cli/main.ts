@@ -15,6 +15,7 @@ import { DEFAULT_FAIL_ON, FAIL_ON_VALUES, invalidOption } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { printable } from '../report/format.js';
 import { addRulesCommand } from './rules-program.js';
+import { addDiffCommand } from './diff-command.js';
 
 const FORMATS = REPORT_FORMATS;
 const DESIGN_FORMATS = ['table', 'markdown', 'json', 'csv'] as const;
@@ -46,6 +47,7 @@ Examples:
   wfo-audit rules --site site.yaml --target nftables --out wfo.nft
   wfo-audit check-site site.yaml
   wfo-audit discover capture.pcapng > site.yaml
+  wfo-audit diff before.json after.json
 ${exitHelp}`);
 
   const audit = program.command('audit')
@@ -66,6 +68,9 @@ ${exitHelp}`);
     .option('--dedup-window <ms>', 'identical frames this close together are one packet recorded twice (pktmon, overlapping spans); 0 = off', '1')
     .option('--from <time>', 'flow records (nfdump, Zeek) from this time on: epoch seconds or ISO 8601 (UTC unless it says)')
     .option('--to <time>', 'flow records up to this time: epoch seconds or ISO 8601')
+    .option('--evidence <file>', 'also write every packet of the flagged flows, with comments, to this pcapng file (docs/evidence.md)')
+    .option('--evidence-verdicts <list>', `verdicts whose flows go into --evidence (default ${DEFAULT_FAIL_ON})`)
+    .option('--evidence-max-mb <MiB>', 'memory for the packets kept while reading stdin or a pipe for --evidence (default 256)')
     .addHelpText('after', `
 Examples:
   wfo-audit audit --site fixtures/demo/site.yaml fixtures/demo/demo.pcap
@@ -97,6 +102,9 @@ ${exitHelp}`)
     .option('--user <name>', 'started as root: drop to this user once the capture and output files are open', 'nobody')
     .option('--keep-root', 'started as root: keep root for the whole run (not recommended)')
     .addOption(new Option('--engine <engine>', 'capture engine: cap (in-process libpcap) or tcpdump (reports kernel drops)').choices(['cap', 'tcpdump']).default('cap'))
+    .option('--evidence <file>', 'also write every packet of the flagged flows (their first 32), with comments, to this pcapng file (docs/evidence.md)')
+    .option('--evidence-verdicts <list>', `verdicts whose flows go into --evidence (default ${DEFAULT_FAIL_ON})`)
+    .option('--evidence-max-mb <MiB>', 'memory for the packets kept for --evidence (default 256)')
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
@@ -156,6 +164,7 @@ Examples:
     });
 
   addRulesCommand(program, result);
+  addDiffCommand(program, result, exitHelp);
 
   program.command('check-site')
     .description('validate a site file and print the resolved roles')

@@ -24,15 +24,20 @@ export function invalidOption(option: string, value: string, allowed: string): U
 
 /** Parses a --fail-on list: verdict names separated by commas, or `none` alone. */
 export function parseFailOn(list: string): Set<string> {
+  return parseVerdictList('--fail-on', list);
+}
+
+/** Parses a list of verdict names (and protocol-mismatch) as --fail-on does, refusing with the option's name (--evidence-verdicts). */
+export function parseVerdictList(option: string, list: string): Set<string> {
   const allowed = `none, or a comma-separated list of ${FAIL_ON_VALUES.join(', ')}`;
   const items = list.split(',').map((v) => v.trim());
-  if (items.some((v) => v === '')) throw invalidOption('--fail-on', list, allowed);
+  if (items.some((v) => v === '')) throw invalidOption(option, list, allowed);
   if (items.includes('none')) {
     // "none" with verdicts beside it contradicts itself
-    if (items.length > 1) throw invalidOption('--fail-on', list, allowed);
+    if (items.length > 1) throw invalidOption(option, list, allowed);
     return new Set();
   }
-  for (const v of items) if (!FAIL_ON_VALUES.includes(v)) throw invalidOption('--fail-on', list, allowed);
+  for (const v of items) if (!FAIL_ON_VALUES.includes(v)) throw invalidOption(option, list, allowed);
   return new Set(items);
 }
 

@@ -8,6 +8,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ReportWarning } from '../report/types.js';
 import { warning } from '../report/warnings.js';
 import type { InputInfo } from '../capture/types.js';
+import { withTap, type PacketTap } from './tap.js';
 import { noInput, orderInputs, readInput, readStream } from '../capture/open.js';
 import { CaptureError } from '../errors.js';
 import type { FlowRecord } from '../flow/types.js';
@@ -43,6 +44,8 @@ export interface AuditConfig {
   /** Time window (seconds since the epoch) for flow-record inputs: nfdump reads only it; Zeek rows outside it are skipped. */
   from?: number;
   to?: number;
+  /** Sees every packet beside the engine (the evidence writer, src/report/evidence.ts). */
+  tap?: PacketTap;
 }
 
 /**
@@ -135,6 +138,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   let doneBytes = 0;
   let curBytes = 0;
   const inputs: InputInfo[] = [];
+  const sink = withTap(engine, cfg.tap);
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
     if (cfg.signal?.aborted && !(path === '-' && stdinRoute !== null)) {
@@ -143,6 +147,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       continue;
     }
     engine.input = i;
+    cfg.tap?.startInput(i, path);
     curBytes = 0;
     let info: InputInfo;
     const onProgress = (p: { bytesRead: number }): void => {
@@ -173,10 +178,10 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
         records.add(r);
         info = recordInputInfo(path, r);
       } else if (route.stream !== null) {
-        info = await readStream(path, route.stream, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+        info = await readStream(path, route.stream, sink, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
         if (route.gzip) info.gzip = true;
       } else {
-        info = await readInput(path, i, engine, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
+        info = await readInput(path, i, sink, { ifaceBase: i << 16, signal: cfg.signal, onProgress });
       }
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;

@@ -7,6 +7,7 @@ import { problemWords } from '../decode/problems.js';
 import { findConflicts } from '../classify/conflicts.js';
 import { siteWarnings } from '../design/site-warnings.js';
 import type { ResolvedDesign } from '../design/resolve.js';
+import { designHash } from '../design/hash.js';
 import type { AuditReport, ReportWarning } from '../report/types.js';
 import { sortWarnings, warning } from '../report/warnings.js';
 import { judgedCount } from '../report/judged.js';
@@ -76,6 +77,7 @@ export function finishReport(engine: PacketEngine, acc: ReportAccumulator, desig
     connections: acc.coverage.connections(windowSeconds),
     conflicts: findConflicts(design),
     summary: { ...acc.counts },
+    design: { hash: designHash(design) },
     findings: { paths: acc.paths.result(), ...acc.grouper.result() },
   };
   const w: ReportWarning[] = [...extraWarnings, ...siteWarnings(design).map((s) => warning(s.code, s.message))];

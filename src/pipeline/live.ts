@@ -15,6 +15,7 @@ import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
 import { dropPrivileges, type DropTarget } from '../capture/drop-privileges.js';
 import { setLongTimeout } from './long-timeout.js';
+import { withTap, type PacketTap } from './tap.js';
 
 /** Everything a live run needs. */
 export interface LiveConfig {
@@ -40,6 +41,8 @@ export interface LiveConfig {
   dropTo?: DropTarget | null;
   /** Called once the capture is open (tests use it to start their traffic). */
   onReady?: () => void;
+  /** Sees every packet beside the engine (the evidence writer). */
+  tap?: PacketTap;
 }
 
 /** Captures until the signal or the duration, then returns the same report `audit` would. */
@@ -51,8 +54,14 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize, user: cfg.dropTo?.name };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;
-  if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, engine);
-  else cap = await openLive(liveOpts, engine);
+  cfg.tap?.startInput(0, cfg.iface, true);
+  const sink = withTap(engine, cfg.tap);
+  if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, sink);
+  else {
+    cap = await openLive(liveOpts, sink);
+    // cap stamps packets in nanoseconds on interface 0 (tcpdump's pcap header announces itself).
+    sink.interfaceAdded?.(0, cap.linkType, 9, 262144);
+  }
   // Synchronously after the open: packets reach the engine only from later event-loop turns.
   if (cfg.dropTo) dropPrivileges(cfg.dropTo);
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
@@ -82,7 +91,7 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   const stoppedAt = Date.now();
   cap.stop();
   // The moment the capture stopped is the end of the input (the SYN grace is measured from it).
-  engine.endTime(Date.now() / 1000);
+  sink.endTime!(Date.now() / 1000);
   let kernelDrops: number | null = null;
   if (tcpdump) {
     await tcpdump.done;

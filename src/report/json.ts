@@ -85,6 +85,7 @@ const REASON_KEYS = ['reason', 'reasonCode', 'count'] as const;
 /** Top-level key order of the report (`findings`, when present, follows `summary`). */
 export const REPORT_KEYS = [
   'schemaVersion', 'version', 'warnings', 'inputs', 'live', 'site', 'stats', 'flows', 'coverage', 'connections', 'conflicts', 'summary',
+  'design',
 ] as const;
 
 const arr = (fn: (v: object) => Obj) => (v: unknown) => (v as object[]).map(fn);
@@ -136,6 +137,7 @@ export function canonicalParts(r: AuditReport): Obj {
     warnings: arr((w) => ordered(w, WARNING_KEYS)),
     conflicts: arr((c) => ordered(c, CONFLICT_KEYS)),
     summary: (v) => ordered(v as object, SUMMARY_KEYS),
+    design: (v) => ordered(v as object, ['hash']),
     findings: (v) => ordered(v as object, ['paths', 'groups', 'mismatches'], {
       paths: arr((g) => ordered(g, PATH_KEYS)),
       groups: arr((g) => ordered(g, FINDING_GROUP_KEYS, { reasons: arr((x) => ordered(x, REASON_KEYS)) })),

@@ -193,6 +193,8 @@ export interface AuditReport {
   coverage: CoverageRow[];
   conflicts: Conflict[];
   summary: Record<Verdict, number> & { 'protocol-mismatch': number };
+  /** The resolved design the flows were judged against: its hash (src/design/hash.ts), which `diff` compares. */
+  design?: { hash: string };
   /**
    * Finding and protocol-mismatch groups built while the flows streamed past
    * (FindingGrouper), so a report need not hold the flows to group them. When

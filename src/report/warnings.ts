@@ -30,6 +30,7 @@ export const WARNING_CODES = {
   'records-sampled': 'Records come from packet sampling: counts are scaled, and a sampled flow is never called unanswered or refused from its flags.',
   'export-problems': 'Flow export messages or sets could not be read (truncated, bad lengths, unknown versions): counted and skipped.',
   'exporter-not-allowed': 'The collector got datagrams from addresses outside --exporter: they were counted and never classified.',
+  'evidence-cut': 'The --evidence file lacks packets of some flagged flows: --evidence-max-mb was reached while reading stdin or a pipe, or there were more flagged flows than it keeps.',
   'nfdump-biflow-flags': 'nfdump overwrote the forward TCP flags of RFC 5103 biflows with the reverse ones: those outcomes are inferred from packet counts.',
 } as const;
 

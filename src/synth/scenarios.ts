@@ -12,6 +12,7 @@ import {
   type FrameOptions, type TimedPacket,
 } from './craft.js';
 import { TRUST_SCENARIOS } from './trust-scenarios.js';
+import { DEMO_AFTER_SCENARIO } from './after-scenarios.js';
 import {
   amqpHeader, dnsAnswer, dnsQuery, httpGet, httpOk, httpPost, opaque, policyFileRequest, policyFileResponse,
   rdpConnectionRequest, sipInvite, sipTrying, smb2Negotiate, smtpEhlo, smtpGreeting, snmpTrap, tdsPrelogin,
@@ -618,5 +619,5 @@ export function demoTrace(): TimedPacket[] {
 
 /** Every committed scenario, in the order make-fixtures writes them. */
 export const SCENARIOS: Scenario[] = [
-  ...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, WFO_REASONS_SCENARIO, DEMO_SCENARIO, ...TRUST_SCENARIOS,
+  ...FLOW_SCENARIOS, ...FORMAT_SCENARIOS, ...WFO_SCENARIOS, WFO_REASONS_SCENARIO, DEMO_SCENARIO, DEMO_AFTER_SCENARIO, ...TRUST_SCENARIOS,
 ];

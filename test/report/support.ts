@@ -204,6 +204,7 @@ export function sampleReportV2(): AuditReport {
       rules: ['api-server.sql.1433', 'archiver.sql.1433'], seed: [{ table: 'premises-server', row: 4, text: 'API Server | 1433 | TCP | Outbound | SQL Connection' }],
       note: null,
     }],
+    design: { hash: 'b'.repeat(64) },
     findings: {
       paths: [{
         verdict: 'blocked', connection: 'wfo-servers>sql:1433/tcp', proto: 'tcp', port: 1433, server: '10.10.0.20', clients: 2,
