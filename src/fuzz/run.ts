@@ -1,5 +1,6 @@
 /**
- * `npm run fuzz -- --count N --seed S`: mutates the corpus captures (src/fuzz/mutate.ts)
+ * `npm run fuzz -- --count N --seed S`: mutates the corpus captures, the corpus's Zeek conn logs
+ * and generated IPFIX files (src/fuzz/mutate.ts, record-seeds.ts)
  * and runs each mutant through the whole built CLI (`bin/wfo-audit.js audit`), cycling
  * the report formats. A crash is an exit code other than 0/1/2, more than one line on
  * stderr, a stack frame (`    at `) or an "internal error"; a hang is no exit within
@@ -19,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Choices, mutate, MUTATIONS, type Mutant } from './mutate.js';
 import type { WorkerAnswer, WorkerCase } from './worker.js';
+import { ipfixSeeds } from './record-seeds.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'wfo-audit.js');
@@ -224,12 +226,15 @@ class InProcessRunner {
 /** A seed input from the corpus. */
 interface Seed { name: string; bytes: Buffer }
 
-/** The corpus captures no larger than maxSize, sorted by name (the same seed list on every machine). */
+/**
+ * The corpus captures and Zeek conn logs no larger than maxSize, sorted by name (the same seed
+ * list on every machine), and the generated IPFIX seeds (record-seeds.ts).
+ */
 function loadSeeds(corpus: string, maxSize: number): Seed[] {
-  const dir = join(corpus, 'captures');
-  return readdirSync(dir).sort()
-    .filter((f) => { const s = statSync(join(dir, f)); return s.isFile() && s.size <= maxSize; })
+  const from = (dir: string, only?: RegExp): Seed[] => (existsSync(dir) ? readdirSync(dir).sort() : [])
+    .filter((f) => (only === undefined || only.test(f)) && (() => { const s = statSync(join(dir, f)); return s.isFile() && s.size <= maxSize; })())
     .map((f) => ({ name: f, bytes: readFileSync(join(dir, f)) }));
+  return [...from(join(corpus, 'captures')), ...from(join(corpus, 'zeek-logs'), /\.log$/), ...ipfixSeeds()];
 }
 
 /** Runs the fuzzer; returns the exit code. */
@@ -293,7 +298,7 @@ export async function fuzz(o: FuzzOptions, log: (s: string) => void): Promise<nu
   const sec = (Date.now() - started) / 1000;
   const exits = ['0', '1', '2'].map((k) => `${k}: ${codes.get(k) ?? 0}`).join(', ');
   const kinds = MUTATIONS.map((k) => `${k} ${byKind.get(k) ?? 0}`).join(', ');
-  log(`fuzz: ${o.count} cases (seed ${o.seed}) from ${seeds.length} corpus captures of at most ${o.maxSize} bytes: ` +
+  log(`fuzz: ${o.count} cases (seed ${o.seed}) from ${seeds.length} seeds (corpus captures and Zeek logs, generated IPFIX) of at most ${o.maxSize} bytes: ` +
     `${crashes} crashes, ${hangs} hangs; exit codes ${exits}; mutations ${kinds}; ${sec.toFixed(0)} s with ${o.jobs} jobs` +
     (o.inProcess ? ' (in-process: main() of the built CLI in long-lived workers)' : ' (one CLI process per case)'));
   return crashes + hangs > 0 ? 1 : 0;

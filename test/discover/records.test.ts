@@ -12,10 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { havePath, requireTools } from '../support/requires.js';
 import { ROOT } from '../support/cli.js';
 import { differences, draftFor } from './compare.js';
+import { ipfixFile, softflowdExport } from '../support/exporters.js';
 
 const READERS = havePath(`${ROOT}src/records/read.ts`);
-/** The IPFIX file reader and the record tests' softflowd helper (test/records/exporters.ts). */
-const IPFIX = havePath(`${ROOT}src/records/ipfix.ts`) && havePath(`${ROOT}test/records/exporters.ts`);
 const ZEEK_LOG = `${ROOT}fixtures/records/zeek-conn.log`;
 
 /** The flows that differ and are not named by a CHECK line of the draft. */
@@ -82,15 +81,13 @@ const SCENARIOS: [capture: string, site: string][] = [
   ['fixtures/demo/demo.pcap', 'fixtures/demo/site.yaml'],
 ];
 
-describe.runIf(IPFIX && requireTools('softflowd', ['softflowd']))('discover from an IPFIX file', () => {
+describe.runIf(requireTools('softflowd', ['softflowd']))('discover from an IPFIX file', () => {
   for (const [capture, site] of SCENARIOS) {
     it(`softflowd -v 10 of ${capture} written as a file: every flow judged as with the hand-written site, or named by a CHECK`, async () => {
       // The record tests' exporter helper: softflowd's datagrams, caught on 127.0.0.1.
-      const { softflowd } = await import('../records/exporters.js') as { softflowd: (capture: string, args: readonly string[]) => Promise<Buffer[]> };
-      const datagrams = await softflowd(`${ROOT}${capture}`, ['-v', '10', '-A', 'milli']);
+      const datagrams = await softflowdExport(`${ROOT}${capture}`, ['-v', '10', '-A', 'milli']);
       expect(datagrams.length).toBeGreaterThan(0);
-      const file = join(mkdtempSync(join(tmpdir(), 'wfo-discover-ipfix-')), 'export.ipfix');
-      writeFileSync(file, Buffer.concat(datagrams));
+      const file = ipfixFile(join(mkdtempSync(join(tmpdir(), 'wfo-discover-ipfix-')), 'export.ipfix'), datagrams);
       const { text } = await draftFor(file);
       expect(text).toMatch(/wfo-servers:[^\n]*\n\s+- 10\.10\.0\.10 /);
       const r = await unnamed(file, `${ROOT}${site}`);
