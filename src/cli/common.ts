@@ -89,11 +89,20 @@ export function stopOnSignals(abort: AbortController, secondExits: boolean): () 
   };
 }
 
+/**
+ * Width of the human formats: the terminal's (at least 80); not a terminal, `COLUMNS` when it
+ * is a whole number of at least 60 (as ls and tshark honour it), otherwise 100.
+ */
+export function reportWidth(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): number {
+  if (isTTY) return Math.max(80, process.stdout.columns ?? 100);
+  const c = Number(env.COLUMNS);
+  return Number.isInteger(c) && c >= 60 ? c : 100;
+}
+
 /** Rendering options for a destination; with the design, the site's role addresses (the html report lists them). */
 export function reportOptions(out: Output, all: boolean, failOn?: Iterable<string>, coverage?: string, design?: ResolvedDesign): ReportOptions {
   const color = out.isTTY && !process.env.NO_COLOR;
-  const width = out.isTTY ? Math.max(80, process.stdout.columns ?? 100) : 100;
-  const o: ReportOptions = { color, all, width };
+  const o: ReportOptions = { color, all, width: reportWidth(out.isTTY) };
   if (failOn) o.failOn = [...failOn];
   if (coverage !== undefined) {
     if (coverage !== 'connections' && coverage !== 'rules') throw invalidOption('--coverage', coverage, 'connections, rules');

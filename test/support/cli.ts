@@ -22,8 +22,10 @@ export interface CliRun {
 
 /** Runs `wfo-audit ARGS` with the repository as working directory. */
 export function runCli(args: string[], opts: SpawnSyncOptions = {}): CliRun {
+  // COLUMNS sets the width of reports that do not go to a terminal: the goldens are 100 columns.
+  const { COLUMNS: _columns, ...env } = process.env;
   const p = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', TZ: 'UTC' }, ...opts,
+    cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...env, NO_COLOR: '1', TZ: 'UTC' }, ...opts,
   });
   return { code: p.status, stdout: String(p.stdout ?? ''), stderr: String(p.stderr ?? '') };
 }
