@@ -187,6 +187,15 @@ describe('audit --evidence: options and inputs without packets', () => {
     expect(oneLineError(r)).toBe('wfo-audit: --evidence-verdicts: "blocked,fixed" is not valid (allowed: none, or a comma-separated list of expected, blocked, wrong-direction, unexpected, inconclusive, ignored, protocol-mismatch)');
   }, 60_000);
 
+  it('an evidence file that cannot be written is refused before anything is read, in one line', () => {
+    const r = runCli(['audit', '--evidence', '/nonexistent-dir/x.pcapng', 'fixtures/demo/demo.pcap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe('wfo-audit: cannot write /nonexistent-dir/x.pcapng: no such directory');
+    expect(r.stdout).toBe('');
+    const m = runCli(['audit', '--evidence', tmpFile('pcapng'), '--evidence-max-mb', '0', 'fixtures/demo/demo.pcap']);
+    expect(oneLineError(m)).toBe('wfo-audit: --evidence-max-mb: "0" is not valid (allowed: MiB > 0, at most 65536)');
+  }, 60_000);
+
   it('refuses --evidence-verdicts without --evidence, and an input as the evidence file', () => {
     const a = runCli(['audit', '--evidence-verdicts', 'blocked', 'fixtures/demo/demo.pcap']);
     expect(a.code).toBe(2);
