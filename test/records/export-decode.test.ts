@@ -91,6 +91,18 @@ describe('IPFIX templates', () => {
     expect(s.templates.setsLost).toBe(1);
   });
 
+  it('templates not refreshed within the expiry are dropped (collector clock): later data waits, then is lost', () => {
+    const flows: FlowRecord[] = [];
+    let id = 0;
+    const s = new ExportSession('test', 0, { nextId: () => id++, flow: (f) => flows.push(f) }, 3, null, 1000);
+    s.message(ipfixMessage({ exportSec: T0 / 1000, seq: 0, domain: 0 }, [ipfixTemplates([{ id: 256, fields: UNIFLOW4 }])]), A, 10_000);
+    s.message(ipfixMessage({ exportSec: T0 / 1000, seq: 0, domain: 0 }, [set(256, uniflow4('10.1.0.5', '10.1.0.10', 50000, 445, 6, SYN, 1, 60, T0, T0))]), A, 10_500);
+    s.message(ipfixMessage({ exportSec: T0 / 1000, seq: 1, domain: 0 }, [set(256, uniflow4('10.1.0.6', '10.1.0.10', 50001, 445, 6, SYN, 1, 60, T0, T0))]), A, 12_000);
+    s.finish();
+    expect(flows.map((f) => f.clientIp)).toEqual(['10.1.0.5']);
+    expect([s.templates.expired, s.templates.setsLost]).toEqual([1, 1]);
+  });
+
   it('reads variable-length fields, enterprise fields it does not know, and reduced-size counters', () => {
     const { s, flows } = session();
     const fields: FieldSpec[] = [...UNIFLOW4, { id: 82, len: 0xffff }, { id: 1, len: 2, pen: 9 }];
