@@ -116,10 +116,10 @@ describe.runIf(requireTools('softflowd', ['softflowd']))('softflowd IPFIX files 
 });
 
 /** Runs `collect` on a free port, lets `feed` export to it, stops it with SIGTERM; the JSON report and exit code. */
-async function collect(site: string, feed: (port: number) => Promise<void>, extra: string[] = []): Promise<{ report: JReport; code: number | null; stderr: string }> {
+async function collect(site: string, feed: (port: number) => Promise<void>, extra: string[] = [], format = 'json'): Promise<{ report: JReport; code: number | null; stderr: string; text: string }> {
   const port = await freeUdpPort();
-  const out = join(DIR, `collect-${port}.json`);
-  const child = spawn(process.execPath, ['bin/wfo-audit.js', 'collect', '--listen', `127.0.0.1:${port}`, '--site', site, '-f', 'json', '--out', out, '--no-dashboard', ...extra],
+  const out = join(DIR, `collect-${port}.${format}`);
+  const child = spawn(process.execPath, ['bin/wfo-audit.js', 'collect', '--listen', `127.0.0.1:${port}`, '--site', site, '-f', format, '--out', out, '--no-dashboard', ...extra],
     { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const ready = new Promise<void>((res) => child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); if (stderr.includes('collecting on')) res(); }));
@@ -129,7 +129,8 @@ async function collect(site: string, feed: (port: number) => Promise<void>, extr
   await new Promise((r) => setTimeout(r, 500));
   child.kill('SIGTERM');
   const code = await done;
-  return { report: JSON.parse(readFileSync(out, 'utf8')) as JReport, code, stderr };
+  const text = readFileSync(out, 'utf8');
+  return { report: format === 'json' ? JSON.parse(text) as JReport : ({} as JReport), code, stderr, text };
 }
 
 async function freeUdpPort(): Promise<number> {
@@ -214,6 +215,13 @@ describe('the collector on its own', () => {
     expect(by.get('10.10.0.10:5633')).toBe('blocked/rejected');
     expect(by.get('10.10.0.10:943')).toBe('expected/established');
     expect(report.warnings.map((w) => w.code)).toContain('exporter-restart');
+  }, 60_000);
+
+  it('the final report as HTML, with the result that the exit code says', async () => {
+    const { code, text } = await collect('fixtures/demo/site.yaml', (port) => send(port, [tmpl(0), data(0, refused)]), [], 'html');
+    expect(code).toBe(1);
+    expect(text).toContain('data-exit-code="1"');
+    expect(text).toContain('<svg');
   }, 60_000);
 
   it('a garbage flood on the port: counted, one line, the process stays up and reports', async () => {
