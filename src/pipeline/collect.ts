@@ -61,7 +61,10 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
       session.expire(session.last - 60);
       if (batch.length > 0) { push(batch); batch = []; }
       drain();
-      if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
+      if (snap) {
+        snap.capture = { engine: 'collect', kernelDrops: session.sources.all().reduce((a, x) => a + x.row.lostRecords + x.row.lostMessages, 0) };
+        cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
+      }
     }, cfg.snapshotMs ?? 250);
     const cancel = cfg.durationSec !== undefined ? setLongTimeout(() => { stoppedBy = 'duration'; stop(); }, cfg.durationSec * 1000) : null;
     function stop(): void {

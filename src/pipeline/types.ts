@@ -33,7 +33,7 @@ export interface DashboardSnapshot {
    * Live capture only: the engine and the kernel's drop count when known. `cap` cannot report
    * drops (absent: cap); the tcpdump engine knows them once tcpdump has exited (null until then).
    */
-  capture?: { engine: 'cap' | 'tcpdump'; kernelDrops: number | null };
+  capture?: { engine: 'cap' | 'tcpdump' | 'collect'; kernelDrops: number | null };
   /** Seconds of capture time since the first packet. */
   elapsed: number;
   packets: number;

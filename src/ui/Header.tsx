@@ -39,6 +39,12 @@ function joined(groups: Part[][]): Part[] {
  * tcpdump's count when tcpdump exits.
  */
 function dropsPart(c: DashboardSnapshot['capture'], done: boolean): Part {
+  // The collector: flow records lost on the way, by the exporters' sequence numbers.
+  if (c !== undefined && c.engine === 'collect') {
+    const n = c.kernelDrops ?? 0;
+    return n > 0 ? { text: `records lost: ${n.toLocaleString('en-US')} (by sequence number)`, color: THEME.warn, bold: true }
+      : { text: 'records lost: 0 (by sequence number)', color: THEME.dim };
+  }
   if (c === undefined || c.engine === 'cap') return { text: 'kernel drops: unknown (cap cannot report them)', color: THEME.warn };
   if (c.kernelDrops === null) {
     return done

@@ -15,11 +15,12 @@ function table(columns: string | undefined): string[] {
 
 describe('COLUMNS', () => {
   it('sets the width of a table report written to a pipe', () => {
-    const wide = table('140'), plain = table(undefined), narrow = table('70');
+    const wide = table('140'), plain = table(undefined), narrow = table('90');
     expect(Math.max(...plain.map((l) => l.length))).toBeLessThanOrEqual(100);
     expect(Math.max(...wide.map((l) => l.length))).toBeGreaterThan(100);
     expect(Math.max(...wide.map((l) => l.length))).toBeLessThanOrEqual(140);
-    expect(Math.max(...narrow.map((l) => l.length))).toBeLessThanOrEqual(70);
+    expect(Math.max(...narrow.map((l) => l.length))).toBeLessThanOrEqual(90);
+    expect(Math.max(...narrow.map((l) => l.length))).toBeLessThan(Math.max(...plain.map((l) => l.length)));
   });
 
   it('ignores values that are not a width', () => {
