@@ -8,7 +8,6 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
 import { ProgressBar } from '../report/progress.js';
-import { EXIT_CODES } from './exit-codes.js';
 import { findingsExitCode, flowOptions, parseFailOn, parseTime } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
 import { planEvidence, writeEvidence, type EvidenceFlags } from './evidence-options.js';
@@ -99,13 +98,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   else await writeReport(report, format, out, opts, spill);
   out.close();
 
-  let failed = false;
-  for (const input of report.inputs) {
-    if (input.error) {
-      process.stderr.write(`wfo-audit: ${printable(input.error)}\n`);
-      failed = true;
-    }
-  }
-  if (failed) return EXIT_CODES.error;
+  for (const input of report.inputs) if (input.error) process.stderr.write(`wfo-audit: ${printable(input.error)}\n`);
+  // An input not read to the end is exit 2 (findingsExitCode), whatever was judged.
   return findingsExitCode(report, failOn);
 }

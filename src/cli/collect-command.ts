@@ -4,11 +4,9 @@
  */
 import { isIP } from 'node:net';
 import { runCollect } from '../pipeline/collect.js';
-import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
-import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, invalidOption, parseDuration, parseFailOn } from './options.js';
-import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
+import { loadDesign, reportOptions, startDashboard, stopOnSignals, streamOutputs, writeReport } from './common.js';
 
 /** Flags of the collect command. */
 export interface CollectFlags {
@@ -54,19 +52,7 @@ export async function collectCommand(flags: CollectFlags): Promise<number> {
   const expiry = Number(flags.templateTimeout);
   if (!(expiry > 0)) throw invalidOption('--template-timeout', flags.templateTimeout, 'seconds > 0');
   const { design, site } = loadDesign(flags.site);
-  const stdout = new Output(undefined);
-  const reportOut = flags.out ? new Output(flags.out) : stdout;
-  const events = flags.ndjson ? new Output(flags.ndjson) : null;
-  const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
-  const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
-  const spill = format === 'json' ? new JsonFlowSpill() : null;
-  const onFlows = (batch: ClassifiedFlow[]): void => {
-    spill?.addBatch(batch);
-    const s = ndjsonBytes(batch);
-    events?.write(s);
-    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
-    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
-  };
+  const { stdout, reportOut, events, useDashboard, format, spill, onFlows } = streamOutputs(flags);
   const abort = new AbortController();
   const removeSignals = stopOnSignals(abort, false);
   const dashboard = useDashboard ? await startDashboard(abort) : null;

@@ -9,7 +9,7 @@ import { loadSite } from '../design/site.js';
 import { resolveDesign, type ResolvedDesign } from '../design/resolve.js';
 import type { AuditReport } from '../report/types.js';
 import { REPORTERS, type ReportFormat, type ReportOptions } from '../report/index.js';
-import { type JsonFlowSpill, writeAll } from '../report/json-stream.js';
+import { JsonFlowSpill, writeAll } from '../report/json-stream.js';
 import { Subject } from 'rxjs';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { DashboardSnapshot } from '../pipeline/types.js';
@@ -170,4 +170,40 @@ export async function startDashboard(abort: AbortController): Promise<{ snapshot
   const { runDashboard } = await loadDashboard();
   const snapshots = new Subject<DashboardSnapshot>();
   return { snapshots, done: runDashboard(snapshots, { onQuit: () => abort.abort('q') }) };
+}
+
+/** Where a long-running command (`live`, `collect`) writes: the terminal, the report file, the NDJSON events, and the flows as they end. */
+export interface StreamOutputs {
+  stdout: Output;
+  reportOut: Output;
+  events: Output | null;
+  useDashboard: boolean;
+  format: ReportFormat;
+  spill: JsonFlowSpill | null;
+  /** Every batch of ended flows: to the JSON spill, the NDJSON file, the report file and stdout as the format asks. */
+  onFlows: (batch: ClassifiedFlow[]) => void;
+}
+
+/**
+ * The outputs of `live` and `collect`, opened now (a bad path fails before the capture or
+ * collector starts): the dashboard when both ends are a terminal, NDJSON events otherwise.
+ */
+export function streamOutputs(flags: { out?: string; ndjson?: string; format?: ReportFormat; dashboard: boolean },
+  also?: (batch: ClassifiedFlow[]) => void): StreamOutputs {
+  const stdout = new Output(undefined);
+  const reportOut = flags.out ? new Output(flags.out) : stdout;
+  const events = flags.ndjson ? new Output(flags.ndjson) : null;
+  const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
+  const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
+  const spill = format === 'json' ? new JsonFlowSpill() : null;
+  const onFlows = (batch: ClassifiedFlow[]): void => {
+    spill?.addBatch(batch);
+    const s = ndjsonBytes(batch);
+    events?.write(s);
+    // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
+    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
+    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
+    also?.(batch);
+  };
+  return { stdout, reportOut, events, useDashboard, format, spill, onFlows };
 }

@@ -3,12 +3,10 @@
  * verdict events otherwise; the same final report as `audit` at the end.
  */
 import { runLive } from '../pipeline/live.js';
-import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
-import { JsonFlowSpill } from '../report/json-stream.js';
 import { findingsExitCode, parseBufferSize, parseDuration, parseFailOn } from './options.js';
 import { lookupUser, runningAsRoot } from '../capture/drop-privileges.js';
-import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
+import { loadDesign, reportOptions, startDashboard, stopOnSignals, streamOutputs, writeReport } from './common.js';
 import { planEvidence, writeEvidence, type EvidenceFlags } from './evidence-options.js';
 
 /** Flags of the live command. */
@@ -40,23 +38,8 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const { design, site } = loadDesign(flags.site);
   const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
   const evidence = planEvidence(flags, design, []);
-  const stdout = new Output(undefined);
   // opened now: a bad path fails before the capture starts (and before privileges are dropped)
-  const reportOut = flags.out ? new Output(flags.out) : stdout;
-  const events = flags.ndjson ? new Output(flags.ndjson) : null;
-  const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
-  const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
-
-  const spill = format === 'json' ? new JsonFlowSpill() : null;
-  const onFlows = (batch: ClassifiedFlow[]): void => {
-    spill?.addBatch(batch);
-    const s = ndjsonBytes(batch);
-    events?.write(s);
-    // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
-    if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
-    if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
-    evidence?.collector.onFlows(batch);
-  };
+  const { stdout, reportOut, events, useDashboard, format, spill, onFlows } = streamOutputs(flags, (batch) => evidence?.collector.onFlows(batch));
 
   const abort = new AbortController();
   const removeSignals = stopOnSignals(abort, false);

@@ -12,8 +12,8 @@ import { exportNotes } from '../records/export-notes.js';
 import { ExportSession } from '../records/export-session.js';
 import type { AuditReport, LiveStop, ReportWarning } from '../report/types.js';
 import { warning, type WarningCode } from '../report/warnings.js';
-import { finishReport } from './finish.js';
-import { setLongTimeout } from './long-timeout.js';
+import { finishReport, round6 } from './finish.js';
+import { runUntilStopped } from './long-timeout.js';
 import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
@@ -53,30 +53,16 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   const bound = await collector.open(cfg.host, cfg.port);
   const snap = cfg.onSnapshot ? new SnapshotMaker(`collect ${label}`, true, engine, acc, cfg.design, verdicts$) : null;
   const startedAt = Date.now();
-  let stoppedBy: LiveStop = 'ctrl-c';
   cfg.onReady?.(bound);
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      // Uniflows whose reverse direction did not come within a minute of the newest record go out alone.
-      session.expire(session.last - 60);
-      if (batch.length > 0) { push(batch); batch = []; }
-      drain();
-      if (snap) {
-        snap.capture = { engine: 'collect', kernelDrops: session.sources.all().reduce((a, x) => a + x.row.lostRecords + x.row.lostMessages, 0) };
-        cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
-      }
-    }, cfg.snapshotMs ?? 250);
-    const cancel = cfg.durationSec !== undefined ? setLongTimeout(() => { stoppedBy = 'duration'; stop(); }, cfg.durationSec * 1000) : null;
-    function stop(): void {
-      const why: unknown = cfg.signal.aborted ? cfg.signal.reason : null;
-      if (why === 'q' || why === 'ctrl-c' || why === 'sigterm') stoppedBy = why;
-      clearInterval(tick);
-      cancel?.();
-      cfg.signal.removeEventListener('abort', stop);
-      resolve();
+  const stoppedBy: LiveStop = await runUntilStopped(cfg.signal, cfg.durationSec, cfg.snapshotMs ?? 250, () => {
+    // Uniflows whose reverse direction did not come within a minute of the newest record go out alone.
+    session.expire(session.last - 60);
+    if (batch.length > 0) { push(batch); batch = []; }
+    drain();
+    if (snap) {
+      snap.capture = { engine: 'collect', kernelDrops: session.sources.all().reduce((a, x) => a + x.row.lostRecords + x.row.lostMessages, 0) };
+      cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
     }
-    if (cfg.signal.aborted) stop();
-    else cfg.signal.addEventListener('abort', stop);
   });
   const stoppedAt = Date.now();
   collector.stop();
@@ -94,7 +80,7 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   const counts = session.counts;
   const report = finishReport(engine, acc, cfg.design, [{
     path: label, format: 'collect', gzip: false, linkTypes: [], packets: session.packets, bytes: session.bytes,
-    error: null, records: { ...counts, first: time(session.first), last: time(session.last) },
+    error: null, records: { ...counts, first: Number.isNaN(session.first) ? null : round6(session.first), last: Number.isNaN(session.last) ? null : round6(session.last) },
   }], cfg.site, w, { packets: session.packets, bytes: session.bytes, first: session.first, last: session.last });
   report.sources = session.sources.rows();
   report.live = {
@@ -105,6 +91,3 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   return report;
 }
 
-function time(t: number): number | null {
-  return Number.isNaN(t) ? null : Math.round(t * 1e6) / 1e6;
-}

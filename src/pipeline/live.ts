@@ -14,7 +14,7 @@ import { SnapshotMaker } from './snapshot.js';
 import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
 import { dropPrivileges, type DropTarget } from '../capture/drop-privileges.js';
-import { setLongTimeout } from './long-timeout.js';
+import { runUntilStopped } from './long-timeout.js';
 import { withTap, type PacketTap } from './tap.js';
 
 /** Everything a live run needs. */
@@ -67,26 +67,12 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
   const startedAt = Date.now();
-  let stoppedBy: LiveStop = 'ctrl-c';
   cfg.onReady?.();
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      // capture time is arrival time here, so idle timeouts may run on the wall clock
-      engine.table.advance(Date.now() / 1000);
-      drain();
-      if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
-    }, cfg.snapshotMs ?? 250);
-    const cancelTimer = cfg.durationSec !== undefined ? setLongTimeout(() => { stoppedBy = 'duration'; stop(); }, cfg.durationSec * 1000) : null;
-    function stop(): void {
-      const why: unknown = cfg.signal.aborted ? cfg.signal.reason : null;
-      if (why === 'q' || why === 'ctrl-c' || why === 'sigterm') stoppedBy = why;
-      clearInterval(tick);
-      cancelTimer?.();
-      cfg.signal.removeEventListener('abort', stop);
-      resolve();
-    }
-    if (cfg.signal.aborted) stop();
-    else cfg.signal.addEventListener('abort', stop);
+  const stoppedBy: LiveStop = await runUntilStopped(cfg.signal, cfg.durationSec, cfg.snapshotMs ?? 250, () => {
+    // capture time is arrival time here, so idle timeouts may run on the wall clock
+    engine.table.advance(Date.now() / 1000);
+    drain();
+    if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
   });
   const stoppedAt = Date.now();
   cap.stop();

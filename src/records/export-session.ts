@@ -8,10 +8,11 @@
  * Bad datagrams are normal input: each is one counted problem (`problems`), never an
  * exception.
  */
+import { formatIp } from '../decode/ip-format.js';
 import { AddressTextCache, type ParsedAddress } from './address-text.js';
 import { END_ACTIVE_TIMEOUT, extendedEventText, FW_DELETED, FW_DENIED, RecordValues } from './fields.js';
 import { NO_VLANS, UniflowPairer, type Uni } from './pair.js';
-import { countOther, newCounts, type RecordCounts, type RecordSink } from './source.js';
+import { countBad, countOther, newCounts, type RecordCounts, type RecordSink } from './source.js';
 import { SourceTable, type SourceState } from './sources.js';
 import { TemplateStore } from './templates.js';
 import { parseIpfixMessage } from './ipfix.js';
@@ -44,8 +45,6 @@ export class ExportSession {
   readonly templates: TemplateStore;
   readonly sources: SourceTable;
   readonly problems: ExportProblems = {};
-  /** The first few problems as text, for the report. */
-  readonly problemSamples: string[] = [];
   packets = 0;
   bytes = 0;
   first = NaN;
@@ -76,9 +75,7 @@ export class ExportSession {
   /** Counts a problem, quoting the first few. */
   problem(kind: string, where: string): void {
     this.problems[kind] = (this.problems[kind] ?? 0) + 1;
-    this.counts.bad++;
-    if (this.problemSamples.length < 5) this.problemSamples.push(`${where}: ${kind.replace(/-/g, ' ')}`);
-    if (this.counts.badSamples.length < 5) this.counts.badSamples.push(`${where}: ${kind.replace(/-/g, ' ')}`);
+    countBad(this.counts, where, kind.replace(/-/g, ' '));
   }
 
   /**
@@ -113,11 +110,7 @@ export class ExportSession {
 
   private address(v4: number, v6: number[] | null): ParsedAddress | null {
     if (v4 >= 0) return this.addrs.v4(v4);
-    if (v6 !== null) {
-      const p = this.addrs.get(v6text(v6));
-      return p;
-    }
-    return null;
+    return v6 === null ? null : { family: 6, text: formatIp(6, v6[0]!, v6[1]!, v6[2]!, v6[3]!), words: v6 };
   }
 
   /** One flow data record whose values are in `this.values`. */
@@ -278,8 +271,3 @@ function nz(x: number): number {
   return Number.isNaN(x) ? 0 : x;
 }
 
-function v6text(w: number[]): string {
-  const h: string[] = [];
-  for (const x of w) h.push((x >>> 16).toString(16), (x & 0xffff).toString(16));
-  return h.join(':');
-}

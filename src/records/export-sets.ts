@@ -3,7 +3,7 @@
  * sets decoded record by record with a compiled template (RFC 7011 §3.3–3.4, §7;
  * RFC 3954 §5.2–5.4). Variable-length fields (RFC 7011 §7) exist in IPFIX only.
  */
-import { REVERSE, REVERSE_PEN, storeField } from './fields.js';
+import { readUnsigned, REVERSE, REVERSE_PEN, storeField } from './fields.js';
 import type { ExportSession, MessageClock } from './export-session.js';
 import type { SourceState } from './sources.js';
 import { compileTemplate, type Template, type TemplateField } from './templates.js';
@@ -70,7 +70,7 @@ export function readTemplateSet(s: ExportSession, scope: string, b: Uint8Array, 
       let code = ie;
       if (version === 10 && (ie & 0x8000) !== 0) {
         if (p + 4 > end) { s.problem('template-past-set', where); return; }
-        const pen = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+        const pen = readUnsigned(b, p, 4);
         p += 4;
         ie &= 0x7fff;
         code = pen === REVERSE_PEN ? REVERSE + ie : -1;

@@ -5,6 +5,7 @@
  * An IPFIX file (RFC 5655) is such messages back to back: the length field walks it.
  */
 import type { ExportOrigin, ExportSession } from './export-session.js';
+import { readUnsigned } from './fields.js';
 import { decodeDataSet, readTemplateSet } from './export-sets.js';
 
 /** Bytes of the message header. */
@@ -16,7 +17,7 @@ export function parseIpfixMessage(s: ExportSession, b: Uint8Array, origin: Expor
   const len = (b[2]! << 8) | b[3]!;
   if (len < IPFIX_HEADER) { s.problem('message-length-too-small', where); return 0; }
   if (len > b.length) { s.problem('message-length-past-datagram', where); return 0; }
-  const exportSec = u32(b, 4), seq = u32(b, 8), domain = u32(b, 12);
+  const exportSec = readUnsigned(b, 4, 4), seq = readUnsigned(b, 8, 4), domain = readUnsigned(b, 12, 4);
   const src = s.source(origin, domain);
   const scope = `${origin.exporter}|${origin.port ?? ''}|${domain}`;
   const clock = { exportSec, upMs: NaN };
@@ -43,6 +44,3 @@ export function parseIpfixMessage(s: ExportSession, b: Uint8Array, origin: Expor
   return len;
 }
 
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}

@@ -4,6 +4,7 @@
  * and `count` records of 48 bytes. IPv4 only; times are sysUpTime-relative.
  */
 import type { ExportOrigin, ExportSession } from './export-session.js';
+import { readUnsigned } from './fields.js';
 
 const V5_HEADER = 24;
 const V5_RECORD = 48;
@@ -14,7 +15,7 @@ export function parseV5Message(s: ExportSession, b: Uint8Array, origin: ExportOr
   const count = (b[2]! << 8) | b[3]!;
   if (count === 0 || count > 30) { s.problem('v5-record-count', where); return 0; }
   if (V5_HEADER + count * V5_RECORD > b.length) { s.problem('records-past-datagram', where); return 0; }
-  const upMs = u32(b, 4), secs = u32(b, 8), nsecs = u32(b, 12), seq = u32(b, 16);
+  const upMs = readUnsigned(b, 4, 4), secs = readUnsigned(b, 8, 4), nsecs = readUnsigned(b, 12, 4), seq = readUnsigned(b, 16, 4);
   const engine = (b[20]! << 8) | b[21]!;
   const sampling = ((b[22]! << 8) | b[23]!) & 0x3fff;
   const src = s.source(origin, engine);
@@ -24,12 +25,12 @@ export function parseV5Message(s: ExportSession, b: Uint8Array, origin: ExportOr
   for (let i = 0; i < count; i++) {
     const o = V5_HEADER + i * V5_RECORD;
     v.reset();
-    v.src4 = u32(b, o);
-    v.dst4 = u32(b, o + 4);
-    v.pkts = u32(b, o + 16);
-    v.bytes = u32(b, o + 20);
-    v.startUp = u32(b, o + 24);
-    v.endUp = u32(b, o + 28);
+    v.src4 = readUnsigned(b, o, 4);
+    v.dst4 = readUnsigned(b, o + 4, 4);
+    v.pkts = readUnsigned(b, o + 16, 4);
+    v.bytes = readUnsigned(b, o + 20, 4);
+    v.startUp = readUnsigned(b, o + 24, 4);
+    v.endUp = readUnsigned(b, o + 28, 4);
     v.sport = (b[o + 32]! << 8) | b[o + 33]!;
     v.dport = (b[o + 34]! << 8) | b[o + 35]!;
     v.flags = b[o + 37]!;
@@ -40,6 +41,3 @@ export function parseV5Message(s: ExportSession, b: Uint8Array, origin: ExportOr
   return V5_HEADER + count * V5_RECORD;
 }
 
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}

@@ -5,6 +5,7 @@
  * source id. Times in records are sysUpTime-relative (fields 21/22), wrapping at 2^32 ms.
  */
 import type { ExportOrigin, ExportSession } from './export-session.js';
+import { readUnsigned } from './fields.js';
 import { decodeDataSet, defineTemplate, readTemplateSet } from './export-sets.js';
 import { compileTemplate, type TemplateField } from './templates.js';
 import type { SourceState } from './sources.js';
@@ -15,7 +16,7 @@ const V9_HEADER = 20;
 /** Parses one v9 export packet (the whole datagram); returns its length, or 0 when it cannot be read. */
 export function parseV9Message(s: ExportSession, b: Uint8Array, origin: ExportOrigin, now: number, where: string): number {
   if (b.length < V9_HEADER) { s.problem('message-too-short', where); return 0; }
-  const upMs = u32(b, 4), exportSec = u32(b, 8), seq = u32(b, 12), sourceId = u32(b, 16);
+  const upMs = readUnsigned(b, 4, 4), exportSec = readUnsigned(b, 8, 4), seq = readUnsigned(b, 12, 4), sourceId = readUnsigned(b, 16, 4);
   const src = s.source(origin, sourceId);
   const scope = `${origin.exporter}|${origin.port ?? ''}|${sourceId}`;
   const clock = { exportSec, upMs };
@@ -61,6 +62,3 @@ function readV9Options(s: ExportSession, scope: string, b: Uint8Array, off: numb
   }
 }
 
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}

@@ -39,6 +39,11 @@ export interface SourceRow {
   notes: string[];
 }
 
+/** An exporter and domain in words: `10.0.0.1:2055 domain 0`, or the file. */
+export function sourceName(r: Pick<SourceRow, 'exporter' | 'port' | 'domain'>): string {
+  return `${r.exporter}${r.port !== null ? `:${r.port}` : ''} domain ${r.domain}`;
+}
+
 /** Largest backwards step still taken as reordering, not a restart. */
 const REORDER = 1 << 20;
 

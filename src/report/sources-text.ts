@@ -2,8 +2,9 @@
  * The human formats' lines about flow-record inputs and merged sources (inputs[].records,
  * inputs[].overlap): one line per input that has either, nothing for a capture-only report.
  */
+import { sourceName } from '../records/sources.js';
 import { plural } from './facts.js';
-import { fmtInt } from './format.js';
+import { fmtInt, printable } from './format.js';
 import type { AuditReport } from './types.js';
 
 /** "+2.000 s" / "-0.250 s". */
@@ -34,7 +35,7 @@ export function sourceLines(r: AuditReport): string[] {
   }
   // Flow exporters (IPFIX files, the collector): who sent what, and what was lost on the way.
   for (const s of r.sources ?? []) {
-    const who = `${JSON.stringify(s.exporter).slice(1, -1)}${s.port !== null ? `:${s.port}` : ''} domain ${s.domain} (${s.versions.map((v) => (v === 10 ? 'IPFIX' : `v${v}`)).join('/')})`;
+    const who = `${printable(sourceName(s))} (${s.versions.map((v) => (v === 10 ? 'IPFIX' : `v${v}`)).join('/')})`;
     const parts = [`${fmtInt(s.records)} records in ${fmtInt(s.messages)} messages`];
     parts.push(s.lostRecords + s.lostMessages > 0
       ? `lost ${s.lostRecords > 0 ? `${fmtInt(s.lostRecords)} records` : ''}${s.lostRecords > 0 && s.lostMessages > 0 ? ' and ' : ''}${s.lostMessages > 0 ? `${fmtInt(s.lostMessages)} export packets` : ''}`
