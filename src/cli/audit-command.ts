@@ -7,6 +7,7 @@ import { runAudit } from '../pipeline/audit.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ReportFormat } from '../report/index.js';
 import { JsonFlowSpill } from '../report/json-stream.js';
+import { FlowSourceNames } from '../report/flow-sources.js';
 import { ProgressBar } from '../report/progress.js';
 import { findingsExitCode, flowOptions, parseFailOn, parseTime } from './options.js';
 import { loadDesign, ndjsonBytes, Output, reportOptions, startDashboard, stopOnSignals, writeReport } from './common.js';
@@ -50,9 +51,10 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
   const started = Date.now();
 
   let onFlows: ((b: ClassifiedFlow[]) => void) | undefined;
-  const spill = format === 'json' ? new JsonFlowSpill() : null;
+  const names = new FlowSourceNames();
+  const spill = format === 'json' ? new JsonFlowSpill({ names }) : null;
   if (spill) onFlows = (batch) => spill.addBatch(batch);
-  if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonBytes(batch));
+  if (format === 'ndjson') onFlows = (batch) => out.write(ndjsonBytes(batch, names));
   if (evidence) {
     const report = onFlows;
     onFlows = (batch) => { report?.(batch); evidence.collector.onFlows(batch); };
@@ -83,6 +85,7 @@ export async function auditCommand(captures: string[], flags: AuditFlags): Promi
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,
       signal: abort.signal,
       tap: evidence?.collector,
+      names,
     });
   } finally {
     removeSignals();

@@ -52,7 +52,7 @@ export async function collectCommand(flags: CollectFlags): Promise<number> {
   const expiry = Number(flags.templateTimeout);
   if (!(expiry > 0)) throw invalidOption('--template-timeout', flags.templateTimeout, 'seconds > 0');
   const { design, site } = loadDesign(flags.site);
-  const { stdout, reportOut, events, useDashboard, format, spill, onFlows } = streamOutputs(flags);
+  const { stdout, reportOut, events, useDashboard, format, spill, names, onFlows } = streamOutputs(flags);
   const abort = new AbortController();
   const removeSignals = stopOnSignals(abort, false);
   const dashboard = useDashboard ? await startDashboard(abort) : null;
@@ -60,6 +60,7 @@ export async function collectCommand(flags: CollectFlags): Promise<number> {
   let report;
   try {
     report = await runCollect({
+      names,
       host, port, exporters, design, site, keepFlows: format === 'html', durationSec: duration,
       templateExpirySec: expiry, onFlows,
       onSnapshot: snapshots ? (s) => snapshots!.next(s) : undefined,

@@ -15,6 +15,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { DashboardSnapshot } from '../pipeline/types.js';
 import { ndjsonFlowLine } from '../report/ndjson.js';
 import { toReportFlow } from '../report/build.js';
+import { FlowSourceNames } from '../report/flow-sources.js';
 
 /** Loads the site file (if any) and resolves the design. */
 export function loadDesign(sitePath: string | undefined): { design: ResolvedDesign; site: AuditReport['site'] } {
@@ -146,10 +147,10 @@ let scratch = Buffer.allocUnsafe(1 << 20);
  * buffer, valid until the next call. Written line by line into the buffer rather than
  * joined into one string per batch (the joined strings were most of an NDJSON audit's GC).
  */
-export function ndjsonBytes(batch: readonly ClassifiedFlow[]): Uint8Array {
+export function ndjsonBytes(batch: readonly ClassifiedFlow[], names: FlowSourceNames): Uint8Array {
   let n = 0;
   for (const cf of batch) {
-    const line = ndjsonFlowLine(toReportFlow(cf));
+    const line = ndjsonFlowLine(toReportFlow(cf, names));
     const need = n + 3 * line.length;
     if (need > scratch.length) {
       const bigger = Buffer.allocUnsafe(Math.max(need, 2 * scratch.length));
@@ -180,6 +181,8 @@ export interface StreamOutputs {
   useDashboard: boolean;
   format: ReportFormat;
   spill: JsonFlowSpill | null;
+  /** The run's names of flow sources: give it to runLive/runCollect. */
+  names: FlowSourceNames;
   /** Every batch of ended flows: to the JSON spill, the NDJSON file, the report file and stdout as the format asks. */
   onFlows: (batch: ClassifiedFlow[]) => void;
 }
@@ -195,15 +198,16 @@ export function streamOutputs(flags: { out?: string; ndjson?: string; format?: R
   const events = flags.ndjson ? new Output(flags.ndjson) : null;
   const useDashboard = flags.dashboard && !!process.stdout.isTTY && !!process.stdin.isTTY;
   const format: ReportFormat = flags.format ?? (useDashboard ? 'table' : 'ndjson');
-  const spill = format === 'json' ? new JsonFlowSpill() : null;
+  const names = new FlowSourceNames();
+  const spill = format === 'json' ? new JsonFlowSpill({ names }) : null;
   const onFlows = (batch: ClassifiedFlow[]): void => {
     spill?.addBatch(batch);
-    const s = ndjsonBytes(batch);
+    const s = ndjsonBytes(batch, names);
     events?.write(s);
     // An NDJSON report file holds its flow lines too; stdout gets them when no dashboard has the terminal.
     if (reportOut !== stdout && format === 'ndjson') reportOut.write(s);
     if (!useDashboard && (format === 'ndjson' || reportOut !== stdout)) stdout.write(s);
     also?.(batch);
   };
-  return { stdout, reportOut, events, useDashboard, format, spill, onFlows };
+  return { stdout, reportOut, events, useDashboard, format, spill, names, onFlows };
 }

@@ -39,7 +39,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   const dropTo = runningAsRoot() && !flags.keepRoot ? lookupUser(flags.user) : null;
   const evidence = planEvidence(flags, design, []);
   // opened now: a bad path fails before the capture starts (and before privileges are dropped)
-  const { stdout, reportOut, events, useDashboard, format, spill, onFlows } = streamOutputs(flags, (batch) => evidence?.collector.onFlows(batch));
+  const { stdout, reportOut, events, useDashboard, format, spill, names, onFlows } = streamOutputs(flags, (batch) => evidence?.collector.onFlows(batch));
 
   const abort = new AbortController();
   const removeSignals = stopOnSignals(abort, false);
@@ -49,6 +49,7 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
   let report;
   try {
     report = await runLive({
+      names,
       iface: flags.interface,
       filter: flags.filter,
       engine: flags.engine,

@@ -114,8 +114,11 @@ export interface FlowRecord {
   denied?: FirewallDenial;
   /** Flow records only: the exporter's packet sampling interval when greater than 1 (counts are scaled). */
   sampling?: number;
-  /** Flow records only: indexes into the report's `sources[]` of the exporters that sent this flow's records. */
-  sources?: readonly number[];
+  /**
+   * Flow records from exporters only: the exporters (and domains) that sent this flow's records, each as
+   * sourceName() writes a `sources[]` row. Otherwise the flow came from its input (`inputs[input].path`).
+   */
+  sources?: readonly string[];
 }
 
 /** A firewall's deny event as a flow record carries it (Cisco NSEL firewallEvent 3, IE 233 / 40005). */

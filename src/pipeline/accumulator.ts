@@ -9,6 +9,7 @@ import type { ResolvedDesign } from '../design/resolve.js';
 import { HOST_ROLES, type Role } from '../design/rules.js';
 import type { ReportFlow } from '../report/types.js';
 import { toReportFlow } from '../report/build.js';
+import type { FlowSourceNames } from '../report/flow-sources.js';
 import { FindingGrouper } from '../report/grouper.js';
 import { PathGrouper } from '../report/paths.js';
 
@@ -29,7 +30,7 @@ export class ReportAccumulator {
   /** Roles with hosts none of whose addresses has appeared in a flow yet (checked until all have). */
   private rolesUnseen: Role[];
 
-  constructor(private readonly design: ResolvedDesign, private readonly keepFlows: boolean) {
+  constructor(private readonly design: ResolvedDesign, private readonly keepFlows: boolean, private readonly names: FlowSourceNames) {
     this.coverage = new Coverage(design);
     this.paths = new PathGrouper(design);
     this.rolesUnseen = design.site === null ? []
@@ -58,7 +59,7 @@ export class ReportAccumulator {
       if (this.rolesUnseen.length > 0) this.noteRoles(cf);
       this.grouper.add(cf);
       this.paths.add(cf);
-      if (this.keepFlows) this.flows.push(toReportFlow(cf));
+      if (this.keepFlows) this.flows.push(toReportFlow(cf, this.names));
     }
   }
 }

@@ -3,6 +3,7 @@
  * classification (shared by the report, the NDJSON stream and the dashboard).
  * This is the one place where the stages meet.
  */
+import { FlowSourceNames } from '../report/flow-sources.js';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { ReportWarning } from '../report/types.js';
@@ -46,6 +47,8 @@ export interface AuditConfig {
   to?: number;
   /** Sees every packet beside the engine (the evidence writer, src/report/evidence.ts). */
   tap?: PacketTap;
+  /** The run's names of flow sources (flows[].sources); the writers of the report use the same one. */
+  names?: FlowSourceNames;
 }
 
 /**
@@ -103,7 +106,8 @@ function sha256(path: string): string | null {
 /** Runs an offline audit and returns the report. Input errors are recorded in `inputs[].error`. */
 export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const { design } = cfg;
-  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  const names = cfg.names ?? new FlowSourceNames();
+  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(design, cfg.flow, cfg.keepFlows, cfg.onFlows, names);
   // Flow-record inputs (Zeek conn logs, nfdump stores) go beside the packet engine, into the same stream.
   const records = new RecordTotals();
   let recBatch: FlowRecord[] = [];
@@ -117,7 +121,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const stdinRoute = cfg.paths.length >= 2 && cfg.paths.includes('-') ? await routeInput('-', cfg.signal) : null;
   const merger = cfg.paths.length >= 2
     && (cfg.paths.some((p) => p !== '-' && detectRecordPath(p) !== null) || (stdinRoute !== null && stdinRoute.kind !== 'packets'))
-    ? new SourceMerger(accept) : null;
+    ? new SourceMerger(accept, (id, dup) => names.addCopy(id, dup)) : null;
   if (merger) verdicts$.subscribe((b) => { for (const cf of b) merger.indexFlow(cf.flow); });
   const recordSink = {
     nextId: () => engine.table.reserveId(),
@@ -147,6 +151,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
       continue;
     }
     engine.input = i;
+    names.setInput(i, path);
     cfg.tap?.startInput(i, path);
     curBytes = 0;
     let info: InputInfo;
@@ -212,6 +217,7 @@ export async function runAudit(cfg: AuditConfig): Promise<AuditReport> {
   const other = { first: records.first, last: records.last, packets: records.packets - (merger?.dupPackets ?? 0), bytes: records.bytes - (merger?.dupBytes ?? 0) };
   const report = finishReport(engine, acc, design, inputs, cfg.site, warnings, other);
   if (records.sources.length > 0) report.sources = records.sources;
+  if (names.hasCopies) for (const f of report.flows) f.sources = names.withCopies(f.id, f.sources).slice();
   if (snap) cfg.onSnapshot!(snap.make(Date.now(), totalBytes, totalBytes, true));
   return report;
 }

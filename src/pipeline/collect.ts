@@ -3,6 +3,7 @@
  * verdict stream as the offline audit. Flows are drained and dashboard frames made on a
  * fixed timer, never per datagram.
  */
+import { FlowSourceNames } from '../report/flow-sources.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowRecord } from '../flow/types.js';
@@ -28,6 +29,8 @@ export interface CollectConfig {
   site: AuditReport['site'];
   flow?: FlowTableOptions;
   keepFlows: boolean;
+  /** The run's names of flow sources (flows[].sources); the writers of the report use the same one. */
+  names?: FlowSourceNames;
   durationSec?: number;
   /** Templates not refreshed for this long are dropped (RFC 7011 §8.4); default 30 min. */
   templateExpirySec?: number;
@@ -41,13 +44,15 @@ export interface CollectConfig {
 
 /** Collects until the signal or the duration, then returns the same report `audit` would. */
 export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
-  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(cfg.design, cfg.flow, cfg.keepFlows, cfg.onFlows);
+  const names = cfg.names ?? new FlowSourceNames();
+  const { engine, acc, verdicts$, drain, push, finish } = createPipeline(cfg.design, cfg.flow, cfg.keepFlows, cfg.onFlows, names);
   let batch: FlowRecord[] = [];
   const sink = {
     nextId: () => engine.table.reserveId(),
     flow: (f: FlowRecord) => { engine.table.countFinal(f); batch.push(f); },
   };
   const label = `${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${cfg.port}`;
+  names.setInput(0, label);
   const session = new ExportSession(label, 0, sink, cfg.flow?.synGrace, cfg.design.serverPortHint, (cfg.templateExpirySec ?? 1800) * 1000);
   const collector = new Collector(session, cfg.exporters);
   const bound = await collector.open(cfg.host, cfg.port);

@@ -3,6 +3,7 @@
  * offline audit. Ended flows are drained and dashboard frames made on a fixed
  * timer, never per packet.
  */
+import { FlowSourceNames } from '../report/flow-sources.js';
 import { openLive, type LiveCapture } from '../capture/live.js';
 import { openTcpdump, type EngineCapture } from '../capture/engine-tcpdump.js';
 import type { ClassifiedFlow } from '../classify/types.js';
@@ -28,6 +29,8 @@ export interface LiveConfig {
   site: AuditReport['site'];
   flow?: FlowTableOptions;
   keepFlows: boolean;
+  /** The run's names of flow sources (flows[].sources); the writers of the report use the same one. */
+  names?: FlowSourceNames;
   /** Stop after this many seconds (wall clock); undefined = until the signal. */
   durationSec?: number;
   onFlows?: (batch: ClassifiedFlow[]) => void;
@@ -50,7 +53,9 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   // Live, a closed connection is reported after 5 s rather than held 60 s for trailing packets:
   // the dashboard should show a refused connection while the admin is still looking.
   const flow = { tcpClosedTimeout: 5, ...cfg.flow };
-  const { engine, acc, verdicts$, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows);
+  const names = cfg.names ?? new FlowSourceNames();
+  names.setInput(0, cfg.iface);
+  const { engine, acc, verdicts$, drain, finish } = createPipeline(cfg.design, flow, cfg.keepFlows, cfg.onFlows, names);
   const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize, user: cfg.dropTo?.name };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;

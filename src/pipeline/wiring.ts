@@ -7,6 +7,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowTableOptions } from '../flow/flow-table.js';
 import type { FlowRecord } from '../flow/types.js';
+import type { FlowSourceNames } from '../report/flow-sources.js';
 import { ReportAccumulator } from './accumulator.js';
 import { classifyFlows } from './classify-operator.js';
 import { PacketEngine } from './packet-engine.js';
@@ -27,9 +28,9 @@ export interface Pipeline {
 
 /** Wires the stages for one run. */
 export function createPipeline(design: ResolvedDesign, flow: FlowTableOptions | undefined, keepFlows: boolean,
-  onFlows?: (batch: ClassifiedFlow[]) => void): Pipeline {
+  onFlows: ((batch: ClassifiedFlow[]) => void) | undefined, names: FlowSourceNames): Pipeline {
   const engine = new PacketEngine({ ...flow, serverPortHint: design.serverPortHint }, flow?.dedupWindow ?? 0.001);
-  const acc = new ReportAccumulator(design, keepFlows);
+  const acc = new ReportAccumulator(design, keepFlows, names);
   const batches = new Subject<FlowRecord[]>();
   const verdicts$ = batches.pipe(classifyFlows(design), share());
   verdicts$.subscribe((b) => acc.add(b));

@@ -164,7 +164,7 @@ export class ExportSession {
       flags, hasFlags: flags !== 0,
       outFlags: v.reverse ? (Number.isNaN(v.rflags) ? null : v.rflags) : null,
       icmpType, icmpCode, key: '', sampling: k, direction: Number.isNaN(v.direction) ? 0 : v.direction,
-      vlans, denied: null, teardownAnswered: false, source: src.index,
+      vlans, denied: null, teardownAnswered: false, source: src.index, sourceName: src.name,
     };
     if (v.reverse && u.outFlags === null && proto !== 6) u.outFlags = 0;
     if (Number.isNaN(t0)) c.noTime++;

@@ -37,7 +37,7 @@ export interface SourceFigures {
   offsetSamples: number;
 }
 
-interface Entry { input: number; first: number; last: number; shared: boolean }
+interface Entry { id: number; input: number; first: number; last: number; shared: boolean }
 
 /** The connection key: transport and both endpoints, the same in either direction. */
 function keyOf(f: FlowRecord): string {
@@ -62,9 +62,11 @@ export class SourceMerger {
 
   /**
    * @param emit        passes a kept record flow on (to classification)
+   * @param copy        a dropped duplicate and the id of the flow it is a copy of (that flow lists its source)
    * @param maxIndexed  flows indexed at most
    */
-  constructor(private readonly emit: (f: FlowRecord) => void, private readonly maxIndexed = MAX_INDEXED) {}
+  constructor(private readonly emit: (f: FlowRecord) => void, private readonly copy: (id: number, dup: FlowRecord) => void = () => {},
+    private readonly maxIndexed = MAX_INDEXED) {}
 
   private statsOf(input: number) {
     let s = this.stats.get(input);
@@ -79,7 +81,7 @@ export class SourceMerger {
     if (this.indexed >= this.maxIndexed) { this.notIndexed++; return; }
     this.indexed++;
     const k = keyOf(f);
-    const e: Entry = { input: f.input, first: f.first, last: Number.isNaN(f.last) ? f.first : f.last, shared: false };
+    const e: Entry = { id: f.id, input: f.input, first: f.first, last: Number.isNaN(f.last) ? f.first : f.last, shared: false };
     const l = this.index.get(k);
     if (l === undefined) this.index.set(k, [e]);
     else l.push(e);
@@ -132,6 +134,7 @@ export class SourceMerger {
     const hit = l?.find((e) => e.input !== f.input && e.first <= last + SLACK && first <= e.last + SLACK);
     if (hit === undefined) { this.emit(f); return; }
     hit.shared = true;
+    this.copy(hit.id, f);
     this.dupPackets += f.packets.client + f.packets.server;
     this.dupBytes += f.bytes.client + f.bytes.server;
     const s = this.statsOf(f.input);

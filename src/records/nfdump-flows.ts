@@ -70,7 +70,7 @@ export class NfdumpFlows {
       // No bit set: the exporter sent no flags (nfdump prints "........" then), not a flagless connection.
       flags, hasFlags: flags !== 0, outFlags: null,
       icmpType: count(r.icmp_type), icmpCode: count(r.icmp_code), key: '',
-      sampling: 1, direction: 0, vlans: NO_VLANS, denied: null, teardownAnswered: false, source: -1,
+      sampling: 1, direction: 0, vlans: NO_VLANS, denied: null, teardownAnswered: false, source: -1, sourceName: null,
     };
     if (Number.isNaN(u.first)) c.noTime++;
     else {

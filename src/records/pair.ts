@@ -64,6 +64,8 @@ export interface Uni {
   teardownAnswered: boolean;
   /** Index of the source (exporter and domain, or file) in the report's `sources[]`; -1 when none. */
   source: number;
+  /** Its name (sourceName of its row); null when none. */
+  sourceName: string | null;
 }
 
 /** Pairs uniflows into flows and hands them to a sink. */
@@ -275,9 +277,10 @@ export class UniflowPairer {
     const denied = c.denied ?? s.denied;
     if (denied !== null) f.denied = denied;
     if (c.sampling > 1 || s.sampling > 1) f.sampling = Math.max(c.sampling, s.sampling);
-    if (c.source >= 0 || s.source >= 0) {
-      f.sources = c.source >= 0 && s.source >= 0 && c.source !== s.source ? [Math.min(c.source, s.source), Math.max(c.source, s.source)]
-        : [c.source >= 0 ? c.source : s.source];
+    if (c.sourceName !== null || s.sourceName !== null) {
+      f.sources = c.sourceName !== null && s.sourceName !== null && c.source !== s.source
+        ? (c.source < s.source ? [c.sourceName, s.sourceName] : [s.sourceName, c.sourceName])
+        : [c.sourceName ?? s.sourceName!];
     }
     return f;
   }

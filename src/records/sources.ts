@@ -62,7 +62,11 @@ export class SourceState {
   /** Sampling interval declared by options records (or the v5 header). */
   sampling = 1;
 
+  /** sourceName() of its row: what a flow's `sources[]` names it by. */
+  readonly name: string;
+
   constructor(readonly index: number, exporter: string, port: number | null, domain: number) {
+    this.name = sourceName({ exporter, port, domain });
     this.row = {
       exporter, port, domain, versions: [], messages: 0, records: 0, optionsRecords: 0, templates: 0,
       lostRecords: 0, lostMessages: 0, sequenceResets: 0, sampling: 1, first: null, last: null, notes: [],

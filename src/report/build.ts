@@ -6,6 +6,7 @@
 import type { ClassifiedFlow, Verdict } from '../classify/types.js';
 import { VERDICTS } from '../classify/types.js';
 import type { AuditReport, ReportFlow } from './types.js';
+import type { FlowSourceNames } from './flow-sources.js';
 
 export { FINDING_VERDICTS } from './types.js';
 export type { FindingGroup, FindingVerdict, FlowGroup, MismatchGroup, ReasonCount } from './types.js';
@@ -31,7 +32,7 @@ export function splitEndpoint(ep: string): { ip: string; port: number } {
 }
 
 /** The JSON report's view of one classified flow (issue 4 contract). */
-export function toReportFlow(cf: ClassifiedFlow): ReportFlow {
+export function toReportFlow(cf: ClassifiedFlow, names: FlowSourceNames): ReportFlow {
   const f = cf.flow;
   const icmpOnly = f.proto === 'icmp' || f.proto === 'icmp6';
   const cPort = icmpOnly ? 0 : f.clientPort;
@@ -58,6 +59,7 @@ export function toReportFlow(cf: ClassifiedFlow): ReportFlow {
     reasonCode: cf.reasonCode,
     app: cf.app,
     protocolMismatch: cf.protocolMismatch,
+    sources: names.withCopies(f.id, names.of(f)).slice(),
   };
 }
 

@@ -16,6 +16,7 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import { endpoint, roundTime } from './build.js';
 import { canonicalFlow, canonicalParts, jsonString as str, reportShaped } from './json.js';
 import type { AuditReport, ReportFlow } from './types.js';
+import { sourcesKey, type FlowSourceNames } from './flow-sources.js';
 
 /** Indentation of a flow object inside the document (top object → `flows` array → element). */
 const FLOW_INDENT = '    ';
@@ -78,8 +79,10 @@ const tailText = (t: TailKey) => `,
       "reason": ${str(t.reason)},
       "reasonCode": ${str(t.reasonCode)},
       "app": ${str(t.app)},
-      "protocolMismatch": ${t.protocolMismatch}
-    }`;
+      "protocolMismatch": ${t.protocolMismatch}`;
+/** The closing piece: the flow's sources (an indented JSON list) and the brace. */
+const sourcesPiece = (l: readonly string[]) =>
+  `,\n      "sources": ${JSON.stringify(l, null, 2).replace(/\n/g, '\n      ')}\n    }`;
 
 /** The fields the closing piece of a flow's text is made of. */
 interface TailKey {
@@ -111,8 +114,27 @@ class Pieces {
   private readonly mids = new Map<string, Map<string, number[]>>();
   private readonly tails = new Map<string, Tail[]>();
   private readonly histories = new Map<string, number[]>();
+  /** Closing pieces by sources list, and each one's list: kept whatever the cap (lists of sources are few). */
+  private readonly sourceKeys = new Map<string, number>();
+  readonly sourceLists = new Map<number, readonly string[]>();
 
   constructor(private readonly cap: number) {}
+
+  /** The closing piece of a flow with these sources. */
+  sources(l: readonly string[]): number {
+    const key = sourcesKey(l);
+    let i = this.sourceKeys.get(key);
+    if (i === undefined) {
+      const b = Buffer.from(sourcesPiece(l), 'utf8');
+      this.bytes += b.length;
+      this.longest = Math.max(this.longest, b.length);
+      this.list.push(b);
+      i = this.list.length - 1;
+      this.sourceKeys.set(key, i);
+      this.sourceLists.set(i, l.slice());
+    }
+    return i;
+  }
 
   /** The piece from after the id to before the client: an index, or its text when the table is full. */
   head(proto: string): number | string {
@@ -203,7 +225,8 @@ const R_NCLIENT = 80; // u32 bytes of the client's JSON string
 const R_NSERVER = 84;
 const R_NVLANS = 88; // u32 count; then that many f64
 const R_NICMP = 92; // u32 count; each: f64 type, f64 code, f64 count, u32 bytes of `from`, its bytes
-const R_DATA = 96; // client, server, inline pieces (head, mid, history, tail), vlans, icmp
+const R_SOURCES = 96; // u32 index of the closing piece (sources and brace)
+const R_DATA = 100; // client, server, inline pieces (head, mid, history, tail), vlans, icmp
 const RAW_TEXT = 24;
 
 const KIND_FLOW = 0;
@@ -394,6 +417,8 @@ export interface SpillOptions {
   mergeBytes?: number;
   /** Bytes of interned flow text (pieces shared by many flows; default 4 MiB). Past it, records carry the text. */
   pieceBytes?: number;
+  /** The run's names of sources: the sources of copies found after a flow was added are written with it. */
+  names?: FlowSourceNames;
 }
 
 const CHUNK = 1 << 20;
@@ -413,6 +438,7 @@ interface Run {
 export class JsonFlowSpill {
   private readonly runBytes: number;
   private readonly mergeBytes: number;
+  private readonly names: FlowSourceNames | null;
   private readonly dir: string;
   private readonly pieces: Pieces;
   private buf: Buffer;
@@ -437,6 +463,7 @@ export class JsonFlowSpill {
     this.mergeBytes = Math.max(64 << 10, o.mergeBytes ?? 8 << 20);
     this.dir = o.dir ?? tmpdir();
     this.pieces = new Pieces(Math.max(0, o.pieceBytes ?? 4 << 20));
+    this.names = o.names ?? null;
     this.buf = Buffer.allocUnsafe(this.runBytes);
     this.view = viewOf(this.buf);
   }
@@ -474,6 +501,7 @@ export class JsonFlowSpill {
     const head = this.pieces.head(f.proto);
     const mid = this.pieces.mid(f.outcome, f.end, f.guessed);
     const tail = this.pieces.tail(k);
+    const sources = this.pieces.sources(f.sources ?? this.names?.of(f) ?? []);
     const vlans = f.vlans;
     const icmp = f.icmpErrors;
     const history = this.pieces.history(f.history, vlans.length === 0 && icmp.length === 0);
@@ -495,6 +523,7 @@ export class JsonFlowSpill {
     q = putEndpoint(d, p, f.serverIp, icmpOnly ? 0 : f.serverPort);
     v.setUint32(at + R_NSERVER, q - p, true);
     p = this.putPieces(at, q, head, mid, history, tail);
+    v.setUint32(at + R_SOURCES, sources, true);
     v.setUint32(at + R_NVLANS, vlans.length, true);
     for (let i = 0; i < vlans.length; i++, p += 8) v.setFloat64(p, vlans[i]!, true);
     v.setUint32(at + R_NICMP, icmp.length, true);
@@ -513,6 +542,7 @@ export class JsonFlowSpill {
     const head = this.pieces.head(f.proto);
     const mid = this.pieces.mid(f.state, f.end, f.guessed);
     const tail = this.pieces.tail(f);
+    const sources = this.pieces.sources(f.sources);
     const history = this.pieces.history(f.history, f.vlans.length === 0 && f.icmp.length === 0);
     let need = R_DATA + 6 * (f.client.length + f.server.length) + 128 + 8 * f.vlans.length
       + inlineRoom(head) + inlineRoom(mid) + inlineRoom(history) + inlineRoom(tail);
@@ -532,6 +562,7 @@ export class JsonFlowSpill {
     q = putString(d, p, f.server);
     v.setUint32(at + R_NSERVER, q - p, true);
     p = this.putPieces(at, q, head, mid, history, tail);
+    v.setUint32(at + R_SOURCES, sources, true);
     v.setUint32(at + R_NVLANS, f.vlans.length, true);
     for (const x of f.vlans) {
       v.setFloat64(p, x, true);
@@ -674,7 +705,17 @@ export class JsonFlowSpill {
 
   /** An upper bound of the bytes of a record's text: every number at most 24 bytes, lists with their punctuation. */
   private textRoom(v: DataView, rec: number): number {
-    return FIXED_TEXT + 16 * v.getUint32(rec + R_LEN, true) + 4 * this.pieces.longest;
+    const room = FIXED_TEXT + 16 * v.getUint32(rec + R_LEN, true) + 5 * this.pieces.longest;
+    const copies = v.getUint32(rec + R_KIND, true) === KIND_FLOW ? this.copiesText(v, rec) : null;
+    return copies === null ? room : room + copies.length;
+  }
+
+  /** The closing piece of a flow copies of which were found after it was added; null when none were. */
+  private copiesText(v: DataView, rec: number): Buffer | null {
+    if (this.names === null || !this.names.hasCopies) return null;
+    const own = this.pieces.sourceLists.get(v.getUint32(rec + R_SOURCES, true))!;
+    const all = this.names.withCopies(v.getFloat64(rec + R_ID, true), own);
+    return all === own ? null : Buffer.from(sourcesPiece(all), 'utf8');
   }
 
   /** Writes the text of the record at `rec` of `src` into `d` at `p`; returns the position after it. */
@@ -751,7 +792,9 @@ export class JsonFlowSpill {
       }
       if (nIcmp > 0) p = putBytes(d, p, T_LIST_END);
     }
-    return tail >= INLINE ? putFrom(d, p, src, sTail, tail - INLINE) : putBytes(d, p, pieces[tail]!);
+    p = tail >= INLINE ? putFrom(d, p, src, sTail, tail - INLINE) : putBytes(d, p, pieces[tail]!);
+    const copies = this.copiesText(v, rec);
+    return putBytes(d, p, copies ?? pieces[v.getUint32(rec + R_SOURCES, true)]!);
   }
 
   private grow(): void {

@@ -43,6 +43,7 @@ function ordered(obj: object, keys: readonly string[], nested: Record<string, (v
 export const FLOW_KEYS = [
   'id', 'proto', 'client', 'server', 'state', 'end', 'guessed', 'packets', 'bytes', 'first', 'last',
   'history', 'vlans', 'icmp', 'service', 'rule', 'verdict', 'reason', 'reasonCode', 'app', 'protocolMismatch',
+  'sources',
 ] as const;
 
 const DIR_KEYS = ['client', 'server'] as const;
@@ -112,6 +113,7 @@ export function reportShaped(f: ReportFlow): boolean {
     if (typeof n !== 'number') return false;
   }
   if (Object.keys(f.packets).length !== 2 || Object.keys(f.bytes).length !== 2) return false;
+  if (!Array.isArray(f.sources) || f.sources.some((x) => typeof x !== 'string')) return false;
   for (const e of f.icmp) {
     if (Object.keys(e).length !== 4 || typeof e.from !== 'string') return false;
     if (typeof e.type !== 'number' || typeof e.code !== 'number' || typeof e.count !== 'number') return false;

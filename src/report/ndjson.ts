@@ -7,6 +7,7 @@ import { compareFlows } from './build.js';
 import { canonicalFlow, canonicalParts, jsonNumber as num, jsonString as str, reportShaped } from './json.js';
 import type { ReportOptions } from './options.js';
 import type { AuditReport, ReportFlow } from './types.js';
+import { sourcesKey } from './flow-sources.js';
 
 /** The generic way, for any object: what ndjsonFlowLine must equal byte for byte. */
 export function ndjsonFlowLineGeneric(f: ReportFlow): string {
@@ -37,7 +38,21 @@ export function ndjsonFlowLine(f: ReportFlow): string {
     + '},"first":' + num(f.first) + ',"last":' + num(f.last) + ',"history":' + str(f.history)
     + ',"vlans":[' + vlans + '],"icmp":[' + icmp + '],"service":' + str(f.service) + ',"rule":' + str(f.rule)
     + ',"verdict":' + str(f.verdict) + ',"reason":' + str(f.reason) + ',"reasonCode":' + str(f.reasonCode)
-    + ',"app":' + str(f.app) + ',"protocolMismatch":' + (f.protocolMismatch ? 'true' : 'false') + '}\n';
+    + ',"app":' + str(f.app) + ',"protocolMismatch":' + (f.protocolMismatch ? 'true' : 'false')
+    + ',"sources":' + sourcesJson(f.sources) + '}\n';
+}
+
+/** Lists of sources are few and short: their text is kept. */
+const sourcesText = new Map<string, string>();
+
+function sourcesJson(l: readonly string[]): string {
+  const k = sourcesKey(l);
+  let t = sourcesText.get(k);
+  if (t === undefined) {
+    t = JSON.stringify(l);
+    if (sourcesText.size < 10_000) sourcesText.set(k, t);
+  }
+  return t;
 }
 
 /** The closing line: everything of the report except the flows. */

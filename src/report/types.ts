@@ -34,6 +34,8 @@ export interface ReportFlow {
   reasonCode: string;
   app: AppProto;
   protocolMismatch: boolean;
+  /** Where the flow came from: `inputs[].path` values, or exporters named as their `sources[]` rows (flow-sources.ts). */
+  sources: string[];
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPipeline } from '../../src/pipeline/wiring.js';
+import { FlowSourceNames } from '../../src/report/flow-sources.js';
 import { SnapshotMaker } from '../../src/pipeline/snapshot.js';
 import { loadSite } from '../../src/design/site.js';
 import { resolveDesign } from '../../src/design/resolve.js';
@@ -20,7 +21,7 @@ function send(engine: { packet: (b: Uint8Array, o: number, c: number, l: number,
 
 describe('SnapshotMaker', () => {
   it('shows an unanswered SYN to SQL as blocked once the grace period has passed, before the flow ends', () => {
-    const pipe = createPipeline(design, undefined, false);
+    const pipe = createPipeline(design, undefined, false, undefined, new FlowSourceNames());
     const snap = new SnapshotMaker('lo', true, pipe.engine, pipe.acc, design, pipe.verdicts$);
     const syn = frame('10.10.0.11', '10.10.0.20', 6, tcp({ src: '10.10.0.11', dst: '10.10.0.20', sport: 40001, dport: 1433, seq: 1, ack: 0, flags: 'S' }));
     send(pipe.engine, 1000, syn);
@@ -46,7 +47,7 @@ describe('SnapshotMaker', () => {
   });
 
   it('counts long-lived flows in coverage and findings while they are open, and once when they end', () => {
-    const pipe = createPipeline(design, undefined, false);
+    const pipe = createPipeline(design, undefined, false, undefined, new FlowSourceNames());
     const snap = new SnapshotMaker('lo', true, pipe.engine, pipe.acc, design, pipe.verdicts$);
     const handshake = (c: string, s: string, sport: number, dport: number, ts: number): void => {
       send(pipe.engine, ts, frame(c, s, 6, tcp({ src: c, dst: s, sport, dport, seq: 1, ack: 0, flags: 'S' })));
@@ -88,7 +89,7 @@ describe('SnapshotMaker', () => {
   });
 
   it('forgets an interim flow once it ends, so a later frame does not count it twice', () => {
-    const pipe = createPipeline(design, { tcpClosedTimeout: 1 }, false);
+    const pipe = createPipeline(design, { tcpClosedTimeout: 1 }, false, undefined, new FlowSourceNames());
     const snap = new SnapshotMaker('lo', true, pipe.engine, pipe.acc, design, pipe.verdicts$, 5);
     const c = '10.10.0.10', s = '10.10.0.20';
     send(pipe.engine, 100, frame(c, s, 6, tcp({ src: c, dst: s, sport: 40000, dport: 1433, seq: 1, ack: 0, flags: 'S' })));
@@ -106,7 +107,7 @@ describe('SnapshotMaker', () => {
   });
 
   it('reuses the last walk of the live flows while walks are costly, and walks again once their share allows', () => {
-    const pipe = createPipeline(design, undefined, false);
+    const pipe = createPipeline(design, undefined, false, undefined, new FlowSourceNames());
     // any walk counts as costly (floor 0), and walks may take a billionth of the time
     const snap = new SnapshotMaker('lo', true, pipe.engine, pipe.acc, design, pipe.verdicts$, 10, { floorMs: 0, share: 1e-9 });
     const flow = (sport: number, ts: number, payload: number): void => {

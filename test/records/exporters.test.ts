@@ -37,11 +37,11 @@ const SCENARIOS = [
 /** Captures in which the exporter merges a reused 5-tuple (two connections) into one record: named in docs/flow-records.md. */
 const PORT_REUSE = new Set(['fixtures/captures/trust/port-reuse-after-drop.pcap']);
 
-interface JFlow { proto: string; client: string; server: string; verdict: string; state: string }
-interface JReport { flows: JFlow[]; summary: Record<string, number>; sources?: { records: number; optionsRecords: number; lostRecords: number; exporter: string }[]; warnings: { code: string }[]; inputs: { format: string }[] }
+interface JFlow { proto: string; client: string; server: string; verdict: string; state: string; sources: string[] }
+interface JReport { flows: JFlow[]; summary: Record<string, number>; sources?: { records: number; optionsRecords: number; lostRecords: number; exporter: string; port: number | null; domain: number }[]; warnings: { code: string }[]; inputs: { path: string; format: string; overlap?: { flows: number; duplicates: number } }[] }
 
-function auditJson(site: string, input: string): JReport {
-  const r = runCli(['audit', '--site', site, '--format', 'json', input], { maxBuffer: 1 << 28 });
+function auditJson(site: string, ...input: string[]): JReport {
+  const r = runCli(['audit', '--site', site, '--format', 'json', ...input], { maxBuffer: 1 << 28 });
   if (!(r.code === 0 || r.code === 1 || r.code === 2)) throw new Error(`audit ${input}: exit ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout) as JReport;
 }
@@ -97,6 +97,30 @@ describe.runIf(requireTools('softflowd', ['softflowd']))('softflowd IPFIX files 
       expect(bad).toEqual([]);
     }, 240_000);
   }
+
+  it('flows[].sources: one capture and its IPFIX export together, each connection once, listing both', async () => {
+    const got = await softflowdExport('fixtures/demo/demo.pcap', ['-v', '10', '-A', 'milli']);
+    const file = ipfixFile(join(DIR, 'demo-both.ipfix'), got);
+    const alone = auditJson('fixtures/demo/site.yaml', file);
+    const exporter = `${alone.sources![0]!.exporter} domain ${alone.sources![0]!.domain}`;
+    expect(new Set(alone.flows.flatMap((f) => f.sources))).toEqual(new Set([exporter]));
+    const r = auditJson('fixtures/demo/site.yaml', 'fixtures/demo/demo.pcap', file);
+    const pkt = auditJson('fixtures/demo/site.yaml', 'fixtures/demo/demo.pcap');
+    expect(r.flows).toHaveLength(pkt.flows.length);
+    const both = r.flows.filter((f) => f.sources.length === 2);
+    // Every copy the merge dropped is named on the flow it kept, the capture first.
+    const dups = r.inputs.find((i) => i.format === 'ipfix')!.overlap!.duplicates;
+    expect(dups).toBeGreaterThan(0);
+    expect(both).toHaveLength(dups);
+    for (const f of both) expect(f.sources).toEqual(['fixtures/demo/demo.pcap', exporter]);
+    for (const f of r.flows) expect(f.sources[0]).toBe('fixtures/demo/demo.pcap');
+    // NDJSON lines are written as flows end: the capture's flows name the capture only.
+    const nd = runCli(['audit', '--site', 'fixtures/demo/site.yaml', '--format', 'ndjson', 'fixtures/demo/demo.pcap', file]);
+    const lines = nd.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; sources?: string[] });
+    const flowLines = lines.filter((l) => l.type === 'flow');
+    expect(flowLines).toHaveLength(pkt.flows.length);
+    expect(flowLines.every((l) => l.sources!.length === 1)).toBe(true);
+  }, 120_000);
 
   it.runIf(haveProgram('ipfixDump'))('the IPFIX file holds as many data records as libfixbuf\'s ipfixDump reads', async () => {
     const got = await softflowdExport('fixtures/captures/connections/pcs-refused-5633.pcap', ['-v', '10', '-A', 'milli']);
@@ -215,6 +239,11 @@ describe('the collector on its own', () => {
     expect(by.get('10.10.0.10:5633')).toBe('blocked/rejected');
     expect(by.get('10.10.0.10:943')).toBe('expected/established');
     expect(report.warnings.map((w) => w.code)).toContain('exporter-restart');
+    // Each flow names the exporter (address, port, domain) that sent it, as its sources[] row.
+    const names = report.sources!.map((x) => `${x.exporter}:${x.port} domain ${x.domain}`);
+    const of = new Map(report.flows.map((f) => [f.server, f.sources]));
+    expect(of.get('10.10.0.10:5633')).toEqual([names[0]]);
+    expect(of.get('10.10.0.10:943')).toEqual([names[1]]);
   }, 60_000);
 
   it('the final report as HTML, with the result that the exit code says', async () => {

@@ -40,7 +40,7 @@ describe('SourceMerger', () => {
     const a = flows(tsvLog([row({}), row({ 'id.orig_p': '50001' })]), 0);
     const b = flows(tsvLog([row({}), row({ 'id.orig_p': '50001' })]), 1);
     const kept: FlowRecord[] = [];
-    const m = new SourceMerger((f) => kept.push(f), 1);
+    const m = new SourceMerger((f) => kept.push(f), undefined, 1);
     for (const f of a) m.indexFlow(f);
     for (const f of b) m.recordFlow(f);
     m.endInput();

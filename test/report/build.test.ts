@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareFlows, endpoint, findingsMissing, groupFindings, groupMismatches, isFindingFlow, roundTime,
-  splitEndpoint, summarize, summaryTotal, toReportFlow,
+  splitEndpoint, summarize, summaryTotal,
 } from '../../src/report/build.js';
-import { classified, flowRecord, sampleFlows, sampleReport, T0 } from './support.js';
+import { classified, flowRecord, sampleFlows, sampleReport, T0, toReportFlow } from './support.js';
 
 describe('toReportFlow', () => {
   it('writes IPv4 endpoints as ip:port and copies the counters', () => {

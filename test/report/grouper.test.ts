@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { groupFindings, groupMismatches, toReportFlow } from '../../src/report/build.js';
+import { groupFindings, groupMismatches } from '../../src/report/build.js';
 import { FindingGrouper, reportFindings } from '../../src/report/grouper.js';
 import { markdown } from '../../src/report/markdown.js';
 import { TOP_GROUPS } from '../../src/report/shown.js';
 import { table } from '../../src/report/table.js';
-import { classified, flowRecord, manyFlows, reportOf, sampleFlows, sampleReport, T0 } from './support.js';
+import { classified, flowRecord, manyFlows, reportOf, sampleFlows, sampleReport, T0, toReportFlow } from './support.js';
 
 const o = { color: false, all: false, width: 80 };
 

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toReportFlow } from '../../src/report/build.js';
 import { FindingGrouper } from '../../src/report/grouper.js';
 import { json } from '../../src/report/json.js';
 import { flowText, flowTextGeneric, JsonFlowSpill, type JsonSink, type SpillOptions } from '../../src/report/json-stream.js';
 import type { AuditReport } from '../../src/report/types.js';
-import { emptyReport, manyFlows, reportOf, sampleFlows, sampleReport } from './support.js';
+import { emptyReport, manyFlows, reportOf, sampleFlows, sampleReport, SAMPLE_NAMES, toReportFlow } from './support.js';
 
 const o = { color: false, all: false, width: 80 };
 const dir = mkdtempSync(join(tmpdir(), 'wfo-json-stream-'));
@@ -16,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Spills `flows` (in the given order) and writes the document through a file descriptor. */
 async function viaFd(report: AuditReport, flows: Parameters<JsonFlowSpill['add']>[0][], opts: SpillOptions = {}): Promise<string> {
-  const spill = new JsonFlowSpill({ dir, ...opts });
+  const spill = new JsonFlowSpill({ dir, names: SAMPLE_NAMES, ...opts });
   for (const f of flows) spill.add(f);
   const path = join(dir, `out-${Math.random().toString(36).slice(2)}.json`);
   const fd = openSync(path, 'w');
@@ -31,7 +30,7 @@ async function viaFd(report: AuditReport, flows: Parameters<JsonFlowSpill['add']
 
 async function viaSink(report: AuditReport, flows: Parameters<JsonFlowSpill['add']>[0][], make: (chunks: Buffer[]) => JsonSink,
   opts: SpillOptions = {}): Promise<string> {
-  const spill = new JsonFlowSpill({ dir, ...opts });
+  const spill = new JsonFlowSpill({ dir, names: SAMPLE_NAMES, ...opts });
   spill.addBatch(flows);
   const chunks: Buffer[] = [];
   await spill.write(report, make(chunks));
@@ -146,7 +145,7 @@ describe('JsonFlowSpill', () => {
 
   it('leaves no temp file behind, even while spilling', async () => {
     const own = mkdtempSync(join(dir, 'own-'));
-    const spill = new JsonFlowSpill({ dir: own, runBytes: 4096 });
+    const spill = new JsonFlowSpill({ dir: own, runBytes: 4096, names: SAMPLE_NAMES });
     spill.addBatch(manyFlows(200));
     expect(spill.count).toBe(200);
     expect(readdirSync(own)).toEqual([]);
@@ -154,7 +153,7 @@ describe('JsonFlowSpill', () => {
   });
 
   it('refuses to be written twice or added to after writing', async () => {
-    const spill = new JsonFlowSpill({ dir });
+    const spill = new JsonFlowSpill({ dir, names: SAMPLE_NAMES });
     await spill.write(emptyReport(), () => undefined);
     await expect(spill.write(emptyReport(), () => undefined)).rejects.toThrow(/twice/);
     expect(() => spill.add(sampleFlows()[0]!)).toThrow(/after write/);

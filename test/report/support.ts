@@ -5,8 +5,19 @@
  */
 import type { ClassifiedFlow } from '../../src/classify/types.js';
 import type { FlowRecord } from '../../src/flow/types.js';
-import { compareFlows, summarize, toReportFlow } from '../../src/report/build.js';
-import type { AuditReport, CoverageRow } from '../../src/report/types.js';
+import { compareFlows, summarize, toReportFlow as toReportFlowNamed } from '../../src/report/build.js';
+import { FlowSourceNames } from '../../src/report/flow-sources.js';
+import type { AuditReport, CoverageRow, ReportFlow } from '../../src/report/types.js';
+
+/** The inputs of the sample flows: input 0 is `sample.pcap`. */
+export const SAMPLE_NAMES = new FlowSourceNames();
+SAMPLE_NAMES.setInput(0, 'sample.pcap');
+SAMPLE_NAMES.setInput(1, 'second.pcap');
+
+/** toReportFlow with the sample inputs' names. */
+export function toReportFlow(cf: ClassifiedFlow): ReportFlow {
+  return toReportFlowNamed(cf, SAMPLE_NAMES);
+}
 
 /** Capture start used by every fixture time (2026-03-02 09:00:00 UTC). */
 export const T0 = 1772442000;
