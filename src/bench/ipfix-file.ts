@@ -82,7 +82,8 @@ export async function sendIpfixFile(path: string, host: string, port: number, pe
   return sent;
 }
 
-// `node dist/bench/ipfix-file.js send FILE HOST PORT`: the sender as a program, for the bench.
+// `node dist/bench/ipfix-file.js send FILE HOST PORT [MESSAGES_PER_MS]`: the sender as a program, for the bench.
 if (process.argv[2] === 'send' && process.argv[1]?.endsWith('ipfix-file.js')) {
-  sendIpfixFile(process.argv[3]!, process.argv[4]!, Number(process.argv[5])).then((n) => { process.stdout.write(`${n}\n`); });
+  sendIpfixFile(process.argv[3]!, process.argv[4]!, Number(process.argv[5]), process.argv[6] ? Number(process.argv[6]) : undefined)
+    .then((n) => { process.stdout.write(`${n}\n`); });
 }

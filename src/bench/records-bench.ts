@@ -5,7 +5,7 @@
  * written by softflowd exporting the bench's first capture as IPFIX to nfcapd on 127.0.0.1.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeZeekLog } from './zeek-log.js';
 import { writeIpfixFile } from './ipfix-file.js';
@@ -64,6 +64,7 @@ export function benchRecords<T extends M>(c: RecordsBenchContext<T>): void {
     log(`TARGET: ${Math.round(c.zeekRows / (z.user + z.sys)).toLocaleString('en-US')} rows/CPU s (target >= 500,000)`);
   }
   benchIpfix(c);
+  benchCollector(c);
   if (c.capture === null || c.smoke) return;
   if (!have('nfcapd') || !have('nfdump') || !have('softflowd')) {
     log('nfdump store row: needs nfcapd, nfdump and softflowd (apt-get install -y nfdump softflowd); left out');
@@ -123,4 +124,54 @@ function benchIpfix<T extends M>(c: RecordsBenchContext<T>): void {
   if (ours.exitCode === 0) {
     log(`TARGET: ${Math.round(w.records / (ours.user + ours.sys)).toLocaleString('en-US')} records/CPU s (target >= 500,000)`);
   }
+}
+
+/** UDP datagrams the kernel dropped for a full receive buffer, host-wide (/proc/net/snmp `Udp: RcvbufErrors`). */
+function udpRcvbufErrors(): number | null {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+    const keys = lines[0]!.split(/\s+/), vals = lines[1]!.split(/\s+/);
+    const i = keys.indexOf('RcvbufErrors');
+    return i < 0 ? null : Number(vals[i]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The collector's row (issue 14): `collect` on 127.0.0.1 takes the bench mix as IPFIX at
+ * 50,000 records/s for 60 s (a separate sender process paces the messages, 28 records
+ * each) and must lose none by sequence number. Prints records sent, received, lost by
+ * sequence, the kernel's receive-buffer drops over the run, and the collector's CPU.
+ */
+function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
+  const { log } = c;
+  const seconds = c.smoke ? 3 : 60;
+  const rate = 50_000;
+  const records = rate * seconds;
+  const file = join(c.out, `collect-${records}.ipfix`);
+  const w = writeIpfixFile(file, records, 15);
+  const port = 22000 + (process.pid % 30000);
+  const report = join(c.out, 'collect-report.json');
+  const perMs = rate / 28 / 1000;
+  const sender = join(c.bin, '..', '..', 'dist', 'bench', 'ipfix-file.js');
+  log();
+  log(`== Collector: ${w.records.toLocaleString('en-US')} IPFIX records at ${rate.toLocaleString('en-US')} records/s for ${seconds} s to 127.0.0.1:${port}`);
+  const before = udpRcvbufErrors();
+  // The collector runs under the shell's `time`-like measure: its own CPU, the sender apart.
+  const script = `${process.execPath} ${c.bin} collect --listen 127.0.0.1:${port} --site '${c.site}' --duration ${seconds + 6} `
+    + `--format json --out '${report}' --no-dashboard --fail-on none 2>/dev/null & `
+    + `sleep 2; ${process.execPath} '${sender}' send '${file}' 127.0.0.1 ${port} ${perMs} > /dev/null; wait`;
+  const m = c.measure('wfo-audit collect', w.records, 'sh', ['-c', script], c.timeFile);
+  const after = udpRcvbufErrors();
+  let got: { sources?: { records: number; lostRecords: number; messages: number }[] } = {};
+  try { got = JSON.parse(readFileSync(report, 'utf8')) as typeof got; } catch { /* no report: said below */ }
+  const rows = got.sources ?? [];
+  const received = rows.reduce((a, r) => a + r.records, 0);
+  const lost = rows.reduce((a, r) => a + r.lostRecords, 0);
+  const drops = before !== null && after !== null ? after - before : null;
+  log(`   sent ${w.records.toLocaleString('en-US')} records; collector received ${received.toLocaleString('en-US')}, lost by sequence number ${lost.toLocaleString('en-US')}`
+    + `; kernel receive-buffer drops during the run: ${drops === null ? 'unknown' : drops.toLocaleString('en-US')}`);
+  log(`   CPU of collector and sender together: ${(m.user + m.sys).toFixed(2)} s for ${seconds} s of traffic`);
+  log(`TARGET: ${received === w.records && lost === 0 ? 'met' : 'NOT met'}: ${rate.toLocaleString('en-US')} records/s for ${seconds} s with ${lost} lost records (target: 0 lost)`);
 }

@@ -4,6 +4,8 @@
  * fixed timer, never per datagram.
  */
 import { FlowSourceNames } from '../report/flow-sources.js';
+import { ExporterMerger } from '../records/exporter-merge.js';
+import { MAX_INDEXED } from '../records/merge.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
 import type { FlowRecord } from '../flow/types.js';
@@ -47,9 +49,11 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   const names = cfg.names ?? new FlowSourceNames();
   const { engine, acc, verdicts$, drain, push, finish } = createPipeline(cfg.design, cfg.flow, cfg.keepFlows, cfg.onFlows, names);
   let batch: FlowRecord[] = [];
+  // A connection several exporters sent is one flow, listing them all (exporter-merge.ts).
+  const merger = new ExporterMerger((f) => { engine.table.countFinal(f); batch.push(f); }, (id, dup) => names.addCopy(id, dup));
   const sink = {
     nextId: () => engine.table.reserveId(),
-    flow: (f: FlowRecord) => { engine.table.countFinal(f); batch.push(f); },
+    flow: (f: FlowRecord) => merger.flow(f),
   };
   const label = `${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${cfg.port}`;
   names.setInput(0, label);
@@ -82,12 +86,19 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
     const n = refused.reduce((a, [, x]) => a + x, 0);
     w.push(warning('exporter-not-allowed', `${n} datagram(s) from ${refused.length} address(es) outside --exporter were counted and never classified (${refused.slice(0, 5).map(([a, x]) => `${a}: ${x}`).join(', ')}${refused.length > 5 ? ', …' : ''})`, n));
   }
+  if (merger.notIndexed > 0) {
+    w.push(warning('records-merge-limit', `${merger.notIndexed} flows came when ${MAX_INDEXED} recent flows were indexed for merging: their copies from other exporters, if any, are counted twice`, merger.notIndexed));
+  }
   const counts = session.counts;
   const report = finishReport(engine, acc, cfg.design, [{
     path: label, format: 'collect', gzip: false, linkTypes: [], packets: session.packets, bytes: session.bytes,
     error: null, records: { ...counts, first: Number.isNaN(session.first) ? null : round6(session.first), last: Number.isNaN(session.last) ? null : round6(session.last) },
-  }], cfg.site, w, { packets: session.packets, bytes: session.bytes, first: session.first, last: session.last });
-  report.sources = session.sources.rows();
+  }], cfg.site, w, { packets: session.packets - merger.dupPackets, bytes: session.bytes - merger.dupBytes, first: session.first, last: session.last });
+  report.sources = session.sources.all().map((x) => {
+    const f = merger.figures.get(x.name) ?? { flows: 0, duplicates: 0, shared: 0 };
+    return { ...x.result(), flows: f.flows, duplicates: f.duplicates, onlyHere: f.flows > 0 ? Math.round(((f.flows - f.shared) / f.flows) * 1e4) / 1e4 : null };
+  });
+
   report.live = {
     startedAt: startedAt / 1000, stoppedAt: stoppedAt / 1000, stoppedBy, interface: label,
     filter: cfg.exporters === null ? null : [...cfg.exporters].join(','), engine: 'collect', kernelDrops: null,

@@ -40,7 +40,7 @@ export interface SourceFigures {
 interface Entry { id: number; input: number; first: number; last: number; shared: boolean }
 
 /** The connection key: transport and both endpoints, the same in either direction. */
-function keyOf(f: FlowRecord): string {
+export function connectionKey(f: FlowRecord): string {
   const a = `${f.clientIp}|${f.clientPort}`, b = `${f.serverIp}|${f.serverPort}`;
   return a < b ? `${f.proto} ${a} ${b}` : `${f.proto} ${b} ${a}`;
 }
@@ -80,7 +80,7 @@ export class SourceMerger {
     if (Number.isNaN(f.first)) return;
     if (this.indexed >= this.maxIndexed) { this.notIndexed++; return; }
     this.indexed++;
-    const k = keyOf(f);
+    const k = connectionKey(f);
     const e: Entry = { id: f.id, input: f.input, first: f.first, last: Number.isNaN(f.last) ? f.first : f.last, shared: false };
     const l = this.index.get(k);
     if (l === undefined) this.index.set(k, [e]);
@@ -111,7 +111,7 @@ export class SourceMerger {
   private estimate(): void {
     const diffs: number[] = [];
     for (const f of this.held) {
-      const cands = (this.index.get(keyOf(f)) ?? []).filter((e) => e.input !== f.input && Math.abs(f.first - e.first) <= MAX_OFFSET);
+      const cands = (this.index.get(connectionKey(f)) ?? []).filter((e) => e.input !== f.input && Math.abs(f.first - e.first) <= MAX_OFFSET);
       if (cands.length === 1) diffs.push(f.first - cands[0]!.first);
     }
     diffs.sort((a, b) => a - b);
@@ -130,7 +130,7 @@ export class SourceMerger {
   private match(f: FlowRecord): void {
     const off = this.offset ?? 0;
     const first = f.first - off, last = (Number.isNaN(f.last) ? f.first : f.last) - off;
-    const l = this.index.get(keyOf(f));
+    const l = this.index.get(connectionKey(f));
     const hit = l?.find((e) => e.input !== f.input && e.first <= last + SLACK && first <= e.last + SLACK);
     if (hit === undefined) { this.emit(f); return; }
     hit.shared = true;

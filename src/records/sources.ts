@@ -37,6 +37,10 @@ export interface SourceRow {
   last: number | null;
   /** Notes on what was tolerated (e.g. softflowd's IPFIX sequence numbering). */
   notes: string[];
+  /** `collect` only (several exporters feeding one run): flows it delivered, those dropped as copies of another exporter's, and the share no other exporter saw. */
+  flows?: number;
+  duplicates?: number;
+  onlyHere?: number | null;
 }
 
 /** An exporter and domain in words: `10.0.0.1:2055 domain 0`, or the file. */
@@ -145,6 +149,16 @@ export class SourceTable {
 
   /** The state of an exporter and domain, created on first sight. */
   get(exporter: string, port: number | null, domain: number): SourceState {
+    const last = this.last;
+    if (last !== null && last.row.domain === domain && last.row.port === port && last.row.exporter === exporter) return last;
+    this.last = this.getKeyed(exporter, port, domain);
+    return this.last;
+  }
+
+  /** The last source asked for: a file or an exporter sends run after run of messages of one domain. */
+  private last: SourceState | null = null;
+
+  private getKeyed(exporter: string, port: number | null, domain: number): SourceState {
     const k = `${exporter}|${port ?? ''}|${domain}`;
     let s = this.map.get(k);
     if (s === undefined) {

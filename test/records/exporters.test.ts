@@ -208,6 +208,27 @@ describe.runIf(requireTools('pmacct', ['pmacctd'], 'pmacct'))('the collector wit
   }
 });
 
+describe.runIf(requireTools('softflowd', ['softflowd']) && requireTools('pmacct', ['pmacctd'], 'pmacct'))('two sensors at once: softflowd and pmacctd export one capture to one collector', () => {
+  it('each connection is one flow listing both exporters; the summary equals a single-exporter run', async () => {
+    const capture = 'fixtures/captures/wfo/premises.pcap', site = 'fixtures/sites/premises-all.yaml';
+    const sf = (await softflowdExport(capture, ['-v', '10', '-A', 'milli'])).map((d) => d.data);
+    const pm = (await pmacctExport(capture, 10)).map((d) => d.data);
+    expect(sf.length).toBeGreaterThan(0);
+    expect(pm.length).toBeGreaterThan(0);
+    const one = await collect(site, (port) => send(port, sf));
+    // Both exporters at the same time, each from its own port (two sources of one address).
+    const two = await collect(site, (port) => Promise.all([send(port, sf), send(port, pm)]).then(() => {}));
+    expect(two.report.sources).toHaveLength(2);
+    const names = two.report.sources!.map((x) => `${x.exporter}:${x.port} domain ${x.domain}`);
+    expect(two.report.flows).toHaveLength(one.report.flows.length);
+    expect(two.report.summary).toEqual(one.report.summary);
+    const both = two.report.flows.filter((f) => f.sources.length === 2);
+    // pmacctd's nfprobe aggregates by 5-tuple and flags: every connection it exported is in both.
+    expect(both.length).toBeGreaterThan(one.report.flows.length / 2);
+    for (const f of both) expect([...f.sources].sort()).toEqual([...names].sort());
+  }, 180_000);
+});
+
 describe('the collector on its own', () => {
   const T = 1_768_464_000_000;
   const tmpl = (seq: number) => ipfixMessage({ exportSec: T / 1000, seq, domain: 1 }, [ipfixTemplates([{ id: 256, fields: UNIFLOW4 }])]);
