@@ -6,6 +6,7 @@
 import type { FlowRecord } from '../flow/types.js';
 import type { AddressSet } from '../design/address.js';
 import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
+import { inPortRanges } from '../design/port-range.js';
 import { WFO_PROTOCOLS, type Direction } from '../design/rules.js';
 import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
 import { proofOf } from './worked.js';
@@ -243,7 +244,8 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
   }
 
   for (const a of d.allow) {
-    if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6') : (a.proto !== t || a.port !== f.serverPort)) continue;
+    if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6')
+      : a.proto !== 'any' && (a.proto !== t || !inPortRanges(a.ports, f.serverPort))) continue;
     if (!a.to.has(fam, f.serverWords) || !a.from.has(fam, f.clientWords)) continue;
     return byOutcome(f, app, null, a, f.serverPort, null, `allow.${a.entry.name}`, 'allowed');
   }
