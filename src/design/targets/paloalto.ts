@@ -5,6 +5,7 @@
  * Quick Start, "Use the CLI: set commands" and the PAN-OS Administrator's Guide,
  * "Security Policy" (docs.paloaltonetworks.com).
  */
+import { portRangesText } from '../port-range.js';
 import { firewallPlan, planHeader, ruleLabel, seedText, serviceObjectName, type PlanEnd, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
 import type { ResolvedDesign } from '../resolve.js';
