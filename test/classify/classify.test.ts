@@ -240,6 +240,32 @@ describe('allow entries', () => {
     expect(cf).toMatchObject({ verdict: 'blocked', reasonCode: 'blocked-port-unreachable', rule: 'allow.dns' });
     expect(cf.reason).toBe('dns udp/53 (rule allow.dns): ICMP port unreachable (service not listening) from 10.10.0.2');
   });
+  it('a port range, a port list and proto any match as written (docs/site-file.md)', () => {
+    const d = bare([
+      'allow:',
+      '  - { name: dc-tcp, proto: tcp, ports: [88, 389, "49152-65535"], from: [10.10.0.10], to: [10.10.0.2] }',
+      '  - { name: jump-host, proto: any, from: [10.10.0.99], to: [10.10.0.10] }', '',
+    ].join('\n'));
+    const ok = {};
+    const udp = { proto: 'udp' as const, outcome: 'replied' as const };
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:50000', ok), d, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'allow.dc-tcp' });
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:49152', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:65535', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:389', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    // Outside the list and range, or on the other transport: not allowed.
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:49151', ok), d, 'unknown').reasonCode).toBe('no-rule');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:390', ok), d, 'unknown').reasonCode).toBe('no-rule');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:50000', udp), d, 'unknown').reasonCode).toBe('no-rule');
+    // proto any: tcp and udp on any port, between its ends only.
+    expect(classifyFlow(flow('10.10.0.99:50000', '10.10.0.10:3389', ok), d, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'allow.jump-host' });
+    expect(classifyFlow(flow('10.10.0.99:50000', '10.10.0.10:161', udp), d, 'unknown').rule).toBe('allow.jump-host');
+    expect(classifyFlow(flow('10.10.0.98:50000', '10.10.0.10:3389', ok), d, 'unknown').rule).not.toBe('allow.jump-host');
+  });
+  it('a range is no direction hint (it overlaps every client\'s own ports); a single allow port is', () => {
+    const d = bare('allow:\n  - { name: rpc, proto: tcp, ports: [135, "49152-65535"] }\n');
+    expect(d.serverPortHint[135]! & 1).toBe(1);
+    expect(d.serverPortHint[50000]).toBe(0);
+  });
   it('an allow entry limited to some hosts does not cover others', () => {
     expect(classifyFlow(flow('10.10.0.10:53000', '10.10.0.3:53', { proto: 'udp', outcome: 'replied' }), P, 'dns').reasonCode).toBe('no-rule');
   });
