@@ -105,7 +105,7 @@ export function renderDesign(d: ResolvedDesign, format: DesignFormat): string {
 /** The `check-site` summary: roles to addresses, pins, overrides, active modules, rule counts and conflicts. */
 export function describeSite(site: Site, d: ResolvedDesign): string {
   const out: string[] = [`${site.path}: OK`, `mode: ${site.mode}`, `modules: ${site.modules.length ? site.modules.join(', ') : 'none'}`, 'hosts:'];
-  for (const r of HOST_ROLES) out.push(`  ${r.padEnd(13)} ${site.hosts[r].length ? site.hosts[r].map((a) => a.text).join(', ') : '(none)'}`);
+  for (const r of HOST_ROLES) out.push(`  ${r.padEnd(13)} ${site.hosts[r].length ? site.hosts[r].map((a) => a.text).join(', ') : 'none'}`);
   out.push(`  ${'cloud'.padEnd(13)} ${site.cloud.map((a) => a.text).join(', ')}`);
   const pins = Object.entries(site.services);
   if (pins.length) {

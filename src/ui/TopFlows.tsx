@@ -4,6 +4,7 @@
  */
 import { Box } from 'ink';
 import type { ClassifiedFlow } from '../classify/types.js';
+import { NONE } from '../report/types.js';
 import { columnWidths, fit, humanBytes, humanCount, type ColumnSpec } from './format.js';
 import { Line, type Part } from './Line.js';
 import type { VerdictFilter } from './state.js';
@@ -48,7 +49,7 @@ export function selectTopFlows(flows: readonly ClassifiedFlow[], filter: Verdict
 function rowTexts(c: ClassifiedFlow, wide: boolean): string[] {
   const f = c.flow;
   const port = f.proto === 'icmp' || f.proto === 'icmp6' ? f.proto : `${f.proto}/${f.serverPort}`;
-  const texts = [f.clientIp, '->', f.serverIp, port, c.service ?? '-', c.verdict, humanBytes(flowBytes(c))];
+  const texts = [f.clientIp, '->', f.serverIp, port, c.service ?? NONE, c.verdict, humanBytes(flowBytes(c))];
   if (wide) texts.push(humanCount(f.packets.client + f.packets.server), f.outcome, c.app);
   return texts;
 }
@@ -78,7 +79,7 @@ export function TopFlows({ flows, filter, width, height }: {
   const selected = selectTopFlows(flows, filter);
   const room = Math.max(0, height - 2);
   const shown = selected.slice(0, room);
-  const specs = columnSpecs(wide, shown.reduce((n, c) => Math.max(n, (c.service ?? '-').length), 'service'.length));
+  const specs = columnSpecs(wide, shown.reduce((n, c) => Math.max(n, (c.service ?? NONE).length), 'service'.length));
   const head = ['client', '', 'server', 'port', 'service', 'verdict', 'bytes', ...(wide ? ['packets', 'state', 'app'] : [])];
   const title: Part[] = [
     { text: 'Top flows', color: THEME.title, bold: true },

@@ -233,6 +233,18 @@ describe('nearest rule', () => {
   });
 });
 
+describe('the arrow of a reason points from the opener to the end it contacted', () => {
+  it('inbound, outbound and either-end rules', () => {
+    // inbound: a PC opened a WFO server's 5620
+    expect(classifyFlow(flow('10.20.0.5:50000', '10.10.0.10:5620'), P, 'unknown').reason).toBe('api-server tcp/5620: matches rule api-server.in.5620 (wfo-servers or clients -> wfo-servers)');
+    // outbound: a WFO server opened SQL
+    expect(classifyFlow(flow('10.10.0.10:50000', '10.10.0.20:1433'), P, 'unknown').reason).toMatch(/ \(wfo-servers -> sql\)$/);
+    // either end opens (comet-daemon.pc.6505, host clients): the server opening the PC, then the PC opening the server
+    expect(classifyFlow(flow('10.10.0.10:50000', '10.20.0.5:6505'), P, 'unknown').reason).toBe('comet-daemon tcp/6505: matches rule comet-daemon.pc.6505 (wfo-servers -> clients)');
+    expect(classifyFlow(flow('10.20.0.5:50001', '10.10.0.11:6505'), P, 'unknown').reason).toMatch(/ -> wfo-servers\)$/);
+  });
+});
+
 describe('allow entries', () => {
   it('a failed allowed flow is blocked and names the entry', () => {
     const cf = classifyFlow(flow('10.10.0.10:53000', '10.10.0.2:53', { proto: 'udp', outcome: 'unreachable',
