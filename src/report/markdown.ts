@@ -10,11 +10,10 @@ import {
 } from './facts.js';
 import { fmtBytes, fmtInt, timeFormatter } from './format.js';
 import type { ReportOptions } from './options.js';
-import { COVERAGE_STATUSES, type AuditReport } from './types.js';
+import { COVERAGE_STATUSES, NONE, type AuditReport } from './types.js';
 import { reportFindings } from './grouper.js';
 import { sourceLines } from './sources-text.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
-import { NONE } from './types.js';
 
 /**
  * Make free text literal in markdown: backslash-escape the ASCII punctuation that

@@ -11,7 +11,6 @@ import {
   compareFlows, FINDING_VERDICTS, findingsMissing, summaryTotal, type FindingGroup, type MismatchGroup,
 } from './build.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
-import { NONE } from './types.js';
 import { reportFindings } from './grouper.js';
 import { sourceLines } from './sources-text.js';
 import {
@@ -21,7 +20,7 @@ import {
 import {
   ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout, printable } from './format.js';
 import type { ReportOptions } from './options.js';
-import type { AuditReport, ConnectionRow, CoverageRow, CoverageStatus, FindingPath, ReportFlow } from './types.js';
+import { NONE, type AuditReport, type ConnectionRow, type CoverageRow, type CoverageStatus, type FindingPath, type ReportFlow } from './types.js';
 
 /** The RULE column of the coverage table is cut only past this width (the longest built-in id has 29 characters). */
 const RULE_MIN = 32;

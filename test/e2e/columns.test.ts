@@ -47,7 +47,7 @@ describe('COLUMNS', () => {
       expect(r.stdout, format).not.toMatch(/\bno rule\b(?! (for|allows|matched))/);
       expect(r.stdout, format).toMatch(/\bnone\b/);
     }
-  });
+  }, 30_000);
 
   it('ignores values that are not a width', () => {
     for (const v of ['abc', '10', '-5', '']) expect(reportWidth(false, { COLUMNS: v })).toBe(100);
