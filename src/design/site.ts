@@ -202,6 +202,7 @@ function problemOf(issue: z.core.$ZodIssue, data: unknown): Problem {
       if (Array.isArray(value)) return { path, onKey: false, message: 'the list is empty' };
       return { path, onKey: false, message: 'must not be empty' };
     case 'invalid_union': {
+      if (path[0] === 'allow' && Array.isArray(value)) return { path, onKey: false, message: `expected one port or range, got a list (a list goes under ports: ports: [53, "49152-65535"])` };
       if (path[0] === 'allow') return { path, onKey: false, message: `expected a port number or a range "LOW-HIGH", got ${showValue(value)}` };
       if (typeof value === 'number') return { path, onKey: false, message: Number.isInteger(value) ? `port ${value} is out of range 1..65535` : `port ${value} is not a whole number` };
       return { path, onKey: false, message: `expected a port number or a list of port numbers, got ${showValue(value)}` };

@@ -75,6 +75,10 @@ describe('overrides', () => {
       ['ping', 'icmp', []],
     ]);
   });
+  it('a list under port: says it belongs under ports:', () => {
+    expect(() => parseSite('mode: premises\nhosts: { wfo-servers: [10.0.0.1] }\nallow:\n  - { name: dc, proto: tcp, port: [88, 389] }\n', 's.yaml'))
+      .toThrow('s.yaml:4:35: allow[0].port: expected one port or range, got a list (a list goes under ports: ports: [53, "49152-65535"])');
+  });
   it('rules overrides are kept', () => {
     const s = parseSite('mode: hybrid\nhosts: { wfo-servers: [10.0.0.1] }\nrules:\n  connection-pooling.cloud.2010: { direction: outbound }\n', 's.yaml');
     expect(s.rules['connection-pooling.cloud.2010']).toEqual({ direction: 'outbound' });
