@@ -6,6 +6,7 @@
 import type { FlowRecord } from '../flow/types.js';
 import type { AddressSet } from '../design/address.js';
 import type { ResolvedAllow, ResolvedDesign, ResolvedRule } from '../design/resolve.js';
+import { inPortRanges } from '../design/port-range.js';
 import { WFO_PROTOCOLS, type Direction } from '../design/rules.js';
 import { REASON_CODES, reasonText, type ReasonCode } from './reasons.js';
 import { proofOf } from './worked.js';
@@ -52,10 +53,24 @@ function result(f: FlowRecord, app: AppProto, verdict: Verdict, code: ReasonCode
 }
 
 function vars(f: FlowRecord, r: ResolvedRule | null, port = f.serverPort): Record<string, string | number> {
+  const host = r ? (r.host === 'wfo-servers' && r.pinned ? `${r.owner} host` : r.host) : '-';
+  const peer = peerName(r);
+  // The arrow of a reason always points from the opener to the end it contacted.
+  const hostOpened = r !== null && hostOpens(f, r, port);
   return {
     proto: f.proto, port, rule: r?.id ?? '-', service: r?.service ?? '-', owner: r?.owner ?? '-',
-    host: r ? (r.host === 'wfo-servers' && r.pinned ? `${r.owner} host` : r.host) : '-', peer: peerName(r),
+    host, peer, opener: hostOpened ? host : peer, listener: hostOpened ? peer : host,
   };
+}
+
+/**
+ * Did the rule's own host open this flow? Inbound rules: no; outbound: yes; a rule either
+ * end opens: whichever end the opener of the flow (the end not on `port`) fits.
+ */
+function hostOpens(f: FlowRecord, r: ResolvedRule, port: number): boolean {
+  if (r.direction !== 'both') return r.direction === 'outbound';
+  const [opener, listener] = port === f.serverPort ? [f.clientWords, f.serverWords] : [f.serverWords, f.clientWords];
+  return r.hostSet.has(f.family, opener) && r.peerSet.has(f.family, listener);
 }
 
 /** The other end of a rule in words: its role, its roles ("wfo-servers or clients"), or "any site host". */
@@ -80,7 +95,8 @@ type Extra = Readonly<Record<string, string | number>> | null;
 function ruleReason(code: ReasonCode, f: FlowRecord, r: ResolvedRule, port: number, perFlow: Extra = null,
   d: ResolvedDesign | null = null): string {
   if (perFlow !== null) return reasonText(code, vars(f, r, port), perFlow);
-  const key = ORDINAL[code] * 65536 + port;
+  // A rule either end opens has two sentences per port (which end opened shows in the arrow).
+  const key = (ORDINAL[code] * 65536 + port) * 2 + (r.direction === 'both' && hostOpens(f, r, port) ? 1 : 0);
   let s = r.sentences.get(key);
   if (s === undefined) {
     s = reasonText(code, vars(f, r, port), inactiveVars(code, r, d));
@@ -243,7 +259,8 @@ export function classifyFlow(f: FlowRecord, d: ResolvedDesign, app: AppProto): C
   }
 
   for (const a of d.allow) {
-    if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6') : (a.proto !== t || a.port !== f.serverPort)) continue;
+    if (a.proto === 'icmp' ? (f.proto !== 'icmp' && f.proto !== 'icmp6')
+      : a.proto !== 'any' && (a.proto !== t || !inPortRanges(a.ports, f.serverPort))) continue;
     if (!a.to.has(fam, f.serverWords) || !a.from.has(fam, f.clientWords)) continue;
     return byOutcome(f, app, null, a, f.serverPort, null, `allow.${a.entry.name}`, 'allowed');
   }

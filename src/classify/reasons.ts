@@ -16,7 +16,7 @@ export interface ReasonDef {
 export const REASONS = {
   'expected': {
     verdict: 'expected',
-    template: '{service} {proto}/{port}: matches rule {rule} ({host} -> {peer})',
+    template: '{service} {proto}/{port}: matches rule {rule} ({opener} -> {listener})',
     meaning: 'The flow is designed: the right service host, the right peer role, opened from the right side, and it worked.',
   },
   'expected-one-sided': {

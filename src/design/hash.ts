@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ResolvedDesign } from './resolve.js';
+import { portRangesText, singlePort } from './port-range.js';
 
 /** Lower-case hex SHA-256 of the resolved design. */
 export function designHash(d: ResolvedDesign): string {
@@ -19,7 +20,7 @@ export function designHash(d: ResolvedDesign): string {
     hosts: site ? Object.entries(site.hosts).sort(([a], [b]) => a.localeCompare(b)).map(([role, list]) => [role, texts(list)]) : null,
     cloud: site ? texts(site.cloud) : null,
     services: site ? Object.entries(site.services).sort(([a], [b]) => a.localeCompare(b)).map(([s, list]) => [s, texts(list)]) : null,
-    allow: site ? site.allow.map((a) => [a.name, a.proto, a.port, texts(a.to), texts(a.from)]) : null,
+    allow: site ? site.allow.map((a) => [a.name, a.proto, singlePort(a.ports) ?? (a.ports.length ? portRangesText(a.ports) : null), texts(a.to), texts(a.from)]) : null,
     overrides: site ? Object.entries(site.rules).sort(([a], [b]) => a.localeCompare(b)) : null,
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');

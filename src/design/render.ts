@@ -6,6 +6,7 @@
  */
 import { findConflicts } from '../classify/conflicts.js';
 import { HOST_ROLES, SEED_TABLES } from './rules.js';
+import { portRangeText, portRangesText, singlePort } from './port-range.js';
 import { renderCsv } from './targets/csv.js';
 import type { ResolvedDesign, ResolvedRule } from './resolve.js';
 import type { Site } from './site.js';
@@ -77,7 +78,10 @@ export function renderDesign(d: ResolvedDesign, format: DesignFormat): string {
         module: r.module, modes: r.modes, app: r.app, active: r.active, inactive: r.inactive,
         rare: r.rare, inferred: r.inferred, overridden: r.overridden, seed: r.seed,
       })),
-      allow: d.allow.map((a) => ({ name: a.entry.name, proto: a.proto, port: a.port, to: a.to.describe(), from: a.from.describe() })),
+      allow: d.allow.map((a) => ({
+        name: a.entry.name, proto: a.proto, port: singlePort(a.ports),
+        ports: a.ports.map((r) => (r.lo === r.hi ? r.lo : portRangeText(r))), to: a.to.describe(), from: a.from.describe(),
+      })),
       conflicts: findConflicts(d),
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
@@ -101,7 +105,7 @@ export function renderDesign(d: ResolvedDesign, format: DesignFormat): string {
 /** The `check-site` summary: roles to addresses, pins, overrides, active modules, rule counts and conflicts. */
 export function describeSite(site: Site, d: ResolvedDesign): string {
   const out: string[] = [`${site.path}: OK`, `mode: ${site.mode}`, `modules: ${site.modules.length ? site.modules.join(', ') : 'none'}`, 'hosts:'];
-  for (const r of HOST_ROLES) out.push(`  ${r.padEnd(13)} ${site.hosts[r].length ? site.hosts[r].map((a) => a.text).join(', ') : '(none)'}`);
+  for (const r of HOST_ROLES) out.push(`  ${r.padEnd(13)} ${site.hosts[r].length ? site.hosts[r].map((a) => a.text).join(', ') : 'none'}`);
   out.push(`  ${'cloud'.padEnd(13)} ${site.cloud.map((a) => a.text).join(', ')}`);
   const pins = Object.entries(site.services);
   if (pins.length) {
@@ -119,7 +123,7 @@ export function describeSite(site: Site, d: ResolvedDesign): string {
   }
   if (site.allow.length) {
     out.push('allowed extra flows:');
-    for (const a of site.allow) out.push(`  ${a.name}: ${a.proto}${a.port !== null ? `/${a.port}` : ''}${a.to ? ` to ${a.to.map((x) => x.text).join(', ')}` : ''}${a.from ? ` from ${a.from.map((x) => x.text).join(', ')}` : ''}`);
+    for (const a of site.allow) out.push(`  ${a.name}: ${a.proto}${a.ports.length ? `/${portRangesText(a.ports)}` : ''}${a.to ? ` to ${a.to.map((x) => x.text).join(', ')}` : ''}${a.from ? ` from ${a.from.map((x) => x.text).join(', ')}` : ''}`);
   }
   out.push(`rules: ${d.active.length} active, ${d.rules.length - d.active.length} inactive`);
   for (const r of HOST_ROLES) {

@@ -7,6 +7,7 @@
 import { AddressSet, parseAddress, type AddressSpec } from './address.js';
 import { DEFAULT_CLOUD, HOST_ROLES, RULES, ROLES, MODULES, type Direction, type Mode, type Module, type Role, type Rule, type Transport, type WfoService } from './rules.js';
 import { RuleIndex } from './rule-index.js';
+import type { PortRange } from './port-range.js';
 import type { AllowEntry, Site } from './site.js';
 
 /** Why a rule is not active. */
@@ -43,7 +44,8 @@ export interface ResolvedRule extends Rule {
 export interface ResolvedAllow {
   entry: AllowEntry;
   proto: AllowEntry['proto'];
-  port: number | null;
+  /** Server ports (empty for icmp and any). */
+  ports: readonly PortRange[];
   to: AddressSet;
   from: AddressSet;
 }
@@ -143,11 +145,15 @@ export function resolveDesign(site: Site | null): ResolvedDesign {
   const serverPortHint = new Uint8Array(65536);
   for (const r of active) for (const p of r.ports) serverPortHint[p]! |= r.transport === 'tcp' ? HINT_TCP : HINT_UDP;
   const allow: ResolvedAllow[] = (site?.allow ?? []).map((entry) => ({
-    entry, proto: entry.proto, port: entry.port,
+    entry, proto: entry.proto, ports: entry.ports,
     to: entry.to ? AddressSet.of(entry.to) : AddressSet.all(),
     from: entry.from ? AddressSet.of(entry.from) : AddressSet.all(),
   }));
-  for (const a of allow) if (a.port !== null) serverPortHint[a.port]! |= a.proto === 'tcp' ? HINT_TCP : HINT_UDP;
+  // Single ports only: a range such as the dynamic RPC range overlaps every client's own ports.
+  for (const a of allow) {
+    if (a.proto !== 'tcp' && a.proto !== 'udp') continue;
+    for (const r of a.ports) if (r.lo === r.hi) serverPortHint[r.lo]! |= a.proto === 'tcp' ? HINT_TCP : HINT_UDP;
+  }
   const activeByPort = new RuleIndex(active);
   const inactiveByPort = new RuleIndex(rules.filter((r) => !r.active));
   return { site, mode, modules, rules, active, activeByPort, inactiveByPort, roles, wfo, cloud, siteHosts, pins, allow, serverPortHint };

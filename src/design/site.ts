@@ -10,17 +10,23 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node a
 import { z } from 'zod';
 import { SiteFileError } from '../errors.js';
 import { parseAddress, type AddressSpec } from './address.js';
+import { normalisePortRanges, parsePortRange, type PortRange } from './port-range.js';
 import {
   DEFAULT_CLOUD, DEPENDENCY_SERVICES, HOST_ROLES, MODES, MODULES, ROLES, RULES, RULES_BY_ID, SERVICE_IDS,
   WFO_SERVICES, type Direction, type Mode, type Module, type Role, type Transport, type WfoService,
 } from './rules.js';
 
+/** The transports an `allow:` entry may name; `any` is every IP protocol (and takes no port). */
+export const ALLOW_PROTOS = ['tcp', 'udp', 'icmp', 'any'] as const;
+/** An `allow:` entry's transport. */
+export type AllowProto = typeof ALLOW_PROTOS[number];
+
 /** An extra allowed flow (`allow:` entry): infrastructure the design does not list. */
 export interface AllowEntry {
   name: string;
-  proto: 'tcp' | 'udp' | 'icmp';
-  /** Server port (absent for icmp). */
-  port: number | null;
+  proto: AllowProto;
+  /** Server ports, sorted, overlaps merged (empty for icmp and any). */
+  ports: PortRange[];
   /** Server side addresses (absent = any). */
   to: AddressSpec[] | null;
   /** Client side addresses (absent = any). */
@@ -61,6 +67,7 @@ export interface Site {
 }
 
 const portNumber = z.number().int().min(1).max(65535);
+const portSpec = z.union([z.number(), z.string()]);
 const addressList = z.array(z.string().superRefine((s, ctx) => {
   const r = parseAddress(s);
   if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
@@ -75,8 +82,10 @@ export const SITE_SCHEMA = z.strictObject({
   ports: z.record(z.string(), z.union([portNumber, z.array(portNumber).min(1)])).optional(),
   allow: z.array(z.strictObject({
     name: z.string().min(1),
-    proto: z.enum(['tcp', 'udp', 'icmp']),
-    port: portNumber.optional(),
+    proto: z.enum(ALLOW_PROTOS),
+    // Numbers and "LOW-HIGH" strings; checked in semanticProblems so each gets its own sentence.
+    port: portSpec.optional(),
+    ports: z.array(portSpec).min(1).optional(),
     to: addressList.optional(),
     from: addressList.optional(),
   })).optional(),
@@ -193,6 +202,8 @@ function problemOf(issue: z.core.$ZodIssue, data: unknown): Problem {
       if (Array.isArray(value)) return { path, onKey: false, message: 'the list is empty' };
       return { path, onKey: false, message: 'must not be empty' };
     case 'invalid_union': {
+      if (path[0] === 'allow' && Array.isArray(value)) return { path, onKey: false, message: `expected one port or range, got a list (a list goes under ports: ports: [53, "49152-65535"])` };
+      if (path[0] === 'allow') return { path, onKey: false, message: `expected a port number or a range "LOW-HIGH", got ${showValue(value)}` };
       if (typeof value === 'number') return { path, onKey: false, message: Number.isInteger(value) ? `port ${value} is out of range 1..65535` : `port ${value} is not a whole number` };
       return { path, onKey: false, message: `expected a port number or a list of port numbers, got ${showValue(value)}` };
     }
@@ -204,7 +215,7 @@ function problemOf(issue: z.core.$ZodIssue, data: unknown): Problem {
 function parentKeys(path: Path): string | null {
   if (path.length === 0) return Object.keys(SITE_SCHEMA.shape).join(', ');
   if (path.length === 1 && path[0] === 'hosts') return HOST_ROLES.join(', ');
-  if (path.length === 2 && path[0] === 'allow') return 'name, proto, port, to, from';
+  if (path.length === 2 && path[0] === 'allow') return 'name, proto, port, ports, to, from';
   if (path.length === 2 && path[0] === 'rules') return 'enabled, direction, peer, transport, host';
   return null;
 }
@@ -227,8 +238,21 @@ function semanticProblems(data: z.infer<typeof SITE_SCHEMA>): Problem[] {
     if (!RULES_BY_ID.has(key)) out.push({ path: ['rules', key], onKey: true, message: `unknown rule id "${key}" (see \`wfo-audit design\` for rule ids)` });
   }
   (data.allow ?? []).forEach((a, i) => {
-    if (a.proto !== 'icmp' && a.port === undefined) out.push({ path: ['allow', i, 'proto'], onKey: false, message: `a ${a.proto} allow entry needs a port` });
-    if (a.proto === 'icmp' && a.port !== undefined) out.push({ path: ['allow', i, 'port'], onKey: true, message: 'an icmp allow entry takes no port' });
+    const key = a.ports !== undefined ? 'ports' : 'port';
+    const given = a.port !== undefined || a.ports !== undefined;
+    if (a.port !== undefined && a.ports !== undefined) out.push({ path: ['allow', i, 'ports'], onKey: true, message: 'give port or ports, not both' });
+    if ((a.proto === 'tcp' || a.proto === 'udp') && !given) out.push({ path: ['allow', i, 'proto'], onKey: false, message: `a ${a.proto} allow entry needs a port (port: 53, or ports: [53, "49152-65535"])` });
+    if (a.proto === 'icmp' && given) out.push({ path: ['allow', i, key], onKey: true, message: 'an icmp allow entry takes no port' });
+    if (a.proto === 'any' && given) out.push({ path: ['allow', i, key], onKey: true, message: 'a proto any allow entry takes no port (it allows every protocol): write one tcp and one udp entry with these ports' });
+    if (a.proto === 'any' && a.to === undefined && a.from === undefined) out.push({ path: ['allow', i, 'proto'], onKey: false, message: 'a proto any allow entry needs to: or from: (without either it allows all traffic)' });
+    if (a.port !== undefined) {
+      const r = parsePortRange(a.port);
+      if (typeof r === 'string') out.push({ path: ['allow', i, 'port'], onKey: false, message: r });
+    }
+    (a.ports ?? []).forEach((p, j) => {
+      const r = parsePortRange(p);
+      if (typeof r === 'string') out.push({ path: ['allow', i, 'ports', j], onKey: false, message: r });
+    });
   });
   return out;
 }
@@ -302,7 +326,8 @@ export function parseSite(text: string, path: string): Site {
     ports,
     portKeys,
     allow: (d.allow ?? []).map((a) => ({
-      name: a.name, proto: a.proto, port: a.port ?? null,
+      name: a.name, proto: a.proto,
+      ports: normalisePortRanges([...(a.port !== undefined ? [a.port] : []), ...(a.ports ?? [])].map((p) => parsePortRange(p) as PortRange)),
       to: a.to ? compile(a.to) : null, from: a.from ? compile(a.from) : null,
     })),
     rules: (d.rules ?? {}) as Record<string, RuleOverride>,

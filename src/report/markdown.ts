@@ -10,7 +10,7 @@ import {
 } from './facts.js';
 import { fmtBytes, fmtInt, timeFormatter } from './format.js';
 import type { ReportOptions } from './options.js';
-import { COVERAGE_STATUSES, type AuditReport } from './types.js';
+import { COVERAGE_STATUSES, NONE, type AuditReport } from './types.js';
 import { reportFindings } from './grouper.js';
 import { sourceLines } from './sources-text.js';
 import { groupHosts, groupPort, groupService, moreGroupsText, topGroups } from './shown.js';
@@ -129,7 +129,7 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
     out.push(...mdTable(['Service', 'Port', 'From', 'To', 'Flows', 'First', 'Last', 'Rule', 'Reason'],
       shown.map((g) => [
         groupService(g), groupPort(g), groupHosts(g).from, groupHosts(g).to, fmtInt(g.count),
-        at(g.first), at(g.last), g.rule ?? '',
+        at(g.first), at(g.last), g.rule ?? NONE,
         g.reasons.map((x) => (g.reasons.length > 1 ? `${x.reason} (${x.count})` : x.reason)).join('; '),
       ]), [4]), '');
     if (shown.length < gs.length) out.push(mdText(moreGroupsText(gs, shown)), '');
@@ -152,7 +152,7 @@ export function markdown(r: AuditReport, o: ReportOptions): string {
     out.push(`## All flows (${r.flows.length})`, '');
     out.push(...mdTable(['Id', 'Start', 'Proto', 'Client', 'Server', 'State', 'Verdict', 'Service', 'App', 'Reason'],
       r.flows.slice().sort(compareFlows).map((f) => [
-        String(f.id), at(f.first), f.proto, f.client, f.server, f.state, f.verdict, f.service ?? '', f.app, f.reason,
+        String(f.id), at(f.first), f.proto, f.client, f.server, f.state, f.verdict, f.service ?? NONE, f.app, f.reason,
       ]), [0]), '');
   }
 

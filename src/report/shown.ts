@@ -5,7 +5,7 @@
  */
 import { plural } from './facts.js';
 import { compareByFlows } from './grouper.js';
-import type { FlowGroup } from './types.js';
+import { NONE, type FlowGroup } from './types.js';
 
 /** Groups each findings section lists before "… and N more groups" (all of them with --all). */
 export const TOP_GROUPS = 20;
@@ -27,10 +27,10 @@ export function portText(proto: string, port: number): string {
   return proto === 'icmp' || proto === 'icmp6' ? proto : `${port}/${proto}`;
 }
 
-/** The SERVICE cell: "(none)" without a service, "(other)" for the catch-all group. */
+/** The SERVICE cell: "none" without a service, "(other)" for the catch-all group. */
 export function groupService(g: FlowGroup): string {
   if (g.folded === 'all') return '(other)';
-  return g.service ?? '(none)';
+  return g.service ?? NONE;
 }
 
 /** The PORT cell: "(other ports)" for the catch-all group. */

@@ -20,7 +20,10 @@ import {
 import {
   ANSI, fmtBytes, fmtInt, paint, renderTable, timeFormatter, wrap, type Column, type TableLayout, printable } from './format.js';
 import type { ReportOptions } from './options.js';
-import type { AuditReport, ConnectionRow, CoverageRow, CoverageStatus, FindingPath, ReportFlow } from './types.js';
+import { NONE, type AuditReport, type ConnectionRow, type CoverageRow, type CoverageStatus, type FindingPath, type ReportFlow } from './types.js';
+
+/** The RULE column of the coverage table is cut only past this width (the longest built-in id has 29 characters). */
+const RULE_MIN = 32;
 
 /** The narrowest layout the table reporter produces. */
 export const MIN_WIDTH = 80;
@@ -131,19 +134,21 @@ export function table(r: AuditReport, o: ReportOptions): string {
       { header: 'BLK', get: (c) => fmtInt(c.blocked), align: 'right', drop: 4 },
       { header: 'WD', get: (c) => fmtInt(c['wrong-direction']), align: 'right', drop: 4 },
       { header: 'INC', get: (c) => fmtInt(c.inconclusive), align: 'right', drop: 4 },
-      { header: 'RULES', get: (c) => c.rules.length > 1 ? `${c.rules[0]} +${c.rules.length - 1}` : c.rules[0] ?? '-', min: 12, flex: true },
+      { header: 'RULES', get: (c) => c.rules.length > 1 ? `${c.rules[0]} +${c.rules.length - 1}` : c.rules[0] ?? NONE, min: 12, flex: true },
     ]);
     if (conns.length > 0) out.push(...wrap('(Per-rule rows: --coverage rules; the JSON report always has both.)', width, '  ').map((l) => paint(l, ANSI.dim, color)));
   } else {
     heading(`COVERAGE OF THE DESIGN (${coverageCounts(r)})`);
     withNotes<CoverageRow>(r.coverage, [
-      { header: 'SERVICE', get: (c) => c.service, min: 10 },
-      { header: 'RULE', get: (c) => c.rule, min: 8, drop: 1 },
+      // The rule id is what tells rows apart (nine SQL rules share service, port and status):
+      // the times and then the service (the id's first word) go before it is cut.
+      { header: 'SERVICE', get: (c) => c.service, min: 10, drop: 3 },
+      { header: 'RULE', get: (c) => c.rule, min: RULE_MIN },
       { header: 'PORT', get: (c) => `${c.port}/${c.proto}` },
       { header: 'STATUS', get: (c) => c.status, color: (c) => STATUS_COLOR[c.status] },
       { header: 'FLOWS', get: (c) => fmtInt(c.flows), align: 'right' },
-      { header: 'FIRST', get: (c) => c.first === null ? '-' : at(c.first), drop: 2 },
-      { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 3 },
+      { header: 'FIRST', get: (c) => c.first === null ? '-' : at(c.first), drop: 1 },
+      { header: 'LAST', get: (c) => c.last === null ? '-' : at(c.last), drop: 2 },
       { header: 'APPS', get: (c) => c.apps.join(','), min: 4, flex: true },
     ]);
   }
@@ -228,7 +233,7 @@ function findingLines(gs: FindingGroup[], width: number, color: boolean, at: (t:
     { header: 'FLOWS', get: (g) => fmtInt(g.count), align: 'right' },
     { header: 'FIRST', get: (g) => at(g.first), drop: 2 },
     { header: 'LAST', get: (g) => at(g.last), drop: 1 },
-    { header: 'RULE', get: (g) => g.rule ?? '-', drop: 0 },
+    { header: 'RULE', get: (g) => g.rule ?? NONE, drop: 0 },
   ];
   const lines = renderTable(gs, cols, width, { indent: '    ', color, layout });
   const out = [lines[0]!];
@@ -267,7 +272,7 @@ function flowLines(flows: ReportFlow[], width: number, color: boolean, at: (t: n
     { header: 'SERVER', get: (f) => f.server, min: 15 },
     { header: 'STATE', get: (f) => f.state, min: 7 },
     { header: 'VERDICT', get: (f) => f.verdict, min: 7, color: (f) => VERDICT_COLOR[f.verdict] },
-    { header: 'SERVICE', get: (f) => f.service ?? '-', min: 7, drop: 3 },
+    { header: 'SERVICE', get: (f) => f.service ?? NONE, min: 7, drop: 3 },
     { header: 'APP', get: (f) => f.app, drop: 1 },
   ], width, { indent: '  ', color });
 }

@@ -48,6 +48,12 @@ export interface ReportFlow {
  */
 export type CoverageStatus = 'seen' | 'blocked' | 'wrong-direction' | 'inconclusive' | 'unseen';
 
+/**
+ * The word every human format (table, markdown, HTML, dashboard) shows for a flow with
+ * no service or no rule; JSON and NDJSON keep `null`. Documented in docs/reading-the-report.md.
+ */
+export const NONE = 'none';
+
 /** Every coverage status, in precedence order (the first that applies wins). */
 export const COVERAGE_STATUSES: readonly CoverageStatus[] = ['seen', 'blocked', 'wrong-direction', 'inconclusive', 'unseen'];
 

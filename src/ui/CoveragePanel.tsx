@@ -8,7 +8,7 @@ import { columnWidths, fit, formatClock, type ColumnSpec } from './format.js';
 import { Line, type Part } from './Line.js';
 import { STATUS_COLOR, THEME } from './theme.js';
 
-/** Screens at least this wide get the rule, flows, apps, last-seen and note columns. */
+/** Screens at least this wide get the flows, apps, last-seen and note columns. */
 const WIDE = 100;
 
 /** Problems first on a small screen: blocked rules, then seen, then unseen. */
@@ -22,16 +22,16 @@ const MAX_PORT = 15;
 
 /** The columns; the service column takes the room left, up to its longest name. */
 function columnSpecs(wide: boolean, longestService: number, longestRule: number, longestPort: number): ColumnSpec[] {
+  // The rule id stays on every screen: rows of one service, port and status differ only by it.
   const narrow: ColumnSpec[] = [
-    { width: 12, flex: true, max: longestService }, // service
+    { width: 8, flex: true, max: longestService }, // service
+    { width: Math.min(MAX_RULE, longestRule) }, // rule
     { width: Math.min(MAX_PORT, longestPort) }, // port/proto
     { width: 7 }, // status
   ];
   if (!wide) return narrow;
   return [
-    narrow[0]!,
-    { width: Math.min(MAX_RULE, longestRule) }, // rule
-    ...narrow.slice(1),
+    ...narrow,
     { width: 6, align: 'right' }, // flows
     { width: 18 }, // apps
     { width: 9 }, // last seen; the note follows, cut by the line
@@ -66,7 +66,7 @@ function title(rows: readonly CoverageRow[]): Part[] {
 }
 
 /**
- * Each active rule as a row (service, port/proto, status; plus rule id, flows,
+ * Each active rule as a row (service, rule id, port/proto, status; plus flows,
  * apps, last seen and note on wide screens), within `height` lines including the title.
  */
 export function CoveragePanel({ rows, width, height }: { rows: readonly CoverageRow[]; width: number; height: number }) {
@@ -75,7 +75,7 @@ export function CoveragePanel({ rows, width, height }: { rows: readonly Coverage
   const specs = columnSpecs(wide, longest((r) => r.service, 'service'), longest((r) => r.rule, 'rule'), longest((r) => `${r.port}/${r.proto}`, 'port/proto'));
   const head = wide
     ? ['service', 'rule', 'port/proto', 'status', 'flows', 'apps', 'last seen', 'note']
-    : ['service', 'port/proto', 'status'];
+    : ['service', 'rule', 'port/proto', 'status'];
   const ordered = orderCoverage(rows);
   const room = Math.max(0, height - 2);
   // When the rules do not fit, the last line says how many are hidden instead of showing one more rule.
@@ -89,7 +89,7 @@ export function CoveragePanel({ rows, width, height }: { rows: readonly Coverage
       {shown.map((r) => {
         const text = wide
           ? [r.service, r.rule, `${r.port}/${r.proto}`, r.status, String(r.flows), r.apps.join(',') || '-', formatClock(r.last), r.note ?? '']
-          : [r.service, `${r.port}/${r.proto}`, r.status];
+          : [r.service, r.rule, `${r.port}/${r.proto}`, r.status];
         return <Line key={r.rule} parts={[{ text: cells(text, specs, width), color: STATUS_COLOR[r.status] }]} width={width} />;
       })}
       {hidden > 0 && room > 0 ? (

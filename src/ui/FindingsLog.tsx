@@ -5,6 +5,7 @@
  */
 import { Box, Static } from 'ink';
 import type { Finding } from '../pipeline/types.js';
+import { NONE } from '../report/types.js';
 import { formatClock } from './format.js';
 import { Line, type Part } from './Line.js';
 import { isBurst, type LogBurst, type LogEntry } from './state.js';
@@ -19,7 +20,7 @@ export function findingParts(f: Finding): Part[] {
   return [
     { text: `${formatClock(f.first)} `, color: THEME.dim },
     { text: f.verdict, color: VERDICT_COLOR[f.verdict], bold: true },
-    { text: ` ${f.service ?? 'no rule'} ${f.proto}/${f.port} ${f.clientIp} -> ${f.serverIp}` },
+    { text: ` ${f.service ?? NONE} ${f.proto}/${f.port} ${f.clientIp} -> ${f.serverIp}` },
     { text: ` (${flows})`, color: THEME.dim },
   ];
 }

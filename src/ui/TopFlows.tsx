@@ -4,18 +4,19 @@
  */
 import { Box } from 'ink';
 import type { ClassifiedFlow } from '../classify/types.js';
+import { NONE } from '../report/types.js';
 import { columnWidths, fit, humanBytes, humanCount, type ColumnSpec } from './format.js';
 import { Line, type Part } from './Line.js';
 import type { VerdictFilter } from './state.js';
 import { THEME, VERDICT_COLOR } from './theme.js';
 
-/** Screens at least this wide get the packets, state and app columns. */
+/** Screens at least this wide get the client's port, and the packets, state and app columns. */
 const WIDE = 100;
 
 /** The columns; the service column takes the room left, up to its longest name. */
 function columnSpecs(wide: boolean, longestService: number): ColumnSpec[] {
   const narrow: ColumnSpec[] = [
-    { width: 15 }, // client
+    { width: wide ? 21 : 15 }, // client (with its port on wide screens: 255.255.255.255:65535)
     { width: 2 }, // ->
     { width: 15 }, // server
     { width: 9 }, // proto/port
@@ -47,8 +48,11 @@ export function selectTopFlows(flows: readonly ClassifiedFlow[], filter: Verdict
 /** The texts of one flow row. */
 function rowTexts(c: ClassifiedFlow, wide: boolean): string[] {
   const f = c.flow;
-  const port = f.proto === 'icmp' || f.proto === 'icmp6' ? f.proto : `${f.proto}/${f.serverPort}`;
-  const texts = [f.clientIp, '->', f.serverIp, port, c.service ?? '-', c.verdict, humanBytes(flowBytes(c))];
+  const ports = f.proto === 'tcp' || f.proto === 'udp';
+  const port = ports ? `${f.proto}/${f.serverPort}` : f.proto;
+  // Two flows between the same hosts and service differ only by the client's port.
+  const client = wide && ports ? `${f.family === 6 ? `[${f.clientIp}]` : f.clientIp}:${f.clientPort}` : f.clientIp;
+  const texts = [client, '->', f.serverIp, port, c.service ?? NONE, c.verdict, humanBytes(flowBytes(c))];
   if (wide) texts.push(humanCount(f.packets.client + f.packets.server), f.outcome, c.app);
   return texts;
 }
@@ -66,7 +70,7 @@ function rowParts(texts: readonly string[], specs: readonly ColumnSpec[], width:
 
 /**
  * The busiest flows (client -> server, proto/port, service, verdict, bytes;
- * plus packets, state and app on wide screens), within `height` lines including the title.
+ * plus the client's port, packets, state and app on wide screens), within `height` lines including the title.
  */
 export function TopFlows({ flows, filter, width, height }: {
   flows: readonly ClassifiedFlow[];
@@ -78,7 +82,7 @@ export function TopFlows({ flows, filter, width, height }: {
   const selected = selectTopFlows(flows, filter);
   const room = Math.max(0, height - 2);
   const shown = selected.slice(0, room);
-  const specs = columnSpecs(wide, shown.reduce((n, c) => Math.max(n, (c.service ?? '-').length), 'service'.length));
+  const specs = columnSpecs(wide, shown.reduce((n, c) => Math.max(n, (c.service ?? NONE).length), 'service'.length));
   const head = ['client', '', 'server', 'port', 'service', 'verdict', 'bytes', ...(wide ? ['packets', 'state', 'app'] : [])];
   const title: Part[] = [
     { text: 'Top flows', color: THEME.title, bold: true },

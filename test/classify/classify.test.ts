@@ -233,12 +233,50 @@ describe('nearest rule', () => {
   });
 });
 
+describe('the arrow of a reason points from the opener to the end it contacted', () => {
+  it('inbound, outbound and either-end rules', () => {
+    // inbound: a PC opened a WFO server's 5620
+    expect(classifyFlow(flow('10.20.0.5:50000', '10.10.0.10:5620'), P, 'unknown').reason).toBe('api-server tcp/5620: matches rule api-server.in.5620 (wfo-servers or clients -> wfo-servers)');
+    // outbound: a WFO server opened SQL
+    expect(classifyFlow(flow('10.10.0.10:50000', '10.10.0.20:1433'), P, 'unknown').reason).toMatch(/ \(wfo-servers -> sql\)$/);
+    // either end opens (comet-daemon.pc.6505, host clients): the server opening the PC, then the PC opening the server
+    expect(classifyFlow(flow('10.10.0.10:50000', '10.20.0.5:6505'), P, 'unknown').reason).toBe('comet-daemon tcp/6505: matches rule comet-daemon.pc.6505 (wfo-servers -> clients)');
+    expect(classifyFlow(flow('10.20.0.5:50001', '10.10.0.11:6505'), P, 'unknown').reason).toMatch(/ -> wfo-servers\)$/);
+  });
+});
+
 describe('allow entries', () => {
   it('a failed allowed flow is blocked and names the entry', () => {
     const cf = classifyFlow(flow('10.10.0.10:53000', '10.10.0.2:53', { proto: 'udp', outcome: 'unreachable',
       icmpErrors: [{ family: 4, type: 3, code: 3, from: '10.10.0.2', count: 1 }] }), P, 'unknown');
     expect(cf).toMatchObject({ verdict: 'blocked', reasonCode: 'blocked-port-unreachable', rule: 'allow.dns' });
     expect(cf.reason).toBe('dns udp/53 (rule allow.dns): ICMP port unreachable (service not listening) from 10.10.0.2');
+  });
+  it('a port range, a port list and proto any match as written (docs/site-file.md)', () => {
+    const d = bare([
+      'allow:',
+      '  - { name: dc-tcp, proto: tcp, ports: [88, 389, "49152-65535"], from: [10.10.0.10], to: [10.10.0.2] }',
+      '  - { name: jump-host, proto: any, from: [10.10.0.99], to: [10.10.0.10] }', '',
+    ].join('\n'));
+    const ok = {};
+    const udp = { proto: 'udp' as const, outcome: 'replied' as const };
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:50000', ok), d, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'allow.dc-tcp' });
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:49152', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:65535', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:389', ok), d, 'unknown').rule).toBe('allow.dc-tcp');
+    // Outside the list and range, or on the other transport: not allowed.
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:49151', ok), d, 'unknown').reasonCode).toBe('no-rule');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:390', ok), d, 'unknown').reasonCode).toBe('no-rule');
+    expect(classifyFlow(flow('10.10.0.10:40000', '10.10.0.2:50000', udp), d, 'unknown').reasonCode).toBe('no-rule');
+    // proto any: tcp and udp on any port, between its ends only.
+    expect(classifyFlow(flow('10.10.0.99:50000', '10.10.0.10:3389', ok), d, 'unknown')).toMatchObject({ verdict: 'expected', rule: 'allow.jump-host' });
+    expect(classifyFlow(flow('10.10.0.99:50000', '10.10.0.10:161', udp), d, 'unknown').rule).toBe('allow.jump-host');
+    expect(classifyFlow(flow('10.10.0.98:50000', '10.10.0.10:3389', ok), d, 'unknown').rule).not.toBe('allow.jump-host');
+  });
+  it('a range is no direction hint (it overlaps every client\'s own ports); a single allow port is', () => {
+    const d = bare('allow:\n  - { name: rpc, proto: tcp, ports: [135, "49152-65535"] }\n');
+    expect(d.serverPortHint[135]! & 1).toBe(1);
+    expect(d.serverPortHint[50000]).toBe(0);
   });
   it('an allow entry limited to some hosts does not cover others', () => {
     expect(classifyFlow(flow('10.10.0.10:53000', '10.10.0.3:53', { proto: 'udp', outcome: 'replied' }), P, 'dns').reasonCode).toBe('no-rule');

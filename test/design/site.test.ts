@@ -26,7 +26,7 @@ describe('site file fixtures', () => {
     expect(s.hosts.clients[0]).toMatchObject({ family: 4, prefix: 16, words: [0x0a140000] });
     expect(s.services['cti-core']!.map((a) => a.text)).toEqual(['10.10.0.11']);
     expect(s.allow).toHaveLength(1);
-    expect(s.allow[0]).toMatchObject({ name: 'dns', proto: 'udp', port: 53 });
+    expect(s.allow[0]).toMatchObject({ name: 'dns', proto: 'udp', ports: [{ lo: 53, hi: 53 }] });
     expect(s.cloud.map((a) => a.text)).toEqual(['207.166.100.0/23']);
     expect(s.ports).toEqual({});
   });
@@ -58,6 +58,27 @@ describe('overrides', () => {
     expect(s.hosts['wfo-servers'][0]).toMatchObject({ family: 6, prefix: 128, words: [0x20010db8, 0, 0, 0x10] });
     expect(s.cloud.map((a) => a.text)).toEqual(['198.51.100.0/24']);
   });
+  it('allow: takes a port, a range, lists of both (sorted, overlaps merged) and proto any', () => {
+    const s = parseSite([
+      'mode: premises', 'hosts: { wfo-servers: [10.0.0.1] }', 'allow:',
+      '  - { name: one, proto: udp, port: 53 }',
+      '  - { name: range, proto: tcp, port: "49152-65535" }',
+      '  - { name: list, proto: tcp, ports: [389, 88, 49152-65535, "60000-60010", 88] }',
+      '  - { name: jump, proto: any, from: [10.0.0.9] }',
+      '  - { name: ping, proto: icmp }', '',
+    ].join('\n'), 's.yaml');
+    expect(s.allow.map((a) => [a.name, a.proto, a.ports])).toEqual([
+      ['one', 'udp', [{ lo: 53, hi: 53 }]],
+      ['range', 'tcp', [{ lo: 49152, hi: 65535 }]],
+      ['list', 'tcp', [{ lo: 88, hi: 88 }, { lo: 389, hi: 389 }, { lo: 49152, hi: 65535 }]],
+      ['jump', 'any', []],
+      ['ping', 'icmp', []],
+    ]);
+  });
+  it('a list under port: says it belongs under ports:', () => {
+    expect(() => parseSite('mode: premises\nhosts: { wfo-servers: [10.0.0.1] }\nallow:\n  - { name: dc, proto: tcp, port: [88, 389] }\n', 's.yaml'))
+      .toThrow('s.yaml:4:35: allow[0].port: expected one port or range, got a list (a list goes under ports: ports: [53, "49152-65535"])');
+  });
   it('rules overrides are kept', () => {
     const s = parseSite('mode: hybrid\nhosts: { wfo-servers: [10.0.0.1] }\nrules:\n  connection-pooling.cloud.2010: { direction: outbound }\n', 's.yaml');
     expect(s.rules['connection-pooling.cloud.2010']).toEqual({ direction: 'outbound' });
@@ -81,6 +102,14 @@ const BAD: Record<string, string> = {
   'ipv6-host-bits.yaml': '4:13: hosts.clients[0]: "2001:db8:20::1/48" has host bits set (the network is 2001:db8:20::/48)',
   'missing-mode.yaml': '1:1: mode: missing (one of: premises, hybrid, wfm-v2)',
   'allow-without-port.yaml': '5:25: allow[0].proto: a udp allow entry needs a port',
+  'allow-range-backwards.yaml': '5:43: allow[0].ports[1]: the range "65535-49152" runs backwards (write "49152-65535")',
+  'allow-range-out-of-range.yaml': '5:43: allow[0].ports[1]: port 70000 is out of range 1..65535',
+  'allow-port-not-a-number.yaml': '5:36: allow[0].port: "dns" is not a port or a range (write 53 or "49152-65535")',
+  'allow-port-and-ports.yaml': '5:40: allow[0].ports: give port or ports, not both',
+  'allow-any-with-ports.yaml': '5:29: allow[0].ports: a proto any allow entry takes no port (it allows every protocol)',
+  'allow-any-without-ends.yaml': '5:32: allow[0].proto: a proto any allow entry needs to: or from: (without either it allows all traffic)',
+  'allow-empty-ports.yaml': '5:37: allow[0].ports: the list is empty',
+  'allow-port-mapping.yaml': '5:38: allow[0].ports[0]: expected a port number or a range "LOW-HIGH", got a mapping',
   'list-root.yaml': '1:1: (root): expected a mapping of keys (mode, hosts, ...), got a list',
   'dependency-pinned.yaml': '5:3: services.sql: "sql" is a shared dependency, not a WFO service: list its hosts under hosts (sql)',
   'duplicate-key.yaml': '4:1: (yaml): not valid YAML: Map keys must be unique',

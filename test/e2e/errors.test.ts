@@ -43,6 +43,27 @@ describe('every error a user can cause is one line with a documented exit code',
     expect(oneLineError(r)).toMatch(/site\.yaml:3:\d+: hosts\.wfo-servers/);
   });
 
+  it('check-site: allow: ports, ranges and proto any are accepted and shown; each wrong form is one line with file, line:col and key path', () => {
+    const ok = runCli(['check-site', 'fixtures/sites/domain.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('  dc-tcp: tcp/53,88,135,389,445,464,636,3268,3269,49152-65535 to ');
+    expect(ok.stdout).toContain('  jump-host: any to 10.10.0.10, 10.10.0.11 from 10.10.0.99');
+    const bad: [string, RegExp][] = [
+      ['{ name: a, proto: tcp, ports: [135, "65535-49152"] }', /site\.yaml:4:\d+: allow\[0\]\.ports\[1\]: the range "65535-49152" runs backwards/],
+      ['{ name: a, proto: tcp, port: 0-10 }', /site\.yaml:4:\d+: allow\[0\]\.port: port 0 is out of range 1\.\.65535/],
+      ['{ name: a, proto: any, port: 53, to: [10.0.0.2] }', /site\.yaml:4:\d+: allow\[0\]\.port: a proto any allow entry takes no port/],
+      ['{ name: a, proto: any }', /site\.yaml:4:\d+: allow\[0\]\.proto: a proto any allow entry needs to: or from:/],
+      ['{ name: a, proto: tcp, port: 1, ports: [2] }', /site\.yaml:4:\d+: allow\[0\]\.ports: give port or ports, not both/],
+    ];
+    for (const [entry, want] of bad) {
+      const f = join(tmp, 'site.yaml');
+      writeFileSync(f, `mode: premises\nhosts: { wfo-servers: [10.0.0.1] }\nallow:\n  - ${entry}\n`);
+      const r = runCli(['check-site', f]);
+      expect(r.code, entry).toBe(2);
+      expect(oneLineError(r), entry).toMatch(want);
+    }
+  });
+
   it('broken YAML', () => {
     const f = join(tmp, 'broken.yaml');
     writeFileSync(f, 'mode: [premises\nhosts: {\n');

@@ -5,7 +5,7 @@ import { FindingsLog } from '../../src/ui/FindingsLog.js';
 import { Footer } from '../../src/ui/Footer.js';
 import { Header } from '../../src/ui/Header.js';
 import { TopFlows } from '../../src/ui/TopFlows.js';
-import { COVERAGE, FINDINGS, TOP_FLOWS, expectFits, expectGolden, fileSnapshot, liveSnapshot, plain } from './fixtures.js';
+import { COVERAGE, FINDINGS, TOP_FLOWS, expectFits, expectGolden, fileSnapshot, liveSnapshot, plain, row } from './fixtures.js';
 
 const WIDTHS = [80, 120] as const;
 
@@ -77,8 +77,17 @@ describe('CoveragePanel', () => {
     const text = plain(render(<CoveragePanel rows={COVERAGE} width={80} height={6} />).lastFrame());
     const lines = text.split('\n');
     expect(lines).toHaveLength(6);
-    expect(lines[2]).toMatch(/^html5-player +2020\/tcp +blocked$/);
+    expect(lines[2]).toMatch(/^html5-player +hybrid\.html5-player +2020\/tcp +blocked$/);
     expect(lines[5]).toBe('… 8 more rules');
+  });
+  it('keeps the rule id at 80 columns: rules of one service, port and status stay apart', () => {
+    const sql = ['api-server.sql.1433', 'archiver.sql.1433', 'cti-core.sql.1433', 'logger.sql.1433'].map((id) => row(id, 'sql', '1433', 'seen', 3));
+    const text = plain(render(<CoveragePanel rows={sql} width={80} height={10} />).lastFrame());
+    expectFits(text, 80);
+    const lines = text.split('\n').slice(2);
+    expect(lines).toHaveLength(4);
+    expect(new Set(lines).size).toBe(4);
+    for (const [i, id] of ['api-server.sql.1433', 'archiver.sql.1433', 'cti-core.sql.1433', 'logger.sql.1433'].entries()) expect(lines[i]).toContain(id);
   });
   it('says so when the design has no active rule', () => {
     const text = plain(render(<CoveragePanel rows={[]} width={80} height={6} />).lastFrame());
@@ -104,6 +113,15 @@ describe('TopFlows', () => {
   it('says when no flow has the filtered verdict', () => {
     const text = plain(render(<TopFlows flows={TOP_FLOWS.slice(0, 2)} filter="unexpected" width={80} height={12} />).lastFrame());
     expect(text.split('\n')[2]).toBe('no unexpected flows');
+  });
+  it('shows the server port at every width, the client\'s port too on wide screens', () => {
+    const narrow = plain(render(<TopFlows flows={TOP_FLOWS} filter="all" width={80} height={12} />).lastFrame()).split('\n');
+    const wide = plain(render(<TopFlows flows={TOP_FLOWS} filter="all" width={120} height={12} />).lastFrame()).split('\n');
+    const first = TOP_FLOWS.find((c) => c.flow.serverPort === 443)!.flow;
+    expect(narrow[2]).toMatch(/^10\.20\.1\.15 +-> 10\.20\.0\.10 +tcp\/443 /);
+    expect(wide[2]).toMatch(new RegExp(`^10\\.20\\.1\\.15:${first.clientPort} +-> 10\\.20\\.0\\.10 +tcp/443 `));
+    // a flow with no service says "none", as every human format does
+    expect(narrow.find((l) => l.includes('tcp/3389'))).toMatch(/ none +unexpected /);
   });
   it('keeps to its height', () => {
     const text = plain(render(<TopFlows flows={TOP_FLOWS} filter="all" width={80} height={4} />).lastFrame());

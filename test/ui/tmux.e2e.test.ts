@@ -115,7 +115,7 @@ describe.runIf(requireTools('tmux', ['tmux']) && needsRoot())('live dashboard in
     const all = await waitFor((t) => /EXIT=\d/.test(t), 30, true);
     expect(all).toContain('EXIT=1');
     expect(all).toMatch(/\d\d:\d\d:\d\d blocked api-server tcp\/5620 127\.0\.1\.5 -> 127\.0\.0\.10 \(1 flow\)/);
-    expect(all).toMatch(/\d\d:\d\d:\d\d unexpected no rule tcp\/3389 127\.0\.1\.5 -> 127\.0\.0\.10 \(1 flow\)/);
+    expect(all).toMatch(/\d\d:\d\d:\d\d unexpected none tcp\/3389 127\.0\.1\.5 -> 127\.0\.0\.10 \(1 flow\)/);
     expect(all).toContain('wfo-audit · live lo · capture stopped · kernel drops: unknown (cap cannot report them)');
     expect(all).toMatch(/api-server .*5620\/tcp +blocked/);
     expect(all).toMatch(/web-portal .*80\/tcp +seen/);

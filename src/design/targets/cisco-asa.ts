@@ -6,7 +6,7 @@
  * Access Control Lists"; Cisco ASA Series Command Reference (access-list extended,
  * access-list remark, object-group network/service, access-group).
  */
-import { firewallPlan, planHeader, ruleLabel, type PlanEnd, type PlanRule } from './plan.js';
+import { firewallPlan, planHeader, ruleLabel, serviceObjectName, type PlanEnd, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
 import type { ResolvedDesign } from '../resolve.js';
 import type { AddressSpec } from '../address.js';
@@ -37,8 +37,11 @@ function networkObject(s: AddressSpec): string {
   return s.family === 4 ? ` network-object ${bare} ${netmask(s.prefix)}` : ` network-object ${bare}/${s.prefix}`;
 }
 
+/** ASA object names hold at most 64 characters. */
+const ASA_NAME_MAX = 64;
+
 function serviceName(r: PlanRule): string {
-  return `wfoa-${r.proto}-${r.ports.join('-')}`;
+  return serviceObjectName(r, ASA_NAME_MAX);
 }
 
 function end(e: PlanEnd): string {
@@ -62,9 +65,9 @@ export function renderCiscoAsa(d: ResolvedDesign, o: TargetOptions): string {
     out.push(`object-group network ${groupName(e)}`, ` description wfo-audit ${e.name}`, ...e.set.specs.map(networkObject));
   }
   const services = new Map<string, PlanRule>();
-  for (const r of plan.rules) if (r.proto !== 'icmp' && !services.has(serviceName(r))) services.set(serviceName(r), r);
+  for (const r of plan.rules) if (r.ports.length > 0 && !services.has(serviceName(r))) services.set(serviceName(r), r);
   for (const [name, r] of services) {
-    out.push(`object-group service ${name} ${r.proto}`, ...r.ports.map((p) => ` port-object eq ${p}`));
+    out.push(`object-group service ${name} ${r.proto}`, ...r.ports.map((p) => (p.lo === p.hi ? ` port-object eq ${p.lo}` : ` port-object range ${p.lo} ${p.hi}`)));
   }
   out.push('!');
   for (const r of plan.rules) {
@@ -73,6 +76,9 @@ export function renderCiscoAsa(d: ResolvedDesign, o: TargetOptions): string {
       // icmp matches ICMPv4 only, icmp6 ICMPv6 only.
       out.push(`access-list ${ACL} extended permit icmp ${end(r.from)} ${end(r.to)}`);
       out.push(`access-list ${ACL} extended permit icmp6 ${end(r.from)} ${end(r.to)}`);
+    } else if (r.proto === 'any') {
+      // ip matches every protocol, IPv4 and IPv6 alike.
+      out.push(`access-list ${ACL} extended permit ip ${end(r.from)} ${end(r.to)}`);
     } else {
       out.push(`access-list ${ACL} extended permit ${r.proto} ${end(r.from)} ${end(r.to)} object-group ${serviceName(r)}`);
     }

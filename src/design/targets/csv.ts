@@ -4,6 +4,7 @@
  * then one per `allow:` entry of the site file. `wfo-audit design --format csv`
  * prints the same table.
  */
+import { portRangesText } from '../port-range.js';
 import { AddressSet } from '../address.js';
 import { firewallPlan, seedText, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
@@ -45,7 +46,7 @@ export function renderCsv(d: ResolvedDesign, _o?: TargetOptions): string {
   }
   for (const r of plan.rules.filter((x) => x.kind === 'allow')) {
     rows.push([
-      r.id, r.from.name, r.from.set.describe(), r.to.name, r.to.set.describe(), r.ports.join(' '), r.proto,
+      r.id, r.from.name, r.from.set.describe(), r.to.name, r.to.set.describe(), portRangesText(r.ports, ' '), r.proto,
       r.services.join(' '), r.rules.join(' '), 'site file allow:', r.check ? `CHECK: ${r.check}` : '',
     ]);
   }

@@ -4,6 +4,7 @@
  * `-m comment`. Syntax: iptables(8), iptables-extensions(8) (conntrack, comment,
  * multiport, icmp6) and iptables-restore(8) (netfilter.org, "iptables" man pages).
  */
+import { portRangeText, type PortRange } from '../port-range.js';
 import { firewallPlan, planHeader, ruleFamilies, ruleLabel, specsOf, type PlanEnd, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
 import type { ResolvedDesign } from '../resolve.js';
@@ -21,10 +22,29 @@ function addr(e: PlanEnd, family: 4 | 6, flag: '-s' | '-d'): string {
   return `${flag} ${specsOf(e.set, family).map((s) => s.text).join(',')} `;
 }
 
-function ports(r: PlanRule, family: 4 | 6): string {
-  if (r.proto === 'icmp') return family === 4 ? '-p icmp ' : '-p ipv6-icmp ';
-  if (r.ports.length === 1) return `-p ${r.proto} -m ${r.proto} --dport ${r.ports[0]} `;
-  return `-p ${r.proto} -m multiport --dports ${r.ports.join(',')} `;
+/** multiport takes at most 15 ports, a range counting as two (iptables-extensions(8)). */
+const MULTIPORT_MAX = 15;
+
+/** The port lists of a rule, each one multiport may take. */
+export function multiportChunks(list: readonly PortRange[]): PortRange[][] {
+  const out: PortRange[][] = [];
+  let cur: PortRange[] = [], n = 0;
+  for (const p of list) {
+    const w = p.lo === p.hi ? 1 : 2;
+    if (n + w > MULTIPORT_MAX) { out.push(cur); cur = []; n = 0; }
+    cur.push(p);
+    n += w;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** The protocol and port matches of a rule: one per line it needs (a long port list takes several). */
+function ports(r: PlanRule, family: 4 | 6): string[] {
+  if (r.proto === 'icmp') return [family === 4 ? '-p icmp ' : '-p ipv6-icmp '];
+  if (r.proto === 'any') return [''];
+  if (r.ports.length === 1) return [`-p ${r.proto} -m ${r.proto} --dport ${portRangeText(r.ports[0]!, ':')} `];
+  return multiportChunks(r.ports).map((c) => `-p ${r.proto} -m multiport --dports ${c.map((p) => portRangeText(p, ':')).join(',')} `);
 }
 
 /** The iptables (family 4) or ip6tables (family 6) restore file of a resolved design. */
@@ -63,7 +83,7 @@ export function renderIptables(d: ResolvedDesign, o: TargetOptions, family: 4 | 
     if (fams !== null && !fams.includes(family)) continue;
     out.push(`# ${ruleLabel(r)}`);
     if (r.check) out.push(`# CHECK: ${r.check}`);
-    out.push(`-A ${chain} ${addr(r.from, family, '-s')}${addr(r.to, family, '-d')}${ports(r, family)}${comment(r.check ? `CHECK: ${r.id}` : r.id)} -j ACCEPT`);
+    for (const m of ports(r, family)) out.push(`-A ${chain} ${addr(r.from, family, '-s')}${addr(r.to, family, '-d')}${m}${comment(r.check ? `CHECK: ${r.id}` : r.id)} -j ACCEPT`);
   }
   if (!o.enforce) out.push(`-A ${chain} ${comment('wfo-audit: not designed (dropped with --enforce)')}`);
   out.push('COMMIT');

@@ -4,6 +4,7 @@
  * PowerShell module. A batch file: called with a server's address it adds that
  * server's rules (or, with `--host`, it has only that server's).
  */
+import { portRangesText } from '../port-range.js';
 import { UsageError } from '../../errors.js';
 import { firewallPlan, planHeader, ruleLabel, type PlanEnd } from './plan.js';
 import { serverSections, type ServerRule } from './servers.js';
@@ -25,7 +26,7 @@ function ruleLines(s: ServerRule): string[] {
   const out: string[] = [];
   if (r.check) out.push(`REM CHECK: ${r.id}: ${r.check}`);
   for (const proto of windowsProtocols(r, s.remote)) {
-    const port = r.proto === 'icmp' ? '' : ` ${s.direction === 'in' ? 'localport' : 'remoteport'}=${r.ports.join(',')}`;
+    const port = r.ports.length === 0 ? '' : ` ${s.direction === 'in' ? 'localport' : 'remoteport'}=${portRangesText(r.ports)}`;
     out.push(`netsh advfirewall firewall add rule name="${ruleName(s)}" dir=${s.direction}`
       + ` action=allow protocol=${proto.toLowerCase()}${port} remoteip=${remoteIp(s.remote)} description="${windowsDescription(r)}"`);
   }

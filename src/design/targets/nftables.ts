@@ -3,9 +3,10 @@
  * named set per role and family and one accept rule per designed connection, its id
  * in the rule's comment. Syntax: nft(8) and the nftables wiki (wiki.nftables.org:
  * "Sets", "Simple rule management", "Quick reference-nftables in 10 minutes").
- * Every tcp/udp accept carries its destination port; only an ICMP allow entry has
- * none, and it is marked CHECK.
+ * Every tcp/udp accept carries its destination ports (ranges as `49152-65535` in an
+ * anonymous set); only an ICMP or proto-any allow entry has none, and it is marked CHECK.
  */
+import { portRangeText } from '../port-range.js';
 import { firewallPlan, planHeader, ruleFamilies, ruleLabel, specsOf, type PlanEnd, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
 import type { ResolvedDesign } from '../resolve.js';
@@ -30,8 +31,9 @@ function addrMatch(e: PlanEnd, family: 4 | 6 | null, dir: 'saddr' | 'daddr'): st
 }
 
 function portMatch(r: PlanRule): string {
-  if (r.proto === 'icmp') return '';
-  return `${r.proto} dport ${r.ports.length === 1 ? r.ports[0] : `{ ${r.ports.join(', ')} }`} `;
+  if (r.proto === 'icmp' || r.proto === 'any') return '';
+  const items = r.ports.map((p) => portRangeText(p));
+  return `${r.proto} dport ${items.length === 1 ? items[0] : `{ ${items.join(', ')} }`} `;
 }
 
 function icmpMatch(family: 4 | 6 | null): string {

@@ -5,7 +5,8 @@
  * Quick Start, "Use the CLI: set commands" and the PAN-OS Administrator's Guide,
  * "Security Policy" (docs.paloaltonetworks.com).
  */
-import { firewallPlan, planHeader, ruleLabel, seedText, type PlanEnd, type PlanRule } from './plan.js';
+import { portRangesText } from '../port-range.js';
+import { firewallPlan, planHeader, ruleLabel, seedText, serviceObjectName, type PlanEnd, type PlanRule } from './plan.js';
 import type { TargetOptions } from './options.js';
 import type { ResolvedDesign } from '../resolve.js';
 import type { AddressSpec } from '../address.js';
@@ -33,7 +34,7 @@ function groupName(e: PlanEnd): string {
 }
 
 function serviceName(r: PlanRule): string {
-  return objectName(`wfoa-${r.proto}-${r.ports.join('-')}`);
+  return serviceObjectName(r, NAME_MAX);
 }
 
 function ruleName(r: PlanRule, n: number): string {
@@ -73,17 +74,18 @@ export function renderPaloAlto(d: ResolvedDesign, o: TargetOptions): string {
   }
   const services = new Set<string>();
   for (const r of plan.rules) {
-    if (r.proto === 'icmp' || services.has(serviceName(r))) continue;
+    if (r.ports.length === 0 || services.has(serviceName(r))) continue;
     services.add(serviceName(r));
     // description before protocol: after `port` the CLI would read it inside the tcp/udp node.
-    out.push(`set service ${serviceName(r)} description "wfo-audit" protocol ${r.proto} port ${r.ports.join(',')}`);
+    out.push(`set service ${serviceName(r)} description "wfo-audit" protocol ${r.proto} port ${portRangesText(r.ports)}`);
   }
   plan.rules.forEach((r, i) => {
     const name = ruleName(r, i + 1);
     const seed = r.seed.length ? `seed ${r.seed.map(seedText).join(', ')}` : 'site file allow: entry';
     out.push('', `# ${ruleLabel(r)}`);
     if (r.check) out.push(`# CHECK: ${r.check}`);
-    const app = r.proto === 'icmp' ? 'application [ icmp ipv6-icmp ] service application-default' : `application any service ${serviceName(r)}`;
+    const app = r.proto === 'icmp' ? 'application [ icmp ipv6-icmp ] service application-default'
+      : r.proto === 'any' ? 'application any service any' : `application any service ${serviceName(r)}`;
     out.push(`set rulebase security rules ${name} from ${zone(o.panFrom, r.from)} to ${zone(o.panTo, r.to)}`
       + ` source ${member(r.from)} destination ${member(r.to)} ${app} action allow`
       + ` description "${cut(`${r.check ? 'CHECK: ' : ''}${ruleLabel(r)}; rules ${r.rules.join(', ')}; ${seed}`, DESCRIPTION_MAX)}"`);

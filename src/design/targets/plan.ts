@@ -5,9 +5,11 @@
  * connection ids with their seed rows, inactive rules, modules not enabled, the
  * readings of the design's ambiguous rows). Pure: a function of the resolved design.
  */
+import { createHash } from 'node:crypto';
 import { findConflicts } from '../../classify/conflicts.js';
 import { AddressSet } from '../address.js';
 import { designedConnections, type DesignedConnection } from '../connections.js';
+import { portRangesText, portsAsRanges, type PortRange } from '../port-range.js';
 import { HOST_ROLES, MODULES, type SeedRef } from '../rules.js';
 import type { ResolvedDesign, ResolvedRule } from '../resolve.js';
 
@@ -25,9 +27,10 @@ export interface PlanRule {
   kind: 'designed' | 'allow';
   from: PlanEnd;
   to: PlanEnd;
-  /** Listening ports, ascending (empty for ICMP). */
-  ports: readonly number[];
-  proto: 'tcp' | 'udp' | 'icmp';
+  /** Listening ports and ranges, ascending (empty for ICMP and `any`). */
+  ports: readonly PortRange[];
+  /** `any` (an allow entry's every IP protocol) has no port match at all. */
+  proto: 'tcp' | 'udp' | 'icmp' | 'any';
   /** true for the second rule of a connection either end may open (the listener's side opening). */
   reverse: boolean;
   /** Services of the connection's rules, each once. */
@@ -35,7 +38,7 @@ export interface PlanRule {
   /** Rule ids (`allow.<name>` for an allow entry). */
   rules: readonly string[];
   seed: readonly SeedRef[];
-  /** What a reviewer must check before loading this rule (ICMP has no port), else null. */
+  /** What a reviewer must check before loading this rule (ICMP and proto any have no port), else null. */
   check: string | null;
 }
 
@@ -70,6 +73,18 @@ export function safeText(s: string): string {
 
 function setKey(s: AddressSet): string {
   return s.any ? '*' : s.specs.map((x) => x.text).sort().join(',');
+}
+
+/**
+ * The name of a rule's service object (ASA object-group service, PAN-OS service):
+ * `wfoa-tcp-53-88-49152_65535`, a range's ends joined by `_`. A name longer than `max`
+ * keeps its first port and ends in a digest of the whole list, so two lists never share one.
+ */
+export function serviceObjectName(r: PlanRule, max: number): string {
+  const name = `wfoa-${r.proto}-${portRangesText(r.ports, '-', '_')}`;
+  if (name.length <= max) return name;
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `wfoa-${r.proto}-${portRangesText(r.ports.slice(0, 1), '-', '_')}-and-more-${digest}`;
 }
 
 /** The seed reference of a row as the header and CSV show it: `premises-server#4`. */
@@ -158,7 +173,7 @@ export function firewallPlan(d: ResolvedDesign): FirewallPlan {
       const empty = p.from.empty ? c.from : p.to.empty ? c.to : null;
       if (empty !== null) { skipped.push({ id: c.id, why: `the site file gives no hosts for ${empty}` }); continue; }
       if (!familiesMeet(p.from, p.to)) { skipped.push({ id: c.id, why: `${p.from.describe()} and ${p.to.describe()} have no address family in common` }); continue; }
-      const base = { id: c.id, kind: 'designed' as const, ports: c.ports, proto: c.proto, services, rules: c.rules, seed: c.seed, check: null };
+      const base = { id: c.id, kind: 'designed' as const, ports: portsAsRanges(c.ports), proto: c.proto, services, rules: c.rules, seed: c.seed, check: null };
       const from = names.end(p.from, endHint(c.from)), to = names.end(p.to, endHint(c.to));
       rules.push({ ...base, from, to, reverse: false });
       if (c.bothWays) rules.push({ ...base, from: to, to: from, reverse: true });
@@ -168,9 +183,10 @@ export function firewallPlan(d: ResolvedDesign): FirewallPlan {
     const name = safeName(a.entry.name);
     rules.push({
       id: `allow:${name}`, kind: 'allow', from: names.end(a.from, `${name}-from`), to: names.end(a.to, `${name}-to`),
-      ports: a.port === null ? [] : [a.port], proto: a.proto, reverse: false,
+      ports: a.ports, proto: a.proto, reverse: false,
       services: [name], rules: [`allow.${name}`], seed: [],
-      check: a.proto === 'icmp' ? 'ICMP has no port: this accepts every ICMP message between these ends' : null,
+      check: a.proto === 'icmp' ? 'ICMP has no port: this accepts every ICMP message between these ends'
+        : a.proto === 'any' ? 'proto any has no port: this accepts every protocol and port between these ends' : null,
     });
   }
   return { design: d, connections, rules, sets: names.used, skipped };
@@ -203,7 +219,7 @@ export function planHeader(plan: FirewallPlan, target: string): string[] {
   const allows = plan.rules.filter((r) => r.kind === 'allow');
   if (allows.length) {
     out.push(`Site allow: entries (${allows.length}):`);
-    for (const r of allows) out.push(`  ${r.id} -> ${r.proto}${r.ports.length ? `/${r.ports.join(',')}` : ''} from ${safeText(r.from.set.describe())} to ${safeText(r.to.set.describe())}`);
+    for (const r of allows) out.push(`  ${r.id} -> ${r.proto}${r.ports.length ? `/${portRangesText(r.ports)}` : ''} from ${safeText(r.from.set.describe())} to ${safeText(r.to.set.describe())}`);
   }
   for (const s of plan.skipped) out.push(`CHECK: no rule for ${s.id}: ${s.why}`);
   const missing = MODULES.filter((m) => !d.modules.includes(m));

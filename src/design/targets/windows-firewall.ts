@@ -5,6 +5,7 @@
  * `Remove-NetFirewallRule -Group 'wfo-audit'` removes them as one. One section per
  * server (run on each, it adds only its own), or `--host` for one server.
  */
+import { portRangesText } from '../port-range.js';
 import { Address6 } from 'ip-address';
 import type { AddressSpec } from '../address.js';
 import { firewallPlan, planHeader, ruleLabel, seedText, type PlanEnd, type PlanRule } from './plan.js';
@@ -28,8 +29,9 @@ export function shownAddress(s: AddressSpec): string {
   return s.family === 6 ? new Address6(bare).correctForm() : bare;
 }
 
-/** The Windows protocol names of a rule: TCP, UDP, or ICMPv4 and ICMPv6. */
+/** The Windows protocol names of a rule: TCP, UDP, Any, or ICMPv4 and ICMPv6. */
 export function windowsProtocols(r: PlanRule, remote: PlanEnd): string[] {
+  if (r.proto === 'any') return ['Any'];
   if (r.proto !== 'icmp') return [r.proto.toUpperCase()];
   const fams = remote.set.any ? [4, 6] : [...new Set(remote.set.specs.map((s) => s.family))].sort();
   return fams.map((f) => `ICMPv${f}`);
@@ -46,7 +48,7 @@ function ruleLines(s: ServerRule, indent: string): string[] {
   const out: string[] = [];
   if (r.check) out.push(`${indent}# CHECK: ${r.id}: ${r.check}`);
   for (const proto of windowsProtocols(r, s.remote)) {
-    const port = r.proto === 'icmp' ? '' : ` -${s.direction === 'in' ? 'LocalPort' : 'RemotePort'} ${r.ports.join(',')}`;
+    const port = r.ports.length === 0 ? '' : ` -${s.direction === 'in' ? 'LocalPort' : 'RemotePort'} ${portRangesText(r.ports)}`;
     out.push(`${indent}New-NetFirewallRule -Group 'wfo-audit' -DisplayName ${ps(`wfo-audit ${s.direction} ${r.id}${r.reverse ? ' (reverse)' : ''}`)}`
       + ` -Direction ${s.direction === 'in' ? 'Inbound' : 'Outbound'} -Action Allow -Protocol ${proto}${port}`
       + ` -RemoteAddress ${remoteAddress(s.remote)} -Description ${ps(windowsDescription(r))} | Out-Null`);

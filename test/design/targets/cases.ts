@@ -15,6 +15,7 @@ export const SITES: Readonly<Record<string, string>> = {
   reasons: 'fixtures/sites/reasons.yaml',
   'dual-stack': 'fixtures/sites/dual-stack.yaml',
   demo: 'fixtures/demo/site.yaml',
+  domain: 'fixtures/sites/domain.yaml',
 };
 
 /** Golden file extension per target. */

@@ -51,8 +51,9 @@ describe('every target on every site fixture', () => {
     it(`${site}: nftables has one accept per designed connection and family, each with its id and destination port`, () => {
       const text = TARGETS.nftables(d, O);
       const accepts = text.split('\n').filter((l) => / accept comment "/.test(l) && !l.includes('"wfo-audit: '));
-      for (const l of accepts) if (!/ meta l4proto (icmp|ipv6-icmp|\{ icmp, ipv6-icmp \}) /.test(l)) expect(l, l).toMatch(/ (tcp|udp) dport /);
-      expect(accepts.filter((l) => / meta l4proto icmp /.test(l)).every((l) => l.includes('comment "CHECK: allow:'))).toBe(true);
+      // Issue 18: no accept without its destination port, except ICMP and proto-any allow entries, marked CHECK.
+      const portless = new Set(d.allow.filter((a) => a.proto === 'icmp' || a.proto === 'any').map((a) => `CHECK: allow:${a.entry.name}`));
+      for (const l of accepts) if (!/ (tcp|udp) dport /.test(l)) expect(portless, l).toContain(/comment "([^"]+)"/.exec(l)![1]);
       const seen = [...new Set(accepts.map((l) => /comment "([^"]+)"/.exec(l)![1]!).filter((id) => !id.startsWith('allow:') && !id.startsWith('CHECK:')))].sort();
       expect(seen).toEqual(ids);
       expect(text).toContain('policy accept;');
@@ -63,6 +64,12 @@ describe('every target on every site fixture', () => {
       const lines = [...TARGETS.iptables(d, O).split('\n'), ...TARGETS.ip6tables(d, O).split('\n')];
       const accepts = lines.filter((l) => l.startsWith('-A ') && l.endsWith('-j ACCEPT') && !l.includes('"wfo-audit: '));
       for (const l of accepts) if (/-p (tcp|udp) /.test(l)) expect(l).toMatch(/--dports? \d/);
+      const portless = new Set(d.allow.filter((a) => a.proto === 'icmp' || a.proto === 'any').map((a) => `CHECK: allow:${a.entry.name}`));
+      for (const l of accepts) if (!/--dports? \d/.test(l)) expect(portless, l).toContain(/--comment "([^"]+)"/.exec(l)![1]);
+      for (const l of accepts) {
+        const m = /--dports ([\d,:]+)/.exec(l);
+        if (m) expect(m[1]!.split(',').reduce((n, p) => n + (p.includes(':') ? 2 : 1), 0), l).toBeLessThanOrEqual(15);
+      }
       const seen = [...new Set(accepts.map((l) => /--comment "([^"]+)"/.exec(l)![1]!).filter((id) => !id.startsWith('allow:') && !id.startsWith('CHECK:')))].sort();
       expect(seen).toEqual(ids);
     });
@@ -134,6 +141,40 @@ describe('firewall plan', () => {
     const ping = plan.rules.find((r) => r.id === 'allow:monitoring-ping')!;
     expect(ping.check).toMatch(/ICMP/);
     expect(TARGETS.nftables(designOf('dual-stack'), O)).toContain('# CHECK: ICMP has no port');
+  });
+
+  it('allow: port lists and ranges are written in each target\'s syntax; proto any is one CHECK rule without a port', () => {
+    const d = designOf('domain');
+    const nft = TARGETS.nftables(d, O);
+    expect(nft).toContain('tcp dport { 53, 88, 135, 389, 445, 464, 636, 3268, 3269, 49152-65535 } counter accept comment "allow:dc-tcp"');
+    expect(nft).toContain('tcp dport 10000-10010 counter accept comment "allow:backup"');
+    expect(nft).toMatch(/ip saddr @jump_host_from_v4 ip daddr @\S+ counter accept comment "CHECK: allow:jump-host"/);
+    const ipt = TARGETS.iptables(d, O).split('\n');
+    expect(ipt.some((l) => l.includes('-p tcp -m multiport --dports 53,88,135,389,445,464,636,3268,3269,49152:65535 '))).toBe(true);
+    expect(ipt.some((l) => l.includes('-p tcp -m tcp --dport 10000:10010 '))).toBe(true);
+    // 4 ports and 7 ranges count 18: two rules, the first taking 15.
+    const mon = ipt.filter((l) => l.includes('"allow:monitoring"'));
+    expect(mon.map((l) => /--dports (\S+)/.exec(l)![1])).toEqual(['161,443,5985,5986,8000:8009,8100:8109,8200:8209,8300:8309,8400:8409', '8500:8509,8600:8609']);
+    const jump = ipt.filter((l) => l.includes('allow:jump-host"'));
+    expect(jump).toEqual(['-A INPUT -s 10.10.0.99 -d 10.10.0.10,10.10.0.11 -m comment --comment "CHECK: allow:jump-host" -j ACCEPT']);
+    expect(ipt[ipt.indexOf(jump[0]!) - 1]).toMatch(/^# CHECK: proto any has no port/);
+    const ps = TARGETS['windows-firewall'](d, O);
+    expect(ps).toContain('-Protocol TCP -RemotePort 53,88,135,389,445,464,636,3268,3269,49152-65535 ');
+    expect(ps).toMatch(/'wfo-audit in allow:jump-host' -Direction Inbound -Action Allow -Protocol Any -RemoteAddress '10.10.0.99'/);
+    const cmd = TARGETS.netsh(d, O);
+    expect(cmd).toContain('protocol=tcp localport=10000-10010 ');
+    expect(cmd).toContain('protocol=any remoteip=10.10.0.99 ');
+    const asa = TARGETS['cisco-asa'](d, O);
+    expect(asa).toContain(' port-object range 49152 65535\n');
+    expect(asa).toMatch(/extended permit ip object-group wfoa-jump-host-from /);
+    for (const m of asa.matchAll(/^object-group service (\S+)/gm)) expect(m[1]!.length).toBeLessThanOrEqual(64);
+    const pan = TARGETS.paloalto(d, O);
+    expect(pan).toContain('protocol tcp port 53,88,135,389,445,464,636,3268,3269,49152-65535');
+    expect(pan).toMatch(/allow-jump-host .* application any service any action allow description "CHECK: allow:jump-host/);
+    const names = [...pan.matchAll(/^set service (\S+)/gm)].map((m) => m[1]!);
+    for (const n of names) expect(n.length).toBeLessThanOrEqual(63);
+    expect(new Set(names).size).toBe(names.length);
+    expect(TARGETS.csv(d, O)).toContain(',53 88 135 389 445 464 636 3268 3269 49152-65535,tcp,');
   });
 
   it('a role with no hosts gives no rule and a CHECK line in the header', () => {
