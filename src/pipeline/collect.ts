@@ -4,7 +4,7 @@
  * fixed timer, never per datagram.
  */
 import { FlowSourceNames } from '../report/flow-sources.js';
-import { ExporterMerger } from '../records/exporter-merge.js';
+import { ExporterMerger, HOLD } from '../records/exporter-merge.js';
 import { MAX_INDEXED } from '../records/merge.js';
 import type { ClassifiedFlow } from '../classify/types.js';
 import type { ResolvedDesign } from '../design/resolve.js';
@@ -66,6 +66,7 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   const stoppedBy: LiveStop = await runUntilStopped(cfg.signal, cfg.durationSec, cfg.snapshotMs ?? 250, () => {
     // Uniflows whose reverse direction did not come within a minute of the newest record go out alone.
     session.expire(session.last - 60);
+    merger.release(session.last - HOLD);
     if (batch.length > 0) { push(batch); batch = []; }
     drain();
     if (snap) {
@@ -78,6 +79,7 @@ export async function runCollect(cfg: CollectConfig): Promise<AuditReport> {
   // The moment the collector stopped is the end of the input (the SYN grace is measured from it).
   session.endTime(stoppedAt / 1000);
   session.finish();
+  merger.end();
   if (batch.length > 0) { push(batch); batch = []; }
   finish();
   const w: ReportWarning[] = exportNotes(session).map((n) => warning(n.code as WarningCode, n.message, n.count));

@@ -10,6 +10,13 @@
  * stitched before this). Exporters of one collector are taken to share a clock within SLACK
  * (NTP): unlike `audit`'s merge of inputs (merge.ts), no offset is estimated. The index keeps
  * the flows of the last WINDOW seconds of record time, at most MAX_INDEXED of them.
+ *
+ * Exporters do not see the same evidence (one ties an ICMP unreachable to its UDP flow,
+ * another exports the ICMP message as a flow of its own; one has TCP flags, another none),
+ * so a kept flow is held for HOLD seconds of record time (or to the end of the input) and
+ * replaced by a copy with stronger evidence of its outcome, keeping its id and sources. An
+ * ICMP flow from one exporter that another exporter's flow holds as its unreachable error
+ * is that error's copy, and is dropped the same way.
  */
 import type { FlowRecord } from '../flow/types.js';
 import { MAX_INDEXED, connectionKey } from './merge.js';
@@ -19,7 +26,17 @@ const SLACK = 2;
 /** Seconds of record time the index looks back. */
 export const WINDOW = 900;
 
-interface Entry { id: number; first: number; last: number; sources: readonly string[]; shared: boolean }
+interface Entry { id: number; first: number; last: number; sources: readonly string[]; shared: boolean; held: FlowRecord | null }
+
+/** Seconds of record time a kept flow waits for a copy with better evidence. */
+export const HOLD = 60;
+
+/** How much an outcome proves: a copy with a higher rank replaces the flow kept. */
+const RANK: Record<string, number> = {
+  unknown: 0, partial: 1, 'one-sided': 1, 'no-reply-yet': 1, 'one-way': 2, unanswered: 2,
+  replied: 3, rejected: 3, unreachable: 3, established: 3,
+};
+const rank = (f: FlowRecord): number => (RANK[f.outcome] ?? 0) + (f.icmpErrors.length > 0 ? 1 : 0);
 
 /** Per exporter (its name, as flows[].sources has it): flows delivered and copies dropped. */
 export interface ExporterFigures {
@@ -33,6 +50,8 @@ export interface ExporterFigures {
 
 export class ExporterMerger {
   private readonly index = new Map<string, Entry[]>();
+  /** Kept flows not passed on yet, in arrival order. */
+  private holding: Entry[] = [];
   private indexed = 0;
   private latest = -Infinity;
   private sincePrune = 0;
@@ -66,6 +85,7 @@ export class ExporterMerger {
     const l = this.index.get(k);
     const hit = l?.find((e) => e.first <= last + SLACK && f.first <= e.last + SLACK && !sameOne(e.sources, own));
     if (hit !== undefined) {
+      if (hit.held !== null && rank(f) > rank(hit.held)) hit.held = { ...f, id: hit.id, sources: hit.held.sources };
       this.copy(hit.id, f);
       this.duplicates++;
       this.dupPackets += f.packets.client + f.packets.server;
@@ -80,14 +100,54 @@ export class ExporterMerger {
       return;
     }
     if (f.first > this.latest) this.latest = f.first;
+    this.release(this.latest - HOLD);
     if (this.indexed >= this.maxIndexed) this.prune();
     if (this.indexed >= this.maxIndexed) { this.notIndexed++; this.emit(f); return; }
     this.indexed++;
-    const e: Entry = { id: f.id, first: f.first, last, sources: own, shared: false };
+    const e: Entry = { id: f.id, first: f.first, last, sources: own, shared: false, held: f };
     if (l === undefined) this.index.set(k, [e]);
     else l.push(e);
+    this.holding.push(e);
     if (++this.sincePrune >= 50_000) this.prune();
-    this.emit(f);
+  }
+
+  /** Passes on the held flows that started before `t` (all of them at the end of the input: `end()`). */
+  release(t: number): void {
+    if (this.holding.length === 0 || !(this.holding[0]!.first < t)) return;
+    const out = this.holding.filter((e) => e.first < t);
+    this.holding = this.holding.filter((e) => !(e.first < t));
+    // An ICMP error another exporter's flow holds (as its unreachable) is that error's copy.
+    const errors = new Map<string, Entry[]>();
+    for (const e of [...out, ...this.holding]) {
+      for (const x of e.held?.icmpErrors ?? []) {
+        const k = `${x.from}>${e.held!.clientIp}`;
+        const l = errors.get(k);
+        if (l === undefined) errors.set(k, [e]);
+        else l.push(e);
+      }
+    }
+    for (const e of out) {
+      const f = e.held!;
+      e.held = null;
+      if ((f.proto === 'icmp' || f.proto === 'icmp6') && f.icmpErrors.length === 0 && errors.size > 0) {
+        const tied = errors.get(`${f.clientIp}>${f.serverIp}`)?.find((x) => x !== e && !sameOne(x.sources, e.sources)
+          && x.first <= e.last + SLACK && e.first <= x.last + SLACK);
+        if (tied !== undefined) {
+          this.copy(tied.id, f);
+          this.duplicates++;
+          this.dupPackets += f.packets.client + f.packets.server;
+          this.dupBytes += f.bytes.client + f.bytes.server;
+          for (const n of e.sources) this.figuresOf(n).duplicates++;
+          continue;
+        }
+      }
+      this.emit(f);
+    }
+  }
+
+  /** End of the input: every held flow goes on. */
+  end(): void {
+    this.release(Infinity);
   }
 
   /** Forgets flows that ended more than WINDOW seconds before the latest one. */
@@ -95,7 +155,7 @@ export class ExporterMerger {
     this.sincePrune = 0;
     const horizon = this.latest - WINDOW;
     for (const [k, l] of this.index) {
-      const keep = l.filter((e) => e.last >= horizon);
+      const keep = l.filter((e) => e.last >= horizon || e.held !== null);
       if (keep.length === l.length) continue;
       this.indexed -= l.length - keep.length;
       if (keep.length === 0) this.index.delete(k);

@@ -89,7 +89,7 @@ export class UniflowPairer {
     if (!Number.isNaN(u.last) && !(u.last <= this.last)) this.last = u.last;
     const icmp = u.proto === 1 || u.proto === 58;
     const msg = icmp && UnreachableIndex.isUnreachable(u.src.family, u.icmpType)
-      ? this.unreach.note(u.src.text, u.dst.text, u.src.family, u.icmpType, u.icmpCode, u.first, u.pkts) : null;
+      ? this.unreach.note(u.src.text, u.dst.text, u.src.family, u.icmpType, u.icmpCode, u.first, u.pkts, u.sourceName) : null;
     if (msg !== null) {
       // Held to the end with its message: attached to a UDP flow, or a flow of its own.
       const f = this.flow(u, u, 'one-way', false, u.pkts, u.bytes, 0, 0, 0, 0);

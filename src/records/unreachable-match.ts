@@ -4,7 +4,8 @@
  * so the match is by addresses and time. A message from the flow's server to its client
  * within the flow's time (five seconds of slack: see SLACK) matches it; a message from any other
  * address (a router, a firewall) to the client matches only when exactly one one-way UDP
- * flow of that client overlaps it (or, of several in the slack, exactly one within a second). A matched message is part of its flow (`icmpErrors`), as
+ * flow of that client overlaps it (or, of several in the slack, exactly one within a second; when several
+ * exporters sent that flow, the copy from the message's own exporter). A matched message is part of its flow (`icmpErrors`), as
  * in the packet path, not a flow of its own: the source drops its record (`attached`).
  */
 import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
@@ -17,7 +18,11 @@ import type { FlowRecord, IcmpErrorSeen } from '../flow/types.js';
 const SLACK = 5;
 
 /** One noted message; `used` is set once it was matched to a flow. */
-export interface UnreachableMsg { from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean }
+export interface UnreachableMsg {
+  from: string; to: string; family: 4 | 6; type: number; code: number; t: number; count: number; used: boolean;
+  /** The exporter that sent the message's record (a flow's `sources` name); null when not from an exporter. */
+  source: string | null;
+}
 type Msg = UnreachableMsg;
 
 /** Collects unreachables while an input is read; applies them to the held one-way UDP flows at its end. */
@@ -31,9 +36,10 @@ export class UnreachableIndex {
   }
 
   /** Notes one unreachable message; null when it has no time (nothing can be matched then). */
-  note(from: string, to: string, family: 4 | 6, type: number, code: number, t: number, count: number): UnreachableMsg | null {
+  note(from: string, to: string, family: 4 | 6, type: number, code: number, t: number, count: number,
+    source: string | null = null): UnreachableMsg | null {
     if (Number.isNaN(t)) return null;
-    const m: Msg = { from, to, family, type, code, t, count: Math.max(1, count), used: false };
+    const m: Msg = { from, to, family, type, code, t, count: Math.max(1, count), used: false, source };
     push(this.byPair, `${from}|${to}`, m);
     push(this.byTarget, to, m);
     return m;
@@ -58,7 +64,12 @@ export class UnreachableIndex {
         if (m.used) continue;
         const over = mine.filter((f) => within(m, f));
         // Exactly one flow in the slack, or exactly one within a second of it (the error follows its datagram at once).
-        const near = over.length > 1 ? over.filter((f) => m.t >= f.first - 1 && m.t <= f.last + 1) : over;
+        let near = over.length > 1 ? over.filter((f) => m.t >= f.first - 1 && m.t <= f.last + 1) : over;
+        // Several exporters sent the same flow: the copy from the message's own exporter is the one it answered.
+        if (near.length > 1 && m.source !== null) {
+          const own = near.filter((f) => f.sources?.includes(m.source!) === true);
+          if (own.length === 1) near = own;
+        }
         if (near.length === 1) { m.used = true; add(hit, near[0]!, m); }
       }
     }

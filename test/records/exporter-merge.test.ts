@@ -20,6 +20,7 @@ function run(flows: FlowRecord[], max?: number) {
   const kept: FlowRecord[] = [];
   const m = new ExporterMerger((f) => kept.push(f), (id, dup) => names.addCopy(id, dup), max);
   for (const f of flows) m.flow(f);
+  m.end();
   return { kept, m, names };
 }
 
@@ -53,8 +54,22 @@ describe('ExporterMerger', () => {
     const bare = { ...flow('e1', { 'id.orig_p': '50009' }), sources: undefined };
     const untimed = { ...flow('e2', { 'id.orig_p': '50008' }), first: NaN, last: NaN };
     const { kept, names } = run([a, b, c, bare, untimed]);
-    expect(kept).toEqual([a, bare, untimed]);
+    // Flows without sources or time go on at once; the merged one when its hold ends.
+    expect(kept).toEqual([bare, untimed, a]);
     expect(names.withCopies(a.id, ['e1'])).toEqual(['e1', 'e2', 'e3']);
+  });
+
+  it('a copy with stronger evidence replaces the flow held, under its id; an ICMP error another exporter tied is a copy', () => {
+    const oneWay = flow('e1', { proto: 'udp', 'id.resp_p': '162', conn_state: 'S0', history: 'D', resp_pkts: '0', resp_bytes: '0', resp_ip_bytes: '0', ip_proto: '17' });
+    const tied: FlowRecord = { ...flow('e2', { proto: 'udp', 'id.resp_p': '162', conn_state: 'S0', history: 'D', resp_pkts: '0', resp_bytes: '0', resp_ip_bytes: '0', ip_proto: '17' }),
+      outcome: 'unreachable', icmpErrors: [{ family: 4, type: 3, code: 3, from: '10.0.0.9', count: 1 }] };
+    const icmp = flow('e1', { proto: 'icmp', 'id.orig_h': '10.0.0.9', 'id.orig_p': '3', 'id.resp_h': '10.0.0.1', 'id.resp_p': '3', conn_state: 'OTH', history: '', ip_proto: '1' });
+    expect(oneWay.outcome).toBe('one-way');
+    const { kept, m, names } = run([oneWay, icmp, tied]);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ id: oneWay.id, outcome: 'unreachable', sources: ['e1'] });
+    expect(names.withCopies(oneWay.id, ['e1'])).toEqual(['e1', 'e2']);
+    expect(m.duplicates).toBe(2);
   });
 
   it('a full index is pruned of flows older than its window; what still does not fit is counted, not merged', () => {
@@ -67,6 +82,6 @@ describe('ExporterMerger', () => {
     // copy was indexed: both are counted and both kept (counted twice rather than guessed once).
     expect(m.notIndexed).toBe(2);
     expect(m.duplicates).toBe(0);
-    expect(kept).toEqual([old, fresh, next, copyOfNext]);
+    expect([...kept].sort((x, y) => x.id - y.id)).toEqual([old, fresh, next, copyOfNext]);
   });
 });
