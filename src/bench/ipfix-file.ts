@@ -84,6 +84,7 @@ export async function sendIpfixFile(path: string, host: string, port: number, pe
 
 // `node dist/bench/ipfix-file.js send FILE HOST PORT [MESSAGES_PER_MS]`: the sender as a program, for the bench.
 if (process.argv[2] === 'send' && process.argv[1]?.endsWith('ipfix-file.js')) {
+  const t0 = Date.now();
   sendIpfixFile(process.argv[3]!, process.argv[4]!, Number(process.argv[5]), process.argv[6] ? Number(process.argv[6]) : undefined)
-    .then((n) => { process.stdout.write(`${n}\n`); });
+    .then((n) => { process.stdout.write(`${n} messages in ${((Date.now() - t0) / 1000).toFixed(2)} s\n`); });
 }

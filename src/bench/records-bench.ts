@@ -144,7 +144,7 @@ function udpRcvbufErrors(): number | null {
  * each) and must lose none by sequence number. Prints records sent, received, lost by
  * sequence, the kernel's receive-buffer drops over the run, and the collector's CPU.
  */
-function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
+export function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
   const { log } = c;
   const seconds = c.smoke ? 3 : 60;
   const rate = 50_000;
@@ -159,9 +159,12 @@ function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
   log(`== Collector: ${w.records.toLocaleString('en-US')} IPFIX records at ${rate.toLocaleString('en-US')} records/s for ${seconds} s to 127.0.0.1:${port}`);
   const before = udpRcvbufErrors();
   // The collector runs under the shell's `time`-like measure: its own CPU, the sender apart.
-  const script = `${process.execPath} ${c.bin} collect --listen 127.0.0.1:${port} --site '${c.site}' --duration ${seconds + 6} `
-    + `--format json --out '${report}' --no-dashboard --fail-on none 2>/dev/null & `
-    + `sleep 2; ${process.execPath} '${sender}' send '${file}' 127.0.0.1 ${port} ${perMs} > /dev/null; wait`;
+  // The sender starts once the collector says it listens; the collector is stopped (SIGTERM) 2 s after the
+  // sender is done: what it got by then is what it took.
+  const sent = join(c.out, 'collect-sender.txt'), errs = join(c.out, 'collect-stderr.txt');
+  const script = `${process.execPath} ${c.bin} collect --listen 127.0.0.1:${port} --site '${c.site}' `
+    + `--format json --out '${report}' --no-dashboard --fail-on none 2>'${errs}' & C=$!; `
+    + `n=0; until grep -q 'collecting on' '${errs}' || [ $n -ge 300 ]; do sleep 0.1; n=$((n+1)); done; ${process.execPath} '${sender}' send '${file}' 127.0.0.1 ${port} ${perMs} > '${sent}'; sleep 2; kill -TERM $C; wait $C`;
   const m = c.measure('wfo-audit collect', w.records, 'sh', ['-c', script], c.timeFile);
   const after = udpRcvbufErrors();
   let got: { sources?: { records: number; lostRecords: number; messages: number }[] } = {};
@@ -172,6 +175,9 @@ function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
   const drops = before !== null && after !== null ? after - before : null;
   log(`   sent ${w.records.toLocaleString('en-US')} records; collector received ${received.toLocaleString('en-US')}, lost by sequence number ${lost.toLocaleString('en-US')}`
     + `; kernel receive-buffer drops during the run: ${drops === null ? 'unknown' : drops.toLocaleString('en-US')}`);
+  let pace = '';
+  try { pace = readFileSync(sent, 'utf8').trim(); } catch { /* said as unknown */ }
+  log(`   sender: ${pace || 'unknown'} (${Math.round(w.records / 28).toLocaleString('en-US')} messages of 28 records planned over ${seconds} s)`);
   log(`   CPU of collector and sender together: ${(m.user + m.sys).toFixed(2)} s for ${seconds} s of traffic`);
   log(`TARGET: ${received === w.records && lost === 0 ? 'met' : 'NOT met'}: ${rate.toLocaleString('en-US')} records/s for ${seconds} s with ${lost} lost records (target: 0 lost)`);
 }

@@ -52,6 +52,7 @@ export class ExporterMerger {
   private readonly index = new Map<string, Entry[]>();
   /** Kept flows not passed on yet, in arrival order. */
   private holding: Entry[] = [];
+  private head = 0;
   private indexed = 0;
   private latest = -Infinity;
   private sincePrune = 0;
@@ -85,7 +86,7 @@ export class ExporterMerger {
     const l = this.index.get(k);
     const hit = l?.find((e) => e.first <= last + SLACK && f.first <= e.last + SLACK && !sameOne(e.sources, own));
     if (hit !== undefined) {
-      if (hit.held !== null && rank(f) > rank(hit.held)) hit.held = { ...f, id: hit.id, sources: hit.held.sources };
+      if (hit.held !== null && rank(f) > rank(hit.held)) { hit.held = { ...f, id: hit.id, sources: hit.held.sources }; this.noteErrors(hit); }
       this.copy(hit.id, f);
       this.duplicates++;
       this.dupPackets += f.packets.client + f.packets.server;
@@ -108,29 +109,26 @@ export class ExporterMerger {
     if (l === undefined) this.index.set(k, [e]);
     else l.push(e);
     this.holding.push(e);
+    if (f.icmpErrors.length > 0) this.noteErrors(e);
     if (++this.sincePrune >= 50_000) this.prune();
   }
 
-  /** Passes on the held flows that started before `t` (all of them at the end of the input: `end()`). */
+  /**
+   * Passes on the held flows that started before `t` (all of them at the end of the input:
+   * `end()`). Flows are held in arrival order, which follows record time closely enough:
+   * one a little out of order waits for those before it.
+   */
   release(t: number): void {
-    if (this.holding.length === 0 || !(this.holding[0]!.first < t)) return;
-    const out = this.holding.filter((e) => e.first < t);
-    this.holding = this.holding.filter((e) => !(e.first < t));
-    // An ICMP error another exporter's flow holds (as its unreachable) is that error's copy.
-    const errors = new Map<string, Entry[]>();
-    for (const e of [...out, ...this.holding]) {
-      for (const x of e.held?.icmpErrors ?? []) {
-        const k = `${x.from}>${e.held!.clientIp}`;
-        const l = errors.get(k);
-        if (l === undefined) errors.set(k, [e]);
-        else l.push(e);
-      }
-    }
-    for (const e of out) {
+    const h = this.holding;
+    let i = this.head;
+    if (i >= h.length || !(h[i]!.first < t)) return;
+    while (i < h.length && h[i]!.first < t) {
+      const e = h[i++]!;
       const f = e.held!;
       e.held = null;
-      if ((f.proto === 'icmp' || f.proto === 'icmp6') && f.icmpErrors.length === 0 && errors.size > 0) {
-        const tied = errors.get(`${f.clientIp}>${f.serverIp}`)?.find((x) => x !== e && !sameOne(x.sources, e.sources)
+      if ((f.proto === 'icmp' || f.proto === 'icmp6') && f.icmpErrors.length === 0 && this.errors.size > 0) {
+        // An ICMP error another exporter's flow holds (as its unreachable) is that error's copy.
+        const tied = this.errors.get(`${f.clientIp}>${f.serverIp}`)?.find((x) => x !== e && !sameOne(x.sources, e.sources)
           && x.first <= e.last + SLACK && e.first <= x.last + SLACK);
         if (tied !== undefined) {
           this.copy(tied.id, f);
@@ -142,6 +140,20 @@ export class ExporterMerger {
         }
       }
       this.emit(f);
+    }
+    this.head = i;
+    if (i === h.length) { this.holding = []; this.head = 0; } else if (i > 4096 && i * 2 > h.length) { this.holding = h.slice(i); this.head = 0; }
+  }
+
+  /** Flows that hold ICMP errors, by `error source>flow client`: an ICMP flow of another exporter may be their copy. */
+  private readonly errors = new Map<string, Entry[]>();
+
+  private noteErrors(e: Entry): void {
+    for (const x of e.held?.icmpErrors ?? []) {
+      const k = `${x.from}>${e.held!.clientIp}`;
+      const l = this.errors.get(k);
+      if (l === undefined) this.errors.set(k, [e]);
+      else if (!l.includes(e)) l.push(e);
     }
   }
 
@@ -160,6 +172,11 @@ export class ExporterMerger {
       this.indexed -= l.length - keep.length;
       if (keep.length === 0) this.index.delete(k);
       else this.index.set(k, keep);
+    }
+    for (const [k, l] of this.errors) {
+      const keep = l.filter((e) => e.last >= horizon || e.held !== null);
+      if (keep.length === 0) this.errors.delete(k);
+      else if (keep.length !== l.length) this.errors.set(k, keep);
     }
   }
 }
