@@ -77,7 +77,8 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     // capture time is arrival time here, so idle timeouts may run on the wall clock
     engine.table.advance(Date.now() / 1000);
     drain();
-    if (snap) cfg.onSnapshot!(snap.make(Date.now(), 0, 0, false));
+    const now = Date.now();
+    if (snap?.due(now)) cfg.onSnapshot!(snap.make(now, 0, 0, false));
   });
   const stoppedAt = Date.now();
   cap.stop();

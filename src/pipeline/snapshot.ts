@@ -11,6 +11,9 @@ import type { ClassifiedFlow } from '../classify/types.js';
 import { findingGroupKey } from '../report/grouper.js';
 import type { Observable } from 'rxjs';
 
+/** Milliseconds between two frames of an idle dashboard (nothing arrived, nothing live): drawing a frame costs about 30 ms of CPU. */
+const IDLE_FRAME_MS = 5000;
+
 /** At most this many waiting SYNs are classified per frame. */
 const PROVISIONAL_MAX = 500;
 /**
@@ -41,6 +44,8 @@ export class SnapshotMaker {
   private prevPackets = 0;
   private prevBytes = 0;
   private prevWall = 0;
+  /** Wall clock of the first frame: a live capture's elapsed time is counted from it. */
+  private startWall = 0;
   /** Live capture: the engine and, once known, the kernel's drop count (set by the live pipeline). */
   capture: DashboardSnapshot['capture'];
   /** The latest interim update of each long-lived flow still live, by flow id. */
@@ -130,8 +135,19 @@ export class SnapshotMaker {
    * One frame. `wallMs` is only used for rates on screen (packets/s as the user
    * experiences them); everything reported comes from capture time.
    */
+  /**
+   * Whether a frame is worth drawing now: something arrived or is live since the last one,
+   * or five seconds have passed (the clock on screen). An idle dashboard draws every 5 s,
+   * not at the frame rate: drawing is most of an idle capture's CPU.
+   */
+  due(wallMs: number): boolean {
+    const e = this.engine;
+    return this.prevWall === 0 || e.packets !== this.prevPackets || e.table.liveCount > 0 || wallMs - this.prevWall >= IDLE_FRAME_MS;
+  }
+
   make(wallMs: number, bytesRead: number, totalBytes: number, done: boolean): DashboardSnapshot {
     const e = this.engine;
+    if (this.startWall === 0) this.startWall = wallMs;
     const dt = this.prevWall === 0 ? 0 : (wallMs - this.prevWall) / 1000;
     const pps = dt > 0 ? (e.packets - this.prevPackets) / dt : 0;
     const bps = dt > 0 ? ((e.bytes - this.prevBytes) * 8) / dt : 0;
@@ -140,7 +156,9 @@ export class SnapshotMaker {
     this.prevBytes = e.bytes;
     let problems = 0;
     for (const v of Object.values(e.problems.toRecord())) problems += v;
-    const elapsed = Number.isNaN(e.first) ? 0 : e.last - e.first;
+    const captured = Number.isNaN(e.first) ? 0 : e.last - e.first;
+    // Live: the wall-clock time captured (a quiet link still counts); a file: its time position.
+    const elapsed = this.live ? Math.max(0, (wallMs - this.startWall) / 1000) : captured;
     const scan = this.scan(wallMs, done);
     if (done) this.interim.clear();
     const interim = [...this.interim.values()];
@@ -156,7 +174,7 @@ export class SnapshotMaker {
       liveFlows: e.table.liveCount,
       decodeProblems: problems,
       lossEstimate: scan.lossEstimate,
-      coverage: this.acc.coverage.rows(elapsed, interim),
+      coverage: this.acc.coverage.rows(captured, interim),
       findings: this.findings(scan.waiting, interim),
       topFlows: scan.top,
       bytesRead,
