@@ -54,10 +54,10 @@ const STOPPED_BY: Record<LiveStop, string> = {
   interval: 'the end of the interval (the capture went on)',
 };
 
-/** `interval 3 (every 15m): 16:15:00 to 16:30:00 UTC; ` for a --report-every report. */
+/** `interval 3 (every 15 min 00 s) … to … UTC; the capture so far: ` before the live facts of a --report-every report. */
 function intervalText(i: NonNullable<NonNullable<AuditReport['live']>['interval']>): string {
   const a = fmtTime(i.start), b = fmtTime(i.end);
-  return `interval ${i.index} (every ${fmtDuration(i.every)}): ${a} to ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC, of a capture `;
+  return `interval ${i.index} (every ${fmtDuration(i.every)}) ${a} to ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC; the capture so far: `;
 }
 
 /** The live facts in one line (wall-clock span, what stopped it, interface, filter, engine, drops); null for audit reports. */
