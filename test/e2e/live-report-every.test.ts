@@ -60,6 +60,17 @@ type Report = {
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
 
+describe('live --help and docs/usage.md', () => {
+  it('list --report-every, --write, --write-size and --write-files', () => {
+    const help = runCli(['live', '--help']).stdout;
+    const usage = readFileSync(join(ROOT, 'docs/usage.md'), 'utf8');
+    for (const o of ['--report-every', '--write', '--write-size', '--write-files']) {
+      expect(help).toMatch(new RegExp(`^  ${o} <`, 'm'));
+      expect(usage).toContain('`' + o + ' ');
+    }
+  });
+});
+
 describe('live --report-every and --write values', () => {
   for (const bad of ['0', 'abc', '1.5s', '15x', '-3', '']) {
     it(`--report-every "${bad}" is a one-line usage error, exit 2`, () => {
