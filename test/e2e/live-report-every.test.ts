@@ -79,6 +79,11 @@ describe('live --report-every and --write values', () => {
       expect(oneLineError(r)).toBe(`wfo-audit: --report-every: ${JSON.stringify(bad)} is not valid (allowed: whole seconds >= 1, or a number with s, m or h such as 30s, 15m, 1h)`);
     });
   }
+  it('--report-every with nowhere to write the interval reports is refused', () => {
+    const r = runCli(['live', '-i', 'lo', '--duration', '1', '--report-every', '15m', '-f', 'json']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe('wfo-audit: --report-every: the interval reports need --out FILE (one file per interval beside it) or --ndjson FILE (one line per interval)');
+  });
   it('--write-files without --write-size, and --write-size without --write, are refused', () => {
     const a = runCli(['live', '-i', 'lo', '--duration', '1', '--write', '/tmp/x.pcapng', '--write-files', '3']);
     expect(a.code).toBe(2);
