@@ -49,6 +49,7 @@ export class PacketRing implements PacketTap {
   private writer: PcapngWriter | null = null;
   private bytes = 0;
   private n = 1;
+  private closed = false;
 
   /**
    * Opens the first file now (before the capture starts and before privileges are dropped).
@@ -75,7 +76,7 @@ export class PacketRing implements PacketTap {
   startInput(): void { /* one live interface */ }
 
   packet(buf: Uint8Array, offset: number, caplen: number, origLen: number, tsSec: number, tsNsec: number, linkType: number): void {
-    if (this.error !== null) return;
+    if (this.error !== null || this.closed) return;
     const block = 32 + ((caplen + 3) & ~3);
     try {
       if (this.writer === null) this.begin(linkType);
@@ -116,8 +117,10 @@ export class PacketRing implements PacketTap {
     try { this.writer.flush(); } catch (e) { this.error = { path: this.kept.at(-1)!, cause: e }; }
   }
 
-  /** Ends the current file; a capture with no packet still gets a valid file of `linkType`. */
+  /** Ends the current file; a capture with no packet still gets a valid file of `linkType`. Once only: later calls do nothing. */
   close(linkType: number): void {
+    if (this.closed) return;
+    this.closed = true;
     try {
       if (this.writer === null && this.error === null) this.begin(linkType);
       this.writer?.close();

@@ -143,6 +143,8 @@ export async function liveCommand(flags: LiveFlags): Promise<number> {
       reportEvery: onReport ? { everySec: every!, keepFlows: format === 'json' || format === 'html', onReport } : undefined,
     });
   } finally {
+    // a capture that failed to open still leaves a valid (empty) --write file, and no open descriptor
+    ring?.close(1);
     removeSignals();
     snapshots?.complete();
     if (dashboard) await dashboard.done;

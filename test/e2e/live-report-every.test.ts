@@ -38,9 +38,12 @@ async function sendUdp(dst: string, port: number, n: number, gapMs = 0): Promise
 /** A temp directory the dropped user (nobody) can write, as docs/capture.md tells admins to make. */
 function dirForNobody(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const uid = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
-  chownSync(dir, uid, -1);
+  chownSync(dir, nobodyUid(), -1);
   return dir;
+}
+
+function nobodyUid(): number {
+  return Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).trim());
 }
 
 /** tshark's count of the packets in a file (it fails on a file it cannot read). */
@@ -130,6 +133,8 @@ describe.runIf(root)('live --report-every on lo', () => {
     // boundaries at multiples of 2 s between the start and the stop, plus the first interval
     expect(names.length).toBe(Math.floor(stoppedAt / 2) - Math.floor(startedAt / 2) + 1);
     expect(names.length).toBeGreaterThanOrEqual(4);
+    // created after the drop, by nobody
+    for (const n of names) expect(statSync(join(dir, n)).uid).toBe(nobodyUid());
     const parts = names.map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as Report);
     parts.forEach((p, i) => {
       const iv = p.live.interval!;
@@ -191,6 +196,8 @@ describe.runIf(root && tshark)('live --write on lo', () => {
       expect(files.every((f) => /^cap_\d{5}_\d{14}\.pcapng$/.test(f))).toBe(true);
       const counts = files.map((f) => tsharkCount(join(dir, f)));
       for (const f of files) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(2000);
+      // the first file was opened as root and given to nobody, the others created by it: the ring can delete them all
+      for (const f of files) expect(statSync(join(dir, f)).uid).toBe(nobodyUid());
       // 16-byte datagrams on lo: 92 bytes a block, 21 to a 2000-byte file after its 60 header bytes
       const made = Math.ceil(100 / 21);
       const numbers = files.map((f) => Number(f.slice(4, 9)));
