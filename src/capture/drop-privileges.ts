@@ -3,6 +3,7 @@
  * parses packets from a hostile network should not hold root while it does.
  */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /** The account a root `live` drops to. */
@@ -45,4 +46,31 @@ export function dropPrivileges(to: DropTarget): void {
   process.setgroups!([]);
   process.setgid!(to.gid);
   process.setuid!(to.uid);
+}
+
+/**
+ * Whether `to` will be able to create (and delete) files in `dir` once root is dropped,
+ * from the directory's owner, group and mode bits (ACLs are not read). Files that
+ * `live` creates after the drop (--report-every files, --write ring files) need it,
+ * as tcpdump's -C/-W files with -Z do.
+ */
+export function canCreateIn(dir: string, to: DropTarget): boolean {
+  let st;
+  try { st = statSync(dir); } catch { return false; }
+  if (!st.isDirectory()) return false;
+  const m = st.mode;
+  // write and search on the directory, from the class that applies to the user
+  if (st.uid === to.uid) return (m & 0o300) === 0o300;
+  if (st.gid === to.gid) return (m & 0o030) === 0o030;
+  return (m & 0o003) === 0o003;
+}
+
+/**
+ * Refuses, before the capture starts, an option whose files the dropped user could not create.
+ * @throws UsageError naming the option, the user and the way out
+ */
+export function requireCreatableAfterDrop(option: string, dir: string, to: DropTarget): void {
+  if (canCreateIn(dir, to)) return;
+  throw new UsageError(`${option}: ${to.name} (uid ${to.uid}) cannot create files in ${dir} after the privilege drop `
+    + `(files are created there once root is given up, as tcpdump -Z does): chown ${to.name} ${dir}, pick a directory it can write, or --keep-root`);
 }

@@ -53,6 +53,10 @@ class ByteSink {
     this.pos += n;
     return [this.buf, at];
   }
+  /** Writes what is buffered to the file now (a long capture's file stays readable as it grows). */
+  flushNow(): void {
+    if (this.fd !== null && this.pos > 0) this.flush(0);
+  }
   private flush(need: number): void {
     if (this.pos > 0) {
       if (this.fd === null) this.chunks.push(Buffer.from(this.buf.subarray(0, this.pos)));
@@ -136,8 +140,9 @@ export class PcapngWriter {
   private readonly fd: number | null;
   private readonly be: boolean;
   private readonly units: number[];
-  constructor(opts: PcapngOptions, path?: string) {
-    this.fd = path ? openSync(path, 'w') : null;
+  /** @param path  a file to create, or a file descriptor opened already (it is closed by close()) */
+  constructor(opts: PcapngOptions, path?: string | number) {
+    this.fd = typeof path === 'number' ? path : path ? openSync(path, 'w') : null;
     this.sink = new ByteSink(this.fd);
     this.be = !!opts.bigEndian;
     // SHB: type, len, BOM, major 1, minor 0, section length -1 (unknown), len
@@ -172,6 +177,10 @@ export class PcapngWriter {
   }
   private u16(b: Buffer, o: number, v: number): void {
     if (this.be) b.writeUInt16BE(v, o); else b.writeUInt16LE(v, o);
+  }
+  /** Writes the buffered blocks to the file now. */
+  flush(): void {
+    this.sink.flushNow();
   }
   /** Appends one Enhanced Packet Block. */
   write(r: WriteRecord): void {

@@ -25,7 +25,7 @@ export function loadDesign(sitePath: string | undefined): { design: ResolvedDesi
 }
 
 /** Why --out cannot be written, in words (errno codes users hit; anything else as the system says it). */
-function writeReason(e: unknown): string {
+export function writeReason(e: unknown): string {
   switch ((e as NodeJS.ErrnoException)?.code) {
     case 'ENOENT': return 'no such directory';
     case 'EISDIR': return 'is a directory (--out takes a file name)';

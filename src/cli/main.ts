@@ -105,6 +105,10 @@ ${exitHelp}`)
     .option('--evidence <file>', 'also write every packet of the flagged flows (their first 32), with comments, to this pcapng file (docs/evidence.md)')
     .option('--evidence-verdicts <list>', `verdicts whose flows go into --evidence (default ${DEFAULT_FAIL_ON})`)
     .option('--evidence-max-mb <MiB>', 'memory for the packets kept for --evidence (default 256)')
+    .option('--report-every <dur>', 'also a report per interval (15m, 30s, 1h or seconds; aligned to UTC): FILE-YYYYMMDDTHHMMSSZ.ext beside --out, an "interval" line in --ndjson')
+    .option('--write <file>', 'also keep every captured packet in this pcapng file')
+    .option('--write-size <MB>', 'with --write: start a new file FILE_00001_YYYYMMDDHHMMSS.pcapng before one passes this size (1 MB = 1,000,000 bytes)')
+    .option('--write-files <n>', 'with --write-size: keep only the newest n files, deleting older ones (a ring, as dumpcap -b files)')
     .addHelpText('after', `
 On a terminal the dashboard shows; otherwise verdict events are written to stdout
 as NDJSON, followed by the final report. Ctrl-C (or q, or --duration) ends the
@@ -116,6 +120,8 @@ capabilities on tcpdump with --engine tcpdump; see docs/capture.md.
 Examples:
   wfo-audit live -i eth1 --site site.yaml
   wfo-audit live -i eth1 --filter 'not port 22' --duration 600 --ndjson events.ndjson
+  wfo-audit live -i eth1 --site site.yaml --report-every 15m --out /var/lib/wfo/day.json -f json
+  wfo-audit live -i eth1 --write /var/lib/wfo/cap.pcapng --write-size 100 --write-files 48
 ${exitHelp}`)
     .action(async (flags: LiveFlags) => {
       result.code = await liveCommand(flags);

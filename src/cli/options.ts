@@ -124,3 +124,30 @@ export function parseDuration(v: string | undefined): number | undefined {
 export function parseBufferSize(v: string | undefined): number | undefined {
   return parseNumber('--buffer-size', v, { integer: true, min: 1, max: MAX_BUFFER_MIB, words: `whole MiB from 1 to ${MAX_BUFFER_MIB}` });
 }
+
+/** What --report-every accepts, in the refusal's words. */
+const INTERVAL_WORDS = 'whole seconds >= 1, or a number with s, m or h such as 30s, 15m, 1h';
+
+/**
+ * --report-every: plain seconds (`900`) or a number with a unit (`30s`, `15m`, `1h`), to
+ * whole seconds >= 1 (interval reports are named to the second); undefined when absent.
+ */
+export function parseInterval(option: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/i.exec(v);
+  const unit = m ? ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2]!.toLowerCase()]! : 0;
+  const sec = m ? Number(m[1]) * unit : Number.NaN;
+  if (!(Number.isInteger(sec) && sec >= 1)) throw invalidOption(option, v, INTERVAL_WORDS);
+  return sec;
+}
+
+/** --write-size in MB (1,000,000 bytes, as dumpcap counts), fractions allowed. */
+export function parseWriteSize(v: string | undefined): number | undefined {
+  const mb = parseNumber('--write-size', v, { min: 0, minExclusive: true, max: 1e6, words: 'MB > 0 (1 MB = 1,000,000 bytes), up to 1000000' });
+  return mb === undefined ? undefined : Math.max(1, Math.round(mb * 1e6));
+}
+
+/** --write-files: how many ring files to keep. */
+export function parseWriteFiles(v: string | undefined): number | undefined {
+  return parseNumber('--write-files', v, { integer: true, min: 1, max: 99999, words: 'a whole number from 1 to 99999' });
+}

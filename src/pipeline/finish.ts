@@ -14,6 +14,7 @@ import { judgedCount } from '../report/judged.js';
 import { fmtPercent } from '../report/format.js';
 import type { ReportAccumulator } from './accumulator.js';
 import type { PacketEngine } from './packet-engine.js';
+import type { FlowStats } from '../flow/types.js';
 
 /** The package version, read once. */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -38,8 +39,14 @@ export interface OtherInputs {
   last: number;
 }
 
+/** What finishReport reads of the packet engine (interval reports pass the figures of one interval). */
+export type EngineFigures = Pick<PacketEngine, 'packets' | 'bytes' | 'first' | 'last' | 'endOfInput'> & {
+  table: { stats(): FlowStats };
+  problems: { toRecord(): Record<string, number> };
+};
+
 /** Builds the report once every flow has been classified (after engine.flush and the last drain). */
-export function finishReport(engine: PacketEngine, acc: ReportAccumulator, design: ResolvedDesign,
+export function finishReport(engine: EngineFigures, acc: ReportAccumulator, design: ResolvedDesign,
   inputs: InputInfo[], site: AuditReport['site'], extraWarnings: readonly ReportWarning[] = [], other?: OtherInputs): AuditReport {
   const stats = engine.table.stats();
   const end = engine.endOfInput;

@@ -16,7 +16,9 @@ import type { DashboardSnapshot } from './types.js';
 import { createPipeline } from './wiring.js';
 import { dropPrivileges, type DropTarget } from '../capture/drop-privileges.js';
 import { runUntilStopped } from './long-timeout.js';
-import { withTap, type PacketTap } from './tap.js';
+import { bothTaps, withTap, type PacketTap } from './tap.js';
+import type { PacketRing } from '../capture/ring-writer.js';
+import { IntervalReports } from './interval.js';
 
 /** Everything a live run needs. */
 export interface LiveConfig {
@@ -46,6 +48,10 @@ export interface LiveConfig {
   onReady?: () => void;
   /** Sees every packet beside the engine (the evidence writer). */
   tap?: PacketTap;
+  /** --write: every packet to pcapng files (opened already, before any privilege drop). */
+  ring?: PacketRing;
+  /** --report-every: a report per interval of the wall clock, aligned to UTC, handed to `onReport` as each ends. */
+  reportEvery?: { everySec: number; keepFlows: boolean; onReport: (r: AuditReport) => void };
 }
 
 /** Captures until the signal or the duration, then returns the same report `audit` would. */
@@ -59,8 +65,9 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   const liveOpts = { iface: cfg.iface, filter: cfg.filter, bufferSize: cfg.bufferSize, user: cfg.dropTo?.name };
   let tcpdump: EngineCapture | null = null;
   let cap: LiveCapture;
-  cfg.tap?.startInput(0, cfg.iface, true);
-  const sink = withTap(engine, cfg.tap);
+  const tap = bothTaps(cfg.tap, cfg.ring);
+  tap?.startInput(0, cfg.iface, true);
+  const sink = withTap(engine, tap);
   if (cfg.engine === 'tcpdump') cap = tcpdump = await openTcpdump(liveOpts, sink);
   else {
     cap = await openLive(liveOpts, sink);
@@ -72,15 +79,29 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
   const snap = cfg.onSnapshot ? new SnapshotMaker(cfg.iface, true, engine, acc, cfg.design, verdicts$, cfg.updateEvery) : null;
   if (snap) snap.capture = { engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null };
   const startedAt = Date.now();
+  const every = cfg.reportEvery;
+  const intervals = every ? new IntervalReports(every.everySec, cfg.design, every.keepFlows, engine, startedAt, names) : null;
+  if (intervals) verdicts$.subscribe((b) => intervals.add(b));
+  const facts = (): { startedAt: number; interface: string; filter: string | null; engine: 'cap' | 'tcpdump'; kernelDrops: null } => ({
+    startedAt: startedAt / 1000, interface: cfg.iface, filter: cfg.filter ?? null, engine: tcpdump ? 'tcpdump' : 'cap', kernelDrops: null,
+  });
+  // Every boundary passed by `now` ends an interval (more than one only if the event loop stalled).
+  const rollUpTo = (now: number): void => {
+    while (intervals && now >= intervals.nextAt) every!.onReport(intervals.roll(intervals.nextAt, cfg.site, facts(), cap.linkType));
+  };
   cfg.onReady?.();
   const stoppedBy: LiveStop = await runUntilStopped(cfg.signal, cfg.durationSec, cfg.snapshotMs ?? 250, () => {
     // capture time is arrival time here, so idle timeouts may run on the wall clock
     engine.table.advance(Date.now() / 1000);
     drain();
+    rollUpTo(Date.now());
+    cfg.ring?.flush();
     const now = Date.now();
     if (snap?.due(now)) cfg.onSnapshot!(snap.make(now, 0, 0, false));
   });
   const stoppedAt = Date.now();
+  drain();
+  rollUpTo(stoppedAt);
   cap.stop();
   // The moment the capture stopped is the end of the input (the SYN grace is measured from it).
   sink.endTime!(Date.now() / 1000);
@@ -90,7 +111,9 @@ export async function runLive(cfg: LiveConfig): Promise<AuditReport> {
     kernelDrops = tcpdump.dropped;
     if (snap) snap.capture = { engine: 'tcpdump', kernelDrops };
   }
+  cfg.ring?.close(cap.linkType >= 0 ? cap.linkType : 1);
   finish();
+  if (intervals) every!.onReport(intervals.roll(stoppedAt, cfg.site, facts(), cap.linkType, stoppedBy));
   const report = finishReport(engine, acc, cfg.design, [{
     path: cfg.iface, format: 'live', gzip: false, linkTypes: [cap.linkType],
     packets: engine.packets, bytes: engine.bytes, error: null, kernelDrops,

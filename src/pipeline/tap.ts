@@ -25,3 +25,17 @@ export function withTap(engine: PacketSink, tap: PacketTap | undefined): PacketS
     interfaceAdded(iface, linkType, tsresol, snaplen) { tap.interfaceAdded?.(iface, linkType, tsresol, snaplen); },
   };
 }
+
+/** Two taps as one (the evidence writer and --write), either of which may be absent. */
+export function bothTaps(a: PacketTap | undefined, b: PacketTap | undefined): PacketTap | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return {
+    startInput(index, path, readOnce) { a.startInput(index, path, readOnce); b.startInput(index, path, readOnce); },
+    packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface) {
+      a.packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface);
+      b.packet(buf, offset, caplen, origLen, tsSec, tsNsec, linkType, iface);
+    },
+    endTime(ts) { a.endTime?.(ts); b.endTime?.(ts); },
+    interfaceAdded(iface, linkType, tsresol, snaplen) { a.interfaceAdded?.(iface, linkType, tsresol, snaplen); b.interfaceAdded?.(iface, linkType, tsresol, snaplen); },
+  };
+}

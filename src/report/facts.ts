@@ -51,7 +51,14 @@ export function plural(n: number, one: string, many = one + 's'): string {
 /** How each way of stopping a live capture reads in a report. */
 const STOPPED_BY: Record<LiveStop, string> = {
   q: 'the q key', 'ctrl-c': 'Ctrl-C', sigterm: 'SIGTERM', duration: 'the end of --duration',
+  interval: 'the end of the interval (the capture went on)',
 };
+
+/** `interval 3 (every 15 min 00 s) … to … UTC; the capture so far: ` before the live facts of a --report-every report. */
+function intervalText(i: NonNullable<NonNullable<AuditReport['live']>['interval']>): string {
+  const a = fmtTime(i.start), b = fmtTime(i.end);
+  return `interval ${i.index} (every ${fmtDuration(i.every)}) ${a} to ${a.slice(0, 10) === b.slice(0, 10) ? b.slice(11) : b} UTC; the capture so far: `;
+}
 
 /** The live facts in one line (wall-clock span, what stopped it, interface, filter, engine, drops); null for audit reports. */
 export function liveText(r: AuditReport): string | null {
@@ -63,9 +70,10 @@ export function liveText(r: AuditReport): string | null {
     return `collected ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `
       + `listening on ${JSON.stringify(l.interface)}, exporters ${l.filter === null ? 'any (each one is listed under sources)' : JSON.stringify(l.filter)}`;
   }
+  const slice = l.interval === undefined ? '' : intervalText(l.interval);
   const drops = l.kernelDrops === null ? 'kernel drops not counted (cap engine; --engine tcpdump counts them)' : `${plural(l.kernelDrops, 'kernel drop')}`;
   // interface and filter are shown as JSON strings: quoted, with any control character escaped
-  return `captured ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `
+  return `${slice}captured ${fmtDuration(l.stoppedAt - l.startedAt)}, ${a} to ${to} UTC, stopped by ${STOPPED_BY[l.stoppedBy]}; `
     + `interface ${JSON.stringify(l.interface)}, filter ${l.filter === null ? 'none' : JSON.stringify(l.filter)}, engine ${l.engine}, ${drops}`;
 }
 

@@ -55,7 +55,7 @@ const STATS_KEYS = [
 ] as const;
 const SITE_KEYS = ['path', 'mode', 'modules'] as const;
 /** Key order of the live facts (AuditReport.live). */
-export const LIVE_KEYS = ['startedAt', 'stoppedAt', 'stoppedBy', 'interface', 'filter', 'engine', 'kernelDrops'] as const;
+export const LIVE_KEYS = ['startedAt', 'stoppedAt', 'stoppedBy', 'interface', 'filter', 'engine', 'kernelDrops', 'interval'] as const;
 const COVERAGE_KEYS = [
   'rule', 'connection', 'service', 'port', 'proto', 'status', 'flows', 'expected', 'blocked', 'wrong-direction', 'inconclusive',
   'first', 'last', 'apps', 'note',

@@ -61,6 +61,12 @@ export function ndjsonSummaryLine(r: AuditReport): string {
   return JSON.stringify({ type: 'summary', ...rest }) + '\n';
 }
 
+/** A --report-every line: the summary of one interval's report, `{"type":"interval", ...}` with the same keys as the summary line. */
+export function ndjsonIntervalLine(r: AuditReport): string {
+  const { flows: _flows, ...rest } = canonicalParts({ ...r, flows: [] });
+  return JSON.stringify({ type: 'interval', ...rest }) + '\n';
+}
+
 /** Every flow in report order, one per line, then the summary line. */
 export function ndjson(r: AuditReport, _o: ReportOptions): string {
   let out = '';

@@ -149,8 +149,23 @@ export interface Conflict {
   message: string;
 }
 
-/** What ended a live capture: the q key, Ctrl-C (SIGINT), SIGTERM, or the end of --duration. */
-export type LiveStop = 'q' | 'ctrl-c' | 'sigterm' | 'duration';
+/**
+ * What ended a live capture: the q key, Ctrl-C (SIGINT), SIGTERM, or the end of --duration;
+ * `interval` in a --report-every report that ends at an interval boundary while the capture went on.
+ */
+export type LiveStop = 'q' | 'ctrl-c' | 'sigterm' | 'duration' | 'interval';
+
+/** Which slice of the capture a --report-every report covers (Unix seconds, wall clock). */
+export interface LiveInterval {
+  /** 1 for the first interval of the capture, then 2, 3, … */
+  index: number;
+  /** --report-every in seconds. */
+  every: number;
+  /** Start of the interval: the capture's start for the first, a UTC boundary (a multiple of `every`) for the others. */
+  start: number;
+  /** End of the interval: the next boundary, or the stop for the last. */
+  end: number;
+}
 
 /** Facts of a live capture (wall-clock times: the only report times not taken from packets). */
 export interface LiveFacts {
@@ -166,6 +181,8 @@ export interface LiveFacts {
   engine: 'cap' | 'tcpdump' | 'collect';
   /** Packets the kernel dropped, as tcpdump counts them; null with the cap engine, which cannot count them. */
   kernelDrops: number | null;
+  /** Only in --report-every reports: the interval the report covers. */
+  interval?: LiveInterval;
 }
 
 /** The whole report. */

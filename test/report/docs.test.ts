@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { json } from '../../src/report/json.js';
-import { ndjson } from '../../src/report/ndjson.js';
+import { ndjson, ndjsonIntervalLine } from '../../src/report/ndjson.js';
 import { FindingGrouper } from '../../src/report/grouper.js';
 import { manyFlows, sampleReport, sampleReportV2 } from './support.js';
 
@@ -54,6 +54,19 @@ describe('docs/report-schema.md', () => {
     for (const k of ['live.startedAt', 'live.stoppedBy', 'live.kernelDrops', 'inputs[].kernelDrops']) expect(keys).toContain(k);
     expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
     for (const s of ['q', 'ctrl-c', 'sigterm', 'duration']) expect(doc).toContain('`' + s + '`');
+  });
+
+  it('documents every key of a --report-every interval report, and its NDJSON line', () => {
+    const r = sampleReportV2();
+    r.live = { startedAt: 1, stoppedAt: 2, stoppedBy: 'interval', interface: 'lo', filter: null, engine: 'cap', kernelDrops: null,
+      interval: { index: 1, every: 900, start: 1, end: 2 } };
+    const keys = [...paths(JSON.parse(json(r, { color: false, all: false, width: 80 })), '', new Set())];
+    expect(keys).toContain('live.interval.start');
+    expect(keys.filter((k) => !doc.includes('`' + k + '`'))).toEqual([]);
+    expect(doc).toContain('`interval`');
+    const line = JSON.parse(ndjsonIntervalLine(r)) as { type: string };
+    expect(line.type).toBe('interval');
+    expect(doc).toContain('{"type":"interval", ...}');
   });
 
   it('documents the NDJSON type field and its values', () => {
