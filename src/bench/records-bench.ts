@@ -5,7 +5,7 @@
  * written by softflowd exporting the bench's first capture as IPFIX to nfcapd on 127.0.0.1.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeZeekLog } from './zeek-log.js';
 import { writeIpfixFile } from './ipfix-file.js';
@@ -168,7 +168,18 @@ export function benchCollector<T extends M>(c: RecordsBenchContext<T>): void {
   const m = c.measure('wfo-audit collect', w.records, 'sh', ['-c', script], c.timeFile);
   const after = udpRcvbufErrors();
   let got: { sources?: { records: number; lostRecords: number; messages: number }[] } = {};
-  try { got = JSON.parse(readFileSync(report, 'utf8')) as typeof got; } catch { /* no report: said below */ }
+  // The report of millions of flows is larger than a string can be: its last key, `sources`, is read from its end.
+  try {
+    const fd = openSync(report, 'r');
+    try {
+      const size = fstatSync(fd).size, n = Math.min(size, 8 << 20);
+      const tail = Buffer.alloc(n);
+      readSync(fd, tail, 0, n, size - n);
+      const text = tail.toString('utf8');
+      const at = text.lastIndexOf('\n  "sources": [');
+      if (at >= 0) got = JSON.parse(`{${text.slice(at)}`) as typeof got;
+    } finally { closeSync(fd); }
+  } catch { /* no report: said below */ }
   const rows = got.sources ?? [];
   const received = rows.reduce((a, r) => a + r.records, 0);
   const lost = rows.reduce((a, r) => a + r.lostRecords, 0);
