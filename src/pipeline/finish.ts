@@ -41,7 +41,7 @@ export interface OtherInputs {
 
 /** What finishReport reads of the packet engine (interval reports pass the figures of one interval). */
 export type EngineFigures = Pick<PacketEngine, 'packets' | 'bytes' | 'first' | 'last' | 'endOfInput'> & {
-  table: { stats(): FlowStats };
+  table: { stats(): FlowStats; readonly liveCount: number };
   problems: { toRecord(): Record<string, number> };
 };
 
@@ -88,7 +88,7 @@ export function finishReport(engine: EngineFigures, acc: ReportAccumulator, desi
     findings: { paths: acc.paths.result(), ...acc.grouper.result() },
   };
   const w: ReportWarning[] = [...extraWarnings, ...siteWarnings(design).map((s) => warning(s.code, s.message))];
-  const nothing = nothingJudgedWhy(report);
+  const nothing = nothingJudgedWhy(report, engine.table.liveCount);
   if (nothing !== null) w.push(warning('nothing-judged', `no flows could be judged: ${nothing}`));
   for (const r of acc.absentRoles()) {
     w.push(warning('role-absent', `role ${r}: none of its addresses appears in the input (check hosts.${r} in the site file, or the capture point)`));
@@ -116,11 +116,15 @@ export function finishReport(engine: EngineFigures, acc: ReportAccumulator, desi
 }
 
 /** Why no flow could be judged, in words, or null when some flow was judged. */
-function nothingJudgedWhy(r: AuditReport): string | null {
+/** Why nothing could be judged, or null; `open`: flows still open (only an interval report has them: the end flushes them). */
+function nothingJudgedWhy(r: AuditReport, open: number): string | null {
   if (judgedCount(r.summary) > 0) return null;
   if (r.stats.packets === 0 && r.inputs.some((i) => i.format === 'collect') && (r.inputs[0]?.records?.rows ?? 0) === 0) return 'the collector received no flow records';
   if (r.stats.packets === 0) return r.inputs.length === 0 ? 'no input' : 'the input holds no packets';
   const problems = Object.values(r.stats.decodeErrors).reduce((a, b) => a + b, 0);
+  if (r.stats.flows === 0 && open > 0) {
+    return `no flow ended in this interval (its ${r.stats.packets} packets belong to flows still open, judged in the interval they end)`;
+  }
   if (r.stats.flows === 0) {
     return problems > 0
       ? `none of the ${r.stats.packets} packets could be decoded into a flow (${Object.keys(r.stats.decodeErrors).map(problemWords).join(', ')})`

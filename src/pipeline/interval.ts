@@ -68,12 +68,6 @@ export class IntervalReports {
       path: live.interface, format: 'live', gzip: false, linkTypes: linkType >= 0 ? [linkType] : [],
       packets, bytes, error: null, kernelDrops: null,
     }], this.site(site));
-    if (report.stats.flows === 0 && packets > 0) {
-      // packets but no ended flow: they belong to flows still open, not to "no TCP, UDP or ICMP"
-      for (const w of report.warnings ?? []) {
-        if (w.code === 'nothing-judged') w.message = `no flows could be judged: no flow ended in this interval (its ${packets} packets belong to flows still open, judged in the interval they end)`;
-      }
-    }
     report.live = { ...live, stoppedAt: end, stoppedBy, kernelDrops: null,
       interval: { index: this.index, every: this.everySec, start, end } };
     this.index++;

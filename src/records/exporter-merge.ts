@@ -87,11 +87,8 @@ export class ExporterMerger {
     const hit = l?.find((e) => e.first <= last + SLACK && f.first <= e.last + SLACK && !sameOne(e.sources, own));
     if (hit !== undefined) {
       if (hit.held !== null && rank(f) > rank(hit.held)) { hit.held = { ...f, id: hit.id, sources: hit.held.sources }; this.noteErrors(hit); }
-      this.copy(hit.id, f);
-      this.duplicates++;
-      this.dupPackets += f.packets.client + f.packets.server;
-      this.dupBytes += f.bytes.client + f.bytes.server;
-      for (const n of own) { this.figuresOf(n).duplicates++; this.figuresOf(n).shared++; }
+      this.dropCopy(hit.id, f);
+      for (const n of own) this.figuresOf(n).shared++;
       // The kept flow's exporters saw a connection another exporter saw too (counted once per flow).
       if (!hit.shared) { hit.shared = true; for (const n of hit.sources) this.figuresOf(n).shared++; }
       const merged = [...hit.sources];
@@ -130,19 +127,21 @@ export class ExporterMerger {
         // An ICMP error another exporter's flow holds (as its unreachable) is that error's copy.
         const tied = this.errors.get(`${f.clientIp}>${f.serverIp}`)?.find((x) => x !== e && !sameOne(x.sources, e.sources)
           && x.first <= e.last + SLACK && e.first <= x.last + SLACK);
-        if (tied !== undefined) {
-          this.copy(tied.id, f);
-          this.duplicates++;
-          this.dupPackets += f.packets.client + f.packets.server;
-          this.dupBytes += f.bytes.client + f.bytes.server;
-          for (const n of e.sources) this.figuresOf(n).duplicates++;
-          continue;
-        }
+        if (tied !== undefined) { this.dropCopy(tied.id, f); continue; }
       }
       this.emit(f);
     }
     this.head = i;
     if (i === h.length) { this.holding = []; this.head = 0; } else if (i > 4096 && i * 2 > h.length) { this.holding = h.slice(i); this.head = 0; }
+  }
+
+  /** `f` is a copy of kept flow `id`: it is dropped, named on that flow, and counted for its exporters. */
+  private dropCopy(id: number, f: FlowRecord): void {
+    this.copy(id, f);
+    this.duplicates++;
+    this.dupPackets += f.packets.client + f.packets.server;
+    this.dupBytes += f.bytes.client + f.bytes.server;
+    for (const n of f.sources ?? []) this.figuresOf(n).duplicates++;
   }
 
   /** Flows that hold ICMP errors, by `error source>flow client`: an ICMP flow of another exporter may be their copy. */

@@ -501,7 +501,7 @@ export class JsonFlowSpill {
     const head = this.pieces.head(f.proto);
     const mid = this.pieces.mid(f.outcome, f.end, f.guessed);
     const tail = this.pieces.tail(k);
-    const sources = this.pieces.sources(f.sources ?? this.names?.of(f) ?? []);
+    const sources = this.pieces.sources(this.names !== null ? this.names.of(f) : (f.sources ?? []));
     const vlans = f.vlans;
     const icmp = f.icmpErrors;
     const history = this.pieces.history(f.history, vlans.length === 0 && icmp.length === 0);
@@ -710,13 +710,22 @@ export class JsonFlowSpill {
     return copies === null ? room : room + copies.length;
   }
 
-  /** The closing piece of a flow copies of which were found after it was added; null when none were. */
+  /**
+   * The closing piece of a flow copies of which were found after it was added; null when none were.
+   * Asked twice per record (its room, then its text): the last answer is kept for the second.
+   */
   private copiesText(v: DataView, rec: number): Buffer | null {
     if (this.names === null || !this.names.hasCopies) return null;
+    const id = v.getFloat64(rec + R_ID, true);
+    if (id === this.lastCopies.id) return this.lastCopies.text;
     const own = this.pieces.sourceLists.get(v.getUint32(rec + R_SOURCES, true))!;
-    const all = this.names.withCopies(v.getFloat64(rec + R_ID, true), own);
-    return all === own ? null : Buffer.from(sourcesPiece(all), 'utf8');
+    const all = this.names.withCopies(id, own);
+    const text = all === own ? null : Buffer.from(sourcesPiece(all), 'utf8');
+    this.lastCopies = { id, text };
+    return text;
   }
+
+  private lastCopies: { id: number; text: Buffer | null } = { id: NaN, text: null };
 
   /** Writes the text of the record at `rec` of `src` into `d` at `p`; returns the position after it. */
   private format(src: Buffer, v: DataView, rec: number, d: Buffer, p: number): number {
